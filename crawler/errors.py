@@ -1,0 +1,39 @@
+"""Short, stable names for why a request failed, used in log lines and crawl stats."""
+
+import re
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from crawler.middlewares import ChallengeDetected
+
+KNOWN_ERRORS = {
+    "TimeoutError": "timeout",
+    "TCPTimedOutError": "timeout",
+    "DNSLookupError": "dns_lookup",
+    "ConnectionRefusedError": "connection_refused",
+    "ConnectionLost": "connection_lost",
+    "ResponseNeverReceived": "connection_lost",
+    "ResponseFailed": "connection_lost",
+    "CancelledError": "cancelled",
+    "DownloadCancelledError": "too_large",
+}
+
+
+def snake_case(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def failure_reason(failure) -> tuple[str, int | None]:
+    """``(reason, HTTP status or None)`` for a request's failure."""
+    error = failure.value
+    if isinstance(error, HttpError):
+        return f"http_{error.response.status}", error.response.status
+    if isinstance(error, ChallengeDetected):
+        return "challenge", None
+    if isinstance(error, IgnoreRequest):
+        return ("robots_txt" if "robots.txt" in str(error) else "ignored"), None
+    name = type(error).__name__
+    if "max size" in str(error) or "maxsize" in str(error):
+        return "too_large", None
+    return KNOWN_ERRORS.get(name, snake_case(name)), None

@@ -1,0 +1,73 @@
+"""Settings of the news archive crawler.
+
+Every setting the project adds carries a prefix (``ARCHIVE_``, ``URDUPOINT_``,
+``CHALLENGE_``, ``SITEMAP_``) and a comment. Any of them can be changed for one run
+with ``scrapy crawl urdupoint -s NAME=value``.
+"""
+
+BOT_NAME = "crawler"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"  # scrapy search, scrapy export
+
+# --- Politeness -------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+USER_AGENT = "urdupoint-archive/0.1 (news archiver for research; Scrapy)"
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 1.0  # seconds between requests to one site; AutoThrottle never goes below it
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # a news page is < 1 MiB; anything this big is not one
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_TIMES = 2  # initial response + 2 retries = 3 requests
+REDIRECT_MAX_TIMES = 5
+
+# --- Archive ------------------------------------------------------------------
+ARCHIVE_DB = "archive.db"  # SQLite file the crawl writes to; created on first use
+
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 100,
+    "pipelines.dateline.DatelinePipeline": 200,
+    "pipelines.dedup.DedupPipeline": 300,
+    "pipelines.storage.StoragePipeline": 400,
+}
+
+# --- UrduPoint spider ---------------------------------------------------------
+URDUPOINT_BASE_URL = "https://www.urdupoint.com"  # where pages are fetched; a mirror's address works too
+URDUPOINT_CATEGORIES = [  # listing pages /en/news/<category>.html walked on every run
+    "pakistan",
+    "world",
+    "middle-east",
+    "business",
+    "sports",
+    "health",
+    "agriculture",
+    "technology",
+]
+URDUPOINT_MAX_LISTING_PAGES = 0  # pages walked per category listing; 0 = until archived articles are reached
+
+# --- Sitemaps -----------------------------------------------------------------
+SITEMAP_MAXSIZE = 50 * 1024 * 1024  # bytes a sitemap may decompress to (gzip-bomb guard)
+
+# --- Cloudflare and other challenge pages --------------------------------------
+CHALLENGE_RETRY_TIMES = 2  # a challenge page is retried this many times, then the URL is given up for this run
+
+DOWNLOADER_MIDDLEWARES = {
+    # Before RetryMiddleware (550) so that a challenge served with 503 is counted as a challenge.
+    "crawler.middlewares.ChallengeMiddleware": 560,
+}
+
+# --- Reporting ----------------------------------------------------------------
+STATS_FILE = ""  # write the final crawl stats as JSON to this path; off when empty
+
+EXTENSIONS = {
+    "crawler.extensions.StatsFile": 0,
+}
+
+# --- Logging and Scrapy defaults we rely on -----------------------------------
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

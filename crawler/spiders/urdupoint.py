@@ -1,0 +1,266 @@
+"""The UrduPoint spider (English edition).
+
+Discovery, in the order a scheduled run needs it:
+
+* the RSS feed, for the newest articles;
+* each category's listing pages, newest first, followed page by page until a page
+  shows an article archived before this run (or to the end on an empty archive);
+* with ``-a since=YYYY-MM-DD -a until=YYYY-MM-DD``, instead, the daily gzipped
+  sitemaps of that range, for backfill.
+
+A link is only fetched when its article is not archived yet, so a run on an
+unchanged site downloads no article page. Extraction, deduplication and storage
+are the pipelines' job; the spider only hands over what it fetched.
+"""
+
+import logging
+import re
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from parsel import Selector
+from scrapy import Request, Spider
+from scrapy.http import TextResponse
+
+from crawler.errors import failure_reason
+from crawler.items import ArticleItem, RejectedPage
+from crawler.sitemaps import SitemapError, read_sitemap
+from crawler.urls import SiteAddress
+from pipelines.archive import Archive, utc_now
+from pipelines.hints import PageHints, has_class
+
+logger = logging.getLogger(__name__)
+
+PUBLIC_BASE = "https://www.urdupoint.com"
+PUBLIC_HOST_ALIASES = ("urdupoint.com",)
+FEED_PATH = "/en/sitemap/news.rss"
+LISTING_PATH = "/en/news/{category}.html"
+LISTING_NEXT_PATH = "/en/news/{category}-updates{page}.html"
+SITEMAP_PATH = "/sitemap/daily/data/{day:%Y}/{day:%Y-%m-%d}.xml.gz"
+
+ARTICLE_PATH = re.compile(r"^/en/(?P<category>[a-z0-9-]+)/(?P<slug>[^/]+)-(?P<id>\d+)\.html$")
+NOT_ARTICLE_SECTIONS = frozenset({"news", "team", "tags", "videos", "photos", "search", "sitemap", "rss"})
+LISTING_ENTRY = "div.txt_box"
+
+
+ARTICLE_BLOCK = f"//div[{has_class('news_article')}]"
+PAGE_HINTS = PageHints(
+    container=ARTICLE_BLOCK,
+    body=f"//div[{has_class('detail_txt')}]",
+    date=f"//span[{has_class('article-date')}]",
+    summary=f"{ARTICLE_BLOCK}//h2[not(ancestor::div[{has_class('detail_txt')}])]",
+    category_in_url=re.compile(r"^/en/(?P<category>[a-z0-9-]+)/[^/]+-\d+\.html$"),
+    furniture=(
+        f"//*[{has_class('social_sharer')}]",
+        f"//*[{has_class('breadcrumb')}]",
+    ),
+)
+
+ARTICLE_PRIORITY = 10  # fetch articles as soon as found, keeping the queue short
+
+
+def backfill_days(since: str | None, until: str | None) -> list[date] | None:
+    """The days of a backfill, oldest first; None when no range was asked for."""
+    if since is None and until is None:
+        return None
+    if since is None:
+        raise ValueError("-a until=... needs -a since=YYYY-MM-DD as well")
+    try:
+        first = date.fromisoformat(since)
+        last = date.fromisoformat(until) if until else datetime.now(PAKISTAN_TIME).date()
+    except ValueError as error:
+        raise ValueError(f"since/until must be dates written YYYY-MM-DD ({error})") from None
+    if first > last:
+        raise ValueError(f"since ({first}) is after until ({last})")
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+class UrduPointSpider(Spider):
+    name = "urdupoint"
+    outlet = "urdupoint"
+    page_hints = PAGE_HINTS
+
+    def __init__(self, since: str | None = None, until: str | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.backfill = backfill_days(since, until)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.site = SiteAddress(PUBLIC_BASE, settings["URDUPOINT_BASE_URL"], aliases=PUBLIC_HOST_ALIASES)
+        spider.allowed_domains = [spider.site.fetch_domain]
+        spider.categories = settings.getlist("URDUPOINT_CATEGORIES")
+        spider.max_listing_pages = settings.getint("URDUPOINT_MAX_LISTING_PAGES")
+        spider.sitemap_maxsize = settings.getint("SITEMAP_MAXSIZE")
+        spider.archive_path = settings["ARCHIVE_DB"]
+        return spider
+
+    async def start(self):
+        self.archive = Archive.open(self.archive_path)
+        self.run_started = utc_now()
+        if self.backfill is not None:
+            logger.info("Backfilling %d day(s) from the daily sitemaps", len(self.backfill))
+            for day in self.backfill:
+                yield self.discovery_request(SITEMAP_PATH.format(day=day), self.parse_sitemap, day=day)
+            return
+        yield self.discovery_request(FEED_PATH, self.parse_feed)
+        for category in self.categories:
+            yield self.discovery_request(
+                LISTING_PATH.format(category=category), self.parse_listing, category=category, page=1
+            )
+
+    def closed(self, reason):
+        if hasattr(self, "archive"):
+            self.archive.close()
+
+    # --- discovery -------------------------------------------------------------------
+
+    def discovery_request(self, path: str, callback, **cb_kwargs) -> Request:
+        return Request(
+            self.site.to_fetch(PUBLIC_BASE + path),
+            callback=callback,
+            errback=self.discovery_failed,
+            cb_kwargs=cb_kwargs,
+        )
+
+    def parse_feed(self, response):
+        feed = Selector(text=response.text, type="xml")
+        links = feed.xpath(
+            "//*[local-name()='item']/*[local-name()='link']/text()"
+            " | //*[local-name()='entry']/*[local-name()='link']/@href"
+        ).getall()
+        self.crawler.stats.inc_value("discovery/feed/links", len(links))
+        if not links:
+            logger.warning("The feed at %(url)s lists no links", {"url": response.url})
+        for link in links:
+            request = self.article_request(response, link)
+            if request:
+                yield request
+
+    def parse_listing(self, response, category: str, page: int):
+        links = self.listing_links(response)
+        self.crawler.stats.inc_value("discovery/listing/pages")
+        self.crawler.stats.inc_value("discovery/listing/links", len(links))
+        reached_archive = False
+        for link in links:
+            url = self.article_url(response, link)
+            if url and self.archive.was_archived_before(url, self.run_started):
+                reached_archive = True
+            request = self.article_request(response, link)
+            if request:
+                yield request
+        if reached_archive:
+            logger.debug("Listing %(url)s reaches archived articles: not paging further", {"url": response.url})
+            return
+        if self.max_listing_pages and page >= self.max_listing_pages:
+            return
+        next_path = LISTING_NEXT_PATH.format(category=category, page=page + 1)
+        if any(urlsplit(self.site.to_public(response.urljoin(href))).path == next_path
+               for href in response.css("a::attr(href)").getall()):
+            yield self.discovery_request(next_path, self.parse_listing, category=category, page=page + 1)
+
+    def listing_links(self, response) -> list[str]:
+        """Article links of a listing page: the last article link of each entry box.
+
+        Pages without the site's entry boxes fall back to every link on the page
+        (article URLs are filtered later), and the fallback is counted.
+        """
+        entries = response.css(LISTING_ENTRY)
+        if not entries:
+            self.crawler.stats.inc_value("discovery/listing/fallback_all_links")
+            return response.css("a::attr(href)").getall()
+        links = []
+        for entry in entries:
+            hrefs = [href for href in entry.css("a::attr(href)").getall() if self.article_url(response, href)]
+            links.extend(hrefs[-1:])
+        return links
+
+    def parse_sitemap(self, response, day: date):
+        try:
+            sitemap = read_sitemap(response.body, self.sitemap_maxsize)
+        except SitemapError as error:
+            self.crawler.stats.inc_value(f"sitemap/failed/{error.reason}")
+            logger.warning("Sitemap of %(day)s (%(url)s) skipped: %(error)s", {"day": day, "url": response.url, "error": error})
+            return
+        locs = [entry["loc"] for entry in sitemap if entry.get("loc")]
+        if sitemap.type == "sitemapindex":
+            for loc in locs:
+                if self.site.is_on_site(loc):
+                    yield Request(self.site.to_fetch(loc), callback=self.parse_sitemap, errback=self.discovery_failed, cb_kwargs={"day": day})
+            return
+        self.crawler.stats.inc_value("sitemap/days_read")
+        self.crawler.stats.inc_value("sitemap/urls", len(locs))
+        new = 0
+        for loc in locs:
+            request = self.article_request(response, loc)
+            if request:
+                new += 1
+                yield request
+        logger.info("Sitemap of %(day)s: %(urls)d URLs, %(new)d articles to fetch", {"day": day, "urls": len(locs), "new": new})
+
+    def discovery_failed(self, failure):
+        reason, _ = failure_reason(failure)
+        kind = "sitemap" if failure.request.callback == self.parse_sitemap else "discovery"
+        self.crawler.stats.inc_value(f"{kind}/failed/{reason}")
+        logger.warning("Could not read %(url)s: %(reason)s", {"url": failure.request.url, "reason": reason})
+
+    # --- articles --------------------------------------------------------------------
+
+    def article_url(self, response, link: str) -> str | None:
+        """The public, canonical URL of ``link`` if it is an article of this site, else None."""
+        return self.public_article_url(response.urljoin(link.strip()))
+
+    def public_article_url(self, url: str) -> str | None:
+        """The public, canonical form of an absolute ``url`` if it is an article of this site, else None."""
+        url = self.site.to_public(url)
+        if not self.site.is_on_site(url):
+            return None
+        match = ARTICLE_PATH.match(urlsplit(url).path)
+        if not match or match["category"] in NOT_ARTICLE_SECTIONS:
+            return None
+        return url
+
+    def article_request(self, response, link: str) -> Request | None:
+        url = self.article_url(response, link)
+        if url is None:
+            self.crawler.stats.inc_value("discovery/not_article_url")
+            return None
+        if self.archive.is_archived(url):
+            self.crawler.stats.inc_value("archive/skipped_archived")
+            return None
+        if self.archive.is_rejected_for_good(url):
+            self.crawler.stats.inc_value("archive/skipped_rejected")
+            return None
+        return Request(
+            self.site.to_fetch(url),
+            callback=self.parse_article,
+            errback=self.article_failed,
+            priority=ARTICLE_PRIORITY,
+            meta={"public_url": url},
+        )
+
+    def parse_article(self, response):
+        url = response.meta["public_url"]
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("fetch/failed/not_text")
+            logger.warning("Not a text page at %(url)s (%(type)s)", {"url": response.url, "type": response.headers.get("Content-Type")})
+            yield RejectedPage(url, "not_text", response.status)
+            return
+        yield ArticleItem(
+            url=url,
+            fetched_url=self.site.to_public(response.url),
+            body=response.body,
+            encoding=response.encoding,
+            fetched_at=utc_now(),
+            via=[self.site.to_public(u) for u in response.meta.get("redirect_urls", [])],
+            outlet=self.outlet,
+            language="en",
+        )
+
+    def article_failed(self, failure):
+        reason, status = failure_reason(failure)
+        self.crawler.stats.inc_value(f"fetch/failed/{reason}")
+        logger.warning("Could not fetch article %(url)s: %(reason)s", {"url": failure.request.url, "reason": reason})
+        yield RejectedPage(failure.request.meta["public_url"], reason, status)

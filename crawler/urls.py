@@ -1,0 +1,83 @@
+"""URL identity: canonical URLs, and the mapping between a site and its mirror.
+
+Articles are identified by their *public* URL (``https://www.urdupoint.com/...``)
+whatever address they were fetched from, so that an archive built from a mirror,
+or from the live site through another address, keeps the same keys.
+"""
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string
+
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "ref",
+        "ref_src",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "_ga", "_hs", "pk_", "mtm_")
+
+
+def is_tracking_param(name: str) -> bool:
+    name = name.lower()
+    return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
+
+
+def canonicalize(url: str) -> str:
+    """The URL with host case, default port, fragment and tracking parameters removed.
+
+    Other query parameters keep their order: some sites use them for identity.
+    """
+    parts = urlsplit(safe_url_string(url.strip()))
+    host = (parts.hostname or "").lower()
+    if parts.port and parts.port != {"http": 80, "https": 443}.get(parts.scheme):
+        host = f"{host}:{parts.port}"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
+    )
+    return urlunsplit((parts.scheme.lower(), host, parts.path or "/", query, ""))
+
+
+class SiteAddress:
+    """Maps URLs between an outlet's public address and the address it is fetched from.
+
+    >>> site = SiteAddress("https://www.urdupoint.com", fetch_base="http://127.0.0.1:8000")
+    >>> site.to_fetch("https://www.urdupoint.com/en/world/a-1.html")
+    'http://127.0.0.1:8000/en/world/a-1.html'
+    >>> site.to_public("http://127.0.0.1:8000/en/world/a-1.html")
+    'https://www.urdupoint.com/en/world/a-1.html'
+    """
+
+    def __init__(self, public_base: str, fetch_base: str | None = None, aliases: tuple[str, ...] = ()):
+        self.public_base = public_base.rstrip("/")
+        self.fetch_base = (fetch_base or public_base).rstrip("/")
+        public_host = urlsplit(self.public_base).netloc.lower()
+        self._public_hosts = {public_host, *aliases}
+        self._fetch_host = urlsplit(self.fetch_base).netloc.lower()
+
+    @property
+    def fetch_domain(self) -> str:
+        return urlsplit(self.fetch_base).hostname or ""
+
+    def is_on_site(self, url: str) -> bool:
+        host = urlsplit(url).netloc.lower()
+        return host in self._public_hosts or host == self._fetch_host
+
+    def to_public(self, url: str) -> str:
+        """Canonical public form of a URL on the site (fetch address or any public host)."""
+        parts = urlsplit(canonicalize(url))
+        if parts.netloc in self._public_hosts or parts.netloc == self._fetch_host:
+            return canonicalize(self.public_base + urlunsplit(("", "", parts.path, parts.query, "")))
+        return urlunsplit(parts)
+
+    def to_fetch(self, url: str) -> str:
+        """The address to download a public URL from."""
+        parts = urlsplit(self.to_public(url))
+        return self.fetch_base + urlunsplit(("", "", parts.path, parts.query, ""))

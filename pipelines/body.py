@@ -1,0 +1,131 @@
+"""Article body text: trafilatura on the pruned page, the outlet's body element as fallback.
+
+trafilatura's own defaults are tuned for generic crawling; here comments are
+never body text, tables are kept (results, prices), and short briefs must not be
+dropped, so its minimum sizes are lowered to what a news brief really is.
+"""
+
+import copy
+import re
+
+import lxml.html
+import trafilatura
+from lxml import etree
+from trafilatura.settings import use_config
+
+from pipelines.hints import PageHints
+
+MIN_BODY_CHARS = 80  # a brief shorter than this is a stub, not an article
+
+TRAFILATURA_CONFIG = use_config()
+TRAFILATURA_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(MIN_BODY_CHARS))
+TRAFILATURA_CONFIG.set("DEFAULT", "MIN_OUTPUT_SIZE", str(MIN_BODY_CHARS))
+TRAFILATURA_CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # signals do not work off the main thread
+
+
+def normalise_paragraphs(text: str) -> str:
+    """One paragraph per block, separated by a blank line, spaces collapsed."""
+    lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines())
+    return "\n\n".join(line for line in lines if line)
+
+
+def prune(tree: etree._Element, xpaths: list[str]) -> etree._Element:
+    pruned = copy.deepcopy(tree)
+    for xpath in xpaths:
+        for node in pruned.xpath(xpath):
+            parent = node.getparent()
+            if parent is not None:
+                node.drop_tree() if hasattr(node, "drop_tree") else parent.remove(node)
+    return pruned
+
+
+BLOCK_TAGS = frozenset(
+    "p div table ul ol dl h1 h2 h3 h4 h5 h6 blockquote section article aside figure header footer nav "
+    "form iframe pre hr script style noscript".split()
+)
+LOOSE_TEXT_MIN_CHARS = 40
+
+
+def loose_text_length(div: etree._Element) -> int:
+    return sum(len((text or "").strip()) for text in (div.text, *(child.tail for child in div)))
+
+
+def wrap_loose_text(div: etree._Element) -> None:
+    """Give text written straight into ``div`` (split by ``<br>``) paragraphs of its own.
+
+    Older pages put the body directly in the div, paragraphs separated by
+    ``<br><br>``; trafilatura reads paragraphs and drops such loose text.
+    """
+    pieces = [("text", div.text)] if div.text else []
+    for child in list(div):
+        is_block = not isinstance(child.tag, str) or child.tag in BLOCK_TAGS
+        pieces.append(("br" if child.tag == "br" else "block" if is_block else "inline", child))
+        if child.tail:
+            pieces.append(("text", child.tail))
+        child.tail = None
+        div.remove(child)
+    div.text = None
+    paragraph = None
+    for kind, value in pieces:
+        if kind in ("br", "block"):
+            paragraph = None
+            if kind == "block":
+                div.append(value)
+            continue
+        if paragraph is None:
+            if kind == "text" and not value.strip():
+                continue
+            paragraph = etree.SubElement(div, "p")
+        if kind == "inline":
+            paragraph.append(value)
+        elif len(paragraph):
+            paragraph[-1].tail = (paragraph[-1].tail or "") + value
+        else:
+            paragraph.text = (paragraph.text or "") + value
+
+
+def element_text(node: etree._Element) -> str:
+    """Text of a body element, a paragraph per block element or double line break."""
+    node = copy.deepcopy(node)
+    for br in node.xpath(".//br"):
+        br.tail = "\n" + (br.tail or "")
+    for block in node.xpath(".//p | .//div | .//li | .//h2 | .//h3 | .//h4 | .//blockquote"):
+        block.tail = "\n" + (block.tail or "")
+        block.text = "\n" + (block.text or "")
+    return node.text_content()
+
+
+def extract_body(tree: etree._Element, url: str, hints: PageHints) -> tuple[str | None, str]:
+    """``(text, method)``: the body as plain paragraphs, and which path found it.
+
+    When the hinted body element is on the page, trafilatura reads only it (no
+    sidebar or comment can leak in); otherwise it reads the whole pruned page.
+    """
+    pruned = prune(tree, hints.prune)
+    scope = pruned.xpath(hints.body) if hints.body else []
+    for div in scope or pruned.iter("div"):
+        if loose_text_length(div) >= LOOSE_TEXT_MIN_CHARS:
+            wrap_loose_text(div)
+    if scope:
+        document = lxml.html.Element("html")
+        body = etree.SubElement(document, "body")
+        body.extend(copy.deepcopy(element) for element in scope)
+        method = "trafilatura_in_hint"
+    else:
+        document, method = pruned, "trafilatura"
+    text = trafilatura.extract(
+        document,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        favor_precision=True,
+        deduplicate=False,
+        config=TRAFILATURA_CONFIG,
+    )
+    if text and len(text) >= MIN_BODY_CHARS:
+        return normalise_paragraphs(text), method
+    if scope:
+        text = normalise_paragraphs("\n".join(element_text(element) for element in scope))
+        if len(text) >= MIN_BODY_CHARS:
+            return text, "hint_text"
+    return None, "none"

@@ -1,0 +1,255 @@
+"""Read the dateline at the start of an article body.
+
+A dateline is the label a desk writes before the first sentence of a story::
+
+    New Delhi, March 2 (UrduPoint / Pakistan Point News - 2nd Mar, 2023 ) :The United...
+    place      day     parenthesis: brand, agency, date                   separator, body
+
+Its parts, in order:
+
+place
+    The desk's city, not always where the event happened: Latin (``GUJRANWALA``,
+    ``New Delhi``, ``MIRPUR (AJK)``) or Urdu (``لندن``), then an optional ``,`` or ``:``.
+    International desks add a month and day (``Paris, May 7``); PPI adds a full date
+    (``Lahore, December 07, 2022``).
+parenthesis
+    Who filed the story, and when. UrduPoint names its brand, an optional wire agency
+    before or after it, and the date:
+
+    - ``(APP - UrduPoint / Pakistan Point News - 1st Jun, 2024)``
+    - ``(UrduPoint News / Sputnik - 03rd December, 2021)``
+    - ``(اُردو پوائنٹ اخبارتازہ ترین - اے پی پی۔ 05 مارچ2024ء)``
+
+    Other outlets name only the agency: ``(APP)``, ``(Xinhua)``, ``(PPI-OT)``.
+separator
+    `` :``, ``):``, ``) -:``, `` -- ``, `` - ``, or nothing (UrduPoint since October 2023).
+
+Outlets without a parenthesis write an ALL-CAPS city and a colon or a spaced dash:
+Dawn ``KARACHI:`` and ``HYDERABAD, Jan 20:``, The Nation ``FAISALABAD - ``.
+
+What :func:`parse_dateline` accepts and returns:
+
+- Only the first :data:`HEAD_CHARS` characters are searched, from the start of the text.
+- A parenthesis makes a dateline when it names the UrduPoint brand (with any separator
+  or none), or when it names a known wire agency, is followed by a separator and comes
+  after an ALL-CAPS place or a date (``BEIJING, Oct. 8 (Xinhua) --``). So
+  ``Prime Minister (PM) Shehbaz Sharif said`` is not a dateline.
+- Without a parenthesis, the place must be an ALL-CAPS group of one to four words.
+- ``raw`` runs from the first character of the place (or of the parenthesis when there
+  is no place) to the closing parenthesis, or to the end of the place or date in the
+  forms without one. Leading whitespace, a stray ``:`` and the separator are left out.
+- ``body`` is everything after the separator, with leading whitespace removed.
+- ``date`` is the first full date (day, month, year) in the parenthesis, else the one
+  after the place, kept as written even when the desk got it wrong. It is None when no
+  date has a year, or the date is impossible (30 February).
+- ``agency`` has its usual Latin spelling (``اے پی پی`` is ``APP``) or, when unknown,
+  is returned as written; it is None when the parenthesis names only UrduPoint.
+"""
+
+import datetime
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from crawler.items import ArticleItem
+from pipelines.urdu import URDU_MONTHS, URDU_WEEKDAYS, to_ascii_digits
+
+logger = logging.getLogger(__name__)
+
+HEAD_CHARS = 300  # datelines are short; looking no further keeps any input fast
+
+# Usual (Latin) name → Urdu spellings. Lookups ignore case, spaces and ZWNJ (see _key).
+_AGENCY_NAMES = {
+    "APP": ("اے پی پی",),
+    "Online": ("آن لائن",),
+    "INP": ("آئی این پی",),
+    "NNI": ("این این آئی",),
+    "PPI": ("پی پی آئی",),
+    "Sana News": ("ثنا نیوز",),
+    "AFP": ("اے ایف پی",),
+    "Reuters": (),
+    "Sputnik": (),
+    "WAM": (),
+    "Xinhua": (),
+    "Dunya News": (),
+}
+
+# Words that open a text in capitals and a colon without being a place.
+_NOT_PLACES = frozenset(
+    {"NOTE", "UPDATE", "UPDATED", "BREAKING", "BREAKING NEWS", "CORRECTION"}
+)
+
+_ENGLISH_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+
+_DIGIT = "[0-9۰-۹٠-٩]"
+_YEAR = f"{_DIGIT}{{4}}"
+_MONTH = (
+    r"\b(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+)
+_DAY = rf"{_DIGIT}{{1,2}}(?i:st|nd|rd|th)?\b"
+_ENGLISH_DATE = rf"(?:{_DAY}\s+{_MONTH}|{_MONTH}\s+{_DAY})(?:,?\s*{_YEAR})?"
+_URDU_GAP = r"[\s۔،,/-]{0,3}"
+_URDU_MONTH = "|".join(sorted(URDU_MONTHS, key=len, reverse=True))  # مئی before مئ
+_URDU_WEEKDAY = "|".join(sorted(URDU_WEEKDAYS, key=len, reverse=True))
+_URDU_DATE = (
+    rf"(?:(?:{_URDU_WEEKDAY}){_URDU_GAP})?{_DIGIT}{{1,2}}{_URDU_GAP}(?:{_URDU_MONTH})"
+    rf"(?:{_URDU_GAP}{_YEAR}ء?)?"
+)
+
+_LATIN_WORD = r"[A-Za-z][A-Za-z.'’-]{0,24}"
+_CAPS_WORD = r"[A-Z][A-Z.'’-]{0,24}"
+_URDU_WORD = "[\u0621-\u065f\u066e-\u06d3\u06d5-\u06ef\u06fa-\u06ff\u200c]{1,25}"  # no digits or ۔
+_GAP = r"[^\S\n]{1,3}"  # spaces inside a place, not a line break
+_ABBREVIATION = r"(?:[^\S\n]*\([A-Za-z]{1,4}\))?"  # the (AJK) of MIRPUR (AJK)
+_LATIN_PLACE = rf"{_LATIN_WORD}(?:{_GAP}{_LATIN_WORD}){{0,4}}{_ABBREVIATION}"
+_CAPS_PLACE = rf"[A-Z][A-Z.'’-]{{2,24}}(?:{_GAP}{_CAPS_WORD}){{0,3}}{_ABBREVIATION}"
+_URDU_PLACE = rf"{_URDU_WORD}(?:{_GAP}{_URDU_WORD}){{0,3}}"
+
+_LEAD = r"[\s\ufeff\u200e\u200f:]*"  # whitespace, BOM, direction marks, a stray colon
+_SEPARATOR = r"\s*(?:-*\s*:-*|-{1,2}(?=\s)|[–—](?=\s))"
+
+_PARENTHESIS_DATELINE = re.compile(
+    rf"""{_LEAD}
+    (?P<raw>
+        (?:(?P<place>{_LATIN_PLACE}|{_URDU_PLACE})(?:\s*[,:،])?\s*)?
+        (?:(?P<when>{_ENGLISH_DATE})(?:\s*,)?\s*)?
+        \((?P<inner>[^()]{{1,200}})\)
+    )
+    (?P<separator>{_SEPARATOR})?""",
+    re.VERBOSE,
+)
+_BARE_DATELINE = re.compile(
+    rf"""{_LEAD}
+    (?P<raw>(?P<place>{_CAPS_PLACE})(?:,\s*(?P<when>{_ENGLISH_DATE}))?)
+    (?P<separator>\s*:|\s+[-–—]{{1,2}}(?=\s))""",
+    re.VERBOSE,
+)
+_DATE = re.compile(f"{_ENGLISH_DATE}|{_URDU_DATE}")
+_MONTH_NAME = re.compile(f"{_MONTH}|{_URDU_MONTH}")
+_NUMBER = re.compile("[0-9]+")
+_BRAND = re.compile(
+    r"(?i:urdu\s*point(?:\s*news)?|pakistan\s*p(?:oi|io)nt(?:\s*news)?)"
+    # اُردو پوائنٹ, then the brand's words اخبار ("paper") and تازہ ترین ("latest news")
+    r"|ا\u064f?ردو\s*پوائنٹ(?:\s*اخبار)?(?:\s*تازہ\s*ترین)?"
+)
+_NAME_EDGES = " \t\n\r\xa0\u200c\u200e\u200f/:;,،۔-–—"
+_AGENCY_PART = re.compile("[-/–]")  # PPI-OT is PPI's OT desk
+_CAPS_RUN = re.compile(r"\([A-Z]{1,4}\)|[A-Z]+")  # (AJK) or a word, in an ALL-CAPS place
+
+
+def _key(name: str) -> str:
+    """Agency lookup key: case, spaces, ZWNJ and Unicode composition (ا + ٓ = آ) ignored."""
+    return unicodedata.normalize("NFC", "".join(name.split()).replace("\u200c", "")).casefold()
+
+
+_AGENCIES = {_key(alias): name for name, urdu in _AGENCY_NAMES.items() for alias in (name, *urdu)}
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """A dateline read from the start of a text; the module docstring gives the rules."""
+
+    raw: str  # as written, without surrounding whitespace and separator
+    place: str | None  # the desk's city, normalised
+    agency: str | None  # Latin name of the wire agency; None for UrduPoint's own desk
+    date: datetime.date | None  # as written; None without a full date
+    body: str  # the text after the dateline and its separator
+
+
+def parse_dateline(text: str) -> Dateline | None:
+    """Return the dateline that *text* starts with, or None when it has none."""
+    head = text[:HEAD_CHARS]
+    if match := _PARENTHESIS_DATELINE.match(head):
+        found = _DATE.search(match["inner"])
+        names = match["inner"][: found.start()] if found else match["inner"]
+        agency = _agency(_BRAND.sub(" ", names))
+        from_wire = (  # BEIJING, Oct. 8 (Xinhua) -- ; not "Shopping (online): ..."
+            agency in _AGENCY_NAMES
+            and match["separator"]
+            and (match["when"] or (match["place"] or "").isupper())
+        )
+        if _BRAND.search(names) or from_wire:
+            return _dateline(text, match, agency, found and found[0], match["when"])
+    if (match := _BARE_DATELINE.match(head)) and match["place"] not in _NOT_PLACES:
+        return _dateline(text, match, None, match["when"])
+    return None
+
+
+def _dateline(
+    text: str, match: re.Match, agency: str | None, *written_dates: str | None
+) -> Dateline:
+    return Dateline(
+        raw=match["raw"],
+        place=match["place"] and _normalise_place(match["place"]),
+        agency=agency,
+        date=next(filter(None, map(_to_date, written_dates)), None),
+        body=text[match.end() :].lstrip(),
+    )
+
+
+def _normalise_place(place: str) -> str:
+    """Collapse spaces; title-case an ALL-CAPS Latin place but keep (AJK) as it is."""
+    place = " ".join(place.split()).rstrip("-")  # "KARACHI- (…": the hyphen is a separator
+    if not place.isupper():  # mixed case, or Urdu, which has no case
+        return place
+    return _CAPS_RUN.sub(lambda run: run[0] if run[0][0] == "(" else run[0].capitalize(), place)
+
+
+def _agency(names: str) -> str | None:
+    """Usual name of the agency in *names* (the parenthesis without brand and date)."""
+    name = names.strip(_NAME_EDGES)
+    if not any(char.isalpha() for char in name):  # nothing, or a date in an unknown shape
+        return None
+    first_part = _AGENCY_PART.split(name, maxsplit=1)[0]
+    return _AGENCIES.get(_key(name)) or _AGENCIES.get(_key(first_part), name)
+
+
+def _to_date(written: str | None) -> datetime.date | None:
+    """Date of an English or Urdu date matched by _DATE; None without a year or if impossible."""
+    numbers = _NUMBER.findall(to_ascii_digits(written or ""))
+    if len(numbers) != 2:  # day and year; no year means no full date
+        return None
+    month_name = _MONTH_NAME.search(written)[0]
+    month = URDU_MONTHS.get(month_name) or _ENGLISH_MONTHS.index(month_name[:3].lower()) + 1
+    try:
+        return datetime.date(int(numbers[1]), month, int(numbers[0]))
+    except ValueError:  # 30 February, year 0000
+        return None
+
+
+class DatelinePipeline:
+    """Cuts the dateline from the start of an article's text into the ``dateline*`` fields.
+
+    The dateline date is kept as written; the page's publication time stays the
+    authority for when the article appeared.
+    """
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_item(self, item):
+        if not isinstance(item, ArticleItem):
+            return item
+        found = parse_dateline(item.text)
+        if found is None:
+            self.stats.inc_value("dateline/missing")
+            return item
+        if not found.body.strip():
+            self.stats.inc_value("dateline/without_body")
+            logger.warning("Only a dateline in the text of %(url)s: kept as text", {"url": item.fetched_url})
+            return item
+        item.dateline = found.raw
+        item.dateline_place = found.place
+        item.dateline_agency = found.agency
+        item.dateline_date = found.date.isoformat() if found.date else None
+        item.text = found.body
+        self.stats.inc_value("dateline/found")
+        if found.date is None:
+            self.stats.inc_value("dateline/without_date")
+        return item

@@ -1,0 +1,83 @@
+"""Publication times as the archive keeps them: aware, in the outlet's offset, with a UTC copy.
+
+Sites write times in many shapes: ISO 8601 (``+05:00`` or ``+0500``), bylines such
+as ``Published March 02, 2023 | 05:20 PM`` or ``Mon 30th November 2020 | 04:15 PM``.
+A time without an offset is the outlet's local time (Pakistan Standard Time,
+UTC+05:00, no daylight saving). Only English text is parsed here, and never
+fuzzily: dateutil's fuzzy mode invents dates out of unrelated words.
+"""
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from dateutil import parser as dateutil_parser
+
+PAKISTAN_TIME = ZoneInfo("Asia/Karachi")
+EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=timezone.utc)  # before any Pakistani news site
+FUTURE_TOLERANCE = timedelta(days=2)
+
+MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+ORDINAL_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+TIME = r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?"
+WRITTEN_DATE = re.compile(
+    rf"(?P<date>{MONTH}\s+{ORDINAL_DAY},?\s+\d{{4}}|{ORDINAL_DAY}\s+{MONTH},?\s+\d{{4}})"
+    rf"(?:\s*(?:\||at|,)?\s*(?P<time>{TIME}))?"
+)
+
+
+def parse_published(value: str | None, default_zone=PAKISTAN_TIME) -> datetime | date | None:
+    """An aware datetime (or a bare date when no time is written) from ``value``, or None.
+
+    Implausible results (before 1995, or more than two days ahead) count as None.
+    """
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    parsed = _parse_iso(value) or _parse_written(value)
+    if parsed is None:
+        return None
+    if isinstance(parsed, datetime):
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=default_zone)
+        if not EARLIEST_PLAUSIBLE <= parsed <= datetime.now(timezone.utc) + FUTURE_TOLERANCE:
+            return None
+    elif not EARLIEST_PLAUSIBLE.date() <= parsed <= date.today() + FUTURE_TOLERANCE:
+        return None
+    return parsed
+
+
+def _parse_iso(value: str) -> datetime | date | None:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return date.fromisoformat(value)
+    if not re.match(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", value):
+        return None
+    try:
+        return dateutil_parser.isoparse(value.replace(" ", "T", 1))
+    except (ValueError, OverflowError):
+        return None
+
+
+def _parse_written(value: str) -> datetime | date | None:
+    match = WRITTEN_DATE.search(value)
+    if not match:
+        return None
+    day_text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", match["date"])
+    try:
+        day = dateutil_parser.parse(day_text, fuzzy=False).date()
+        if not match["time"]:
+            return day
+        clock = dateutil_parser.parse(match["time"], fuzzy=False).time()
+    except (ValueError, OverflowError):
+        return None
+    return datetime.combine(day, clock)
+
+
+def in_outlet_time(moment: datetime, zone=PAKISTAN_TIME) -> str:
+    """ISO 8601 in the outlet's offset, e.g. ``2023-03-02T17:20:00+05:00``."""
+    return moment.astimezone(zone).isoformat()
+
+
+def in_utc(moment: datetime) -> str:
+    """ISO 8601 in UTC, for sorting and range queries, e.g. ``2023-03-02T12:20:00+00:00``."""
+    return moment.astimezone(timezone.utc).isoformat()

@@ -1,0 +1,63 @@
+"""DedupPipeline: decides which archived article, if any, a fetched page already is.
+
+Two pages are the same article when a URL leads to it (the canonical link, the
+requested URL, the URL after redirects, all canonicalised: tracking parameters,
+fragments and host case removed), or when their bodies are the same text. The
+storage pipeline then links the page to that article instead of adding another.
+"""
+
+import hashlib
+import re
+
+from crawler.items import ArticleItem
+from crawler.urls import canonicalize
+from pipelines.archive import Archive
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the body with case and white space folded: the same text however it was laid out."""
+    folded = re.sub(r"\s+", " ", text).strip().casefold()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+class DedupPipeline:
+    def __init__(self, crawler, archive_path: str):
+        self.crawler = crawler
+        self.archive_path = archive_path
+        self.archive = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler, crawler.settings["ARCHIVE_DB"])
+
+    def open_spider(self):
+        self.archive = Archive.open(self.archive_path)
+
+    def close_spider(self):
+        self.archive.close()
+
+    def canonical_url(self, item: ArticleItem) -> str:
+        """The page's canonical link when it names an article of the same site, else the URL fetched."""
+        spider = self.crawler.spider
+        link = item.canonical_url
+        if link and hasattr(spider, "public_article_url"):
+            return spider.public_article_url(link) or item.fetched_url
+        return canonicalize(link) if link else item.fetched_url
+
+    def process_item(self, item):
+        if not isinstance(item, ArticleItem):
+            return item
+        item.canonical_url = self.canonical_url(item)
+        item.content_hash = content_hash(item.text)
+        item.article_id = self.archive.article_id_for_urls([item.url, item.fetched_url, *item.via])
+        if item.article_id is None:
+            by_canonical = self.archive.article_id_for_url(item.canonical_url)
+            if by_canonical is not None and self.archive.content_hash_of(by_canonical) != item.content_hash:
+                # A canonical link naming another article's URL is a site bug, not an identity.
+                self.crawler.stats.inc_value("dedup/canonical_link_ignored")
+                item.canonical_url = item.fetched_url
+                by_canonical = self.archive.article_id_for_url(item.canonical_url)
+            item.article_id = by_canonical
+        if item.article_id is None:
+            item.duplicate_of = self.archive.article_id_for_hash(item.content_hash)
+        return item

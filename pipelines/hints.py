@@ -1,0 +1,71 @@
+"""What a spider knows about its outlet's page layout, offered to extraction as hints.
+
+Extraction never depends on a hint: trafilatura, JSON-LD and meta tags come first,
+and a page whose markup differs from the hints still yields an article. Hints make
+the result cleaner (the body element narrows trafilatura's search, furniture is
+pruned first) and every fallback taken is counted in the crawl stats.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+READ_APART = "data-archive-read-apart"  # marks elements read as fields (byline, summary), kept out of the body
+
+
+def headed(*headings: str) -> str:
+    """XPath of a block whose first child is a heading starting with one of ``headings``."""
+    tests = " or ".join(f"starts-with(normalize-space(), '{h}')" for h in headings)
+    return f"//*[self::div or self::section or self::aside or self::ul][./*[1][{tests}]]"
+
+
+def has_class(name: str) -> str:
+    """XPath test for one class among several, as CSS's ``.name`` does."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+# Blocks no article body contains, whatever the site: removed before extraction.
+GENERIC_FURNITURE = (
+    "//script",
+    "//style",
+    "//noscript",
+    "//iframe",
+    "//nav",
+    "//footer",
+    "//form",
+    f"//*[@{READ_APART}]",
+    "//ins[contains(@class, 'adsbygoogle')]",
+    "//*[starts-with(@id, 'gpt-') or starts-with(@id, 'div-gpt-ad')]",
+    "//*[self::div or self::section or self::aside]"
+    "[contains(@id, 'comments') or contains(@class, 'comments') or contains(@class, 'comment-')]",
+    headed(
+        "Related Topics",
+        "Related Stories",
+        "Related News",
+        "Related Articles",
+        "Recent Stories",
+        "Recent News",
+        "More Stories",
+        "Latest News",
+        "Most Read",
+        "Most Popular",
+        "Comments",
+        "Leave a Comment",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class PageHints:
+    container: str | None = None  # XPath of the article's main block
+    body: str | None = None  # XPath of the element(s) holding the body text
+    byline: str | None = None  # XPath of the byline (author, often the visible date too)
+    date: str | None = None  # XPath of the visible publication date and time
+    summary: str | None = None  # XPath of the visible summary
+    category_in_url: re.Pattern | None = None  # a URL path pattern whose group "category" names the section
+    furniture: tuple[str, ...] = field(default_factory=tuple)  # XPaths of blocks that are never body text
+
+    @property
+    def prune(self) -> list[str]:
+        """Everything removed before the body is extracted: furniture, and the fields read apart."""
+        fields = [xpath for xpath in (self.byline, self.date, self.summary) if xpath]
+        return [*GENERIC_FURNITURE, "//h1", *fields, *self.furniture]

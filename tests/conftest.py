@@ -1,0 +1,100 @@
+"""Shared fixtures: the mirror served over real HTTP, real crawls in subprocesses, real archives.
+
+Scrapy's reactor cannot be restarted inside one process, so every crawl runs as
+``scrapy crawl`` in a subprocess, exactly as a user or cron would run it.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from pipelines import schema
+from tests.mirror.server import MirrorServer
+
+REPO = Path(__file__).resolve().parent.parent
+SITE = REPO / "tests" / "site"
+MANIFEST = REPO / "tests" / "mirror" / "manifest.json"
+CRAWL_TIMEOUT = 180  # seconds; a mirror crawl takes a few
+
+
+@dataclass
+class Crawl:
+    returncode: int
+    stats: dict
+    log: str
+
+    def stat(self, name: str) -> int:
+        return self.stats.get(name, 0)
+
+
+def run_crawl(base_url: str, db_path: Path, *args: str, settings: dict | None = None) -> Crawl:
+    """``scrapy crawl urdupoint`` against ``base_url`` into ``db_path``; returns its stats and log."""
+    work = db_path.parent
+    stats_path = work / f"stats-{os.getpid()}-{len(list(work.glob('stats-*')))}.json"
+    log_path = stats_path.with_suffix(".log")
+    options = {
+        "URDUPOINT_BASE_URL": base_url,
+        "ARCHIVE_DB": str(db_path),
+        "STATS_FILE": str(stats_path),
+        "LOG_FILE": str(log_path),
+        "DOWNLOAD_DELAY": "0",  # a local mirror needs no politeness delay
+        "AUTOTHROTTLE_START_DELAY": "0",
+        **(settings or {}),
+    }
+    command = [sys.executable, "-m", "scrapy", "crawl", "urdupoint", *args]
+    for name, value in options.items():
+        command += ["-s", f"{name}={value}"]
+    process = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=CRAWL_TIMEOUT)
+    log = (log_path.read_text(encoding="utf-8") if log_path.exists() else "") + process.stderr
+    stats = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
+    return Crawl(process.returncode, stats, log)
+
+
+@pytest.fixture(scope="session")
+def manifest() -> dict:
+    return json.loads(MANIFEST.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def mirror():
+    """The bundled mirror, served read-only for the whole session."""
+    with MirrorServer(SITE) as server:
+        yield server
+
+
+@pytest.fixture
+def site_copy(tmp_path) -> Path:
+    """A private copy of the mirror that a test may change between crawls."""
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def mirror_crawl(mirror, tmp_path_factory):
+    """One crawl of the bundled mirror into a fresh archive, shared by the read-only tests."""
+    db_path = tmp_path_factory.mktemp("archive") / "archive.db"
+    mirror.clear_requests()
+    crawl = run_crawl(mirror.url, db_path)
+    assert crawl.returncode == 0, crawl.log[-3000:]
+    return crawl, db_path, list(mirror.requests)
+
+
+@pytest.fixture(scope="session")
+def archive(mirror_crawl) -> sqlite_utils.Database:
+    return sqlite_utils.Database(mirror_crawl[1])
+
+
+@pytest.fixture
+def fresh_db(tmp_path) -> sqlite_utils.Database:
+    """An empty archive with the current schema, in a real SQLite file."""
+    db = sqlite_utils.Database(tmp_path / "archive.db")
+    schema.apply(db)
+    return db

@@ -1,0 +1,1 @@
+"""An offline mirror of the UrduPoint English edition: ground truth, generator and HTTP server."""

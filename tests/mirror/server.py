@@ -1,0 +1,224 @@
+"""Serve a mirror directory over real HTTP on 127.0.0.1, the way the site answers.
+
+The document root maps URL paths to files (``/en/`` serves ``en/index.html``).  The query
+string is ignored when looking a path up, so ``?utm_source=x`` variants serve the same page.
+Files whose name starts with ``_`` are never served; ``_routes.json`` holds what a plain file
+tree cannot say (it is re-read on every request, so a test may edit a copy between crawls)::
+
+    {"redirects":     {"/old.html": [301, "/new.html"]},
+     "status":        {"/a.html": [503, "_challenge.html"], "/gone.html": [410, null]},
+     "content_types": {"/legacy.html": "text/html"},
+     "headers":       {"/a.html": {"Server": "cloudflare", "cf-mitigated": "challenge"}}}
+
+Every response is recorded as ``(method, path_with_query, status)`` in ``server.requests``.
+
+    >>> with MirrorServer(Path("tests/site")) as server:      # doctest: +SKIP
+    ...     urllib.request.urlopen(server.url + "/robots.txt").status
+    200
+
+Command line: ``python -m tests.mirror.server [--root tests/site] [--port 0]`` prints the URL
+and serves until killed.  Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "site"
+ROUTES_FILE = "_routes.json"
+CONTENT_TYPES = {  # by file-name ending, longest first
+    ".xml.gz": "application/x-gzip",  # the body *is* the gzip file: no Content-Encoding
+    ".gz": "application/x-gzip",
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".json": "application/json",
+    ".css": "text/css",
+    ".js": "application/javascript",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".ico": "image/x-icon",
+}
+NOT_FOUND_BODY = (b"<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>"
+                  b"<body><h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>\n")
+
+
+def content_type_for(name: str) -> str:
+    for ending, value in CONTENT_TYPES.items():
+        if name.endswith(ending):
+            return value
+    return "application/octet-stream"
+
+
+def status_body(status: int, text: str) -> bytes:
+    return f"<!DOCTYPE html>\n<html><head><title>{status} {text}</title></head><body><h1>{text}</h1></body></html>\n".encode()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: "_Server"
+
+    def do_GET(self):
+        self._serve(send_body=True)
+
+    def do_HEAD(self):
+        self._serve(send_body=False)
+
+    def log_request(self, code="-", size="-"):
+        """Called by ``send_response``: record instead of logging to stderr."""
+        self.server.mirror._record(self.command, self.path, int(code))
+
+    def log_message(self, format, *args):  # noqa: A002 - quiet: no stderr line per request
+        pass
+
+    def version_string(self):
+        return getattr(self, "_server_header", None) or "cloudflare"
+
+    def _serve(self, send_body: bool) -> None:
+        path = unquote(urlsplit(self.path).path) or "/"
+        routes = self.server.mirror._routes()
+        extra = dict(routes.get("headers", {}).get(path, {}))
+        self._server_header = extra.pop("Server", None)
+
+        if path in routes.get("redirects", {}):
+            status, location = routes["redirects"][path]
+            body = status_body(status, "Moved")
+            return self._respond(status, body, "text/html; charset=utf-8", send_body, {"Location": location, **extra})
+        if path in routes.get("status", {}):
+            status, name = routes["status"][path]
+            body = (self.server.mirror.root / name).read_bytes() if name else status_body(status, "Error")
+            ctype = routes.get("content_types", {}).get(path) or content_type_for(name or ".html")
+            return self._respond(status, body, ctype, send_body, extra)
+        target = self.server.mirror._file_for(path)
+        if target is None:
+            if self.server.mirror._is_dir(path):
+                return self._respond(301, status_body(301, "Moved"), "text/html; charset=utf-8", send_body,
+                                     {"Location": path + "/"})
+            return self._respond(404, NOT_FOUND_BODY, "text/html; charset=utf-8", send_body, {})
+        ctype = routes.get("content_types", {}).get(path) or content_type_for(target.name)
+        return self._respond(200, target.read_bytes(), ctype, send_body, extra)
+
+    def _respond(self, status: int, body: bytes, ctype: str, send_body: bool, headers: dict) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    mirror: "MirrorServer"
+
+    def handle_error(self, request, client_address):
+        pass  # a client that hangs up mid-response is not an error worth a traceback
+
+
+class MirrorServer:
+    """A ``ThreadingHTTPServer`` over ``root`` on 127.0.0.1, run in a daemon thread.
+
+    ``url`` is ``http://127.0.0.1:PORT``; ``requests`` is a copy of the list of
+    ``(method, path_with_query, status)`` served so far; ``clear_requests()`` empties it.
+    """
+
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0):
+        self.root = Path(root).resolve()
+        self.host, self.port = host, port
+        self._lock = threading.Lock()
+        self._requests: list[tuple[str, str, int]] = []
+        self._httpd: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle
+    def start(self) -> "MirrorServer":
+        self._httpd = _Server((self.host, self.port), _Handler)
+        self._httpd.mirror = self
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="mirror-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._thread.join()
+            self._httpd = self._thread = None
+
+    def __enter__(self) -> "MirrorServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    # -- request log
+    @property
+    def requests(self) -> list[tuple[str, str, int]]:
+        with self._lock:
+            return list(self._requests)
+
+    def clear_requests(self) -> None:
+        with self._lock:
+            self._requests.clear()
+
+    def _record(self, method: str, path: str, status: int) -> None:
+        with self._lock:
+            self._requests.append((method, path, status))
+
+    # -- file system
+    def _routes(self) -> dict:
+        path = self.root / ROUTES_FILE
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+    def _local(self, path: str) -> Path | None:
+        parts = [p for p in path.split("/") if p]
+        if any(p.startswith("_") or p in (".", "..") or "\\" in p for p in parts):
+            return None
+        target = self.root.joinpath(*parts).resolve() if parts else self.root
+        return target if target == self.root or self.root in target.parents else None
+
+    def _file_for(self, path: str) -> Path | None:
+        target = self._local(path)
+        if target is None:
+            return None
+        if path.endswith("/"):
+            target = target / "index.html"
+        return target if target.is_file() else None
+
+    def _is_dir(self, path: str) -> bool:
+        target = self._local(path)
+        return bool(target and not path.endswith("/") and (target / "index.html").is_file())
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve the UrduPoint mirror on 127.0.0.1.",
+                                     epilog="Example: python -m tests.mirror.server --root tests/site --port 8000")
+    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="document root (default: tests/site)")
+    parser.add_argument("--port", type=int, default=0, help="port to listen on (default: 0, any free port)")
+    args = parser.parse_args(argv)
+    if not args.root.is_dir():
+        parser.exit(1, f"error: no such directory: {args.root}\n")
+    with MirrorServer(args.root, port=args.port) as server:
+        print(server.url, flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,500 @@
+"""The dateline parser: a table of the datelines it must read and the texts it must leave alone.
+
+Each row is one dateline shape with a short body: the place, agency and date it must give and
+how the body must start. The shapes are made up in the real sites' forms (see the module
+docstring of pipelines/dateline.py).
+"""
+
+import datetime
+import random
+
+import pytest
+
+from pipelines.dateline import Dateline, parse_dateline
+
+BODY = "The federal cabinet met on Tuesday."
+URDU_BODY = "وفاقی کابینہ کا اجلاس منگل کو ہوا۔"
+
+# (id, text, place, agency, date, body start)
+DATELINES = [
+    # UrduPoint English, the seed article
+    (
+        "seed-international-desk",
+        "New Delhi, March 2 (UrduPoint / Pakistan Point News - 2nd Mar, 2023 ) :"
+        "The United States and Russia met...",
+        "New Delhi", None, "2023-03-02", "The United States and Russia met...",
+    ),
+    # UrduPoint English, the house styles
+    (
+        "desk-until-sept-2023",
+        f"GUJRANWALA, (UrduPoint / Pakistan Point News - 14th Feb, 2022 ) :{BODY}",
+        "Gujranwala", None, "2022-02-14", BODY,
+    ),
+    (
+        "desk-from-oct-2023-no-separator",
+        f"QUETTA, (UrduPoint / Pakistan Point News - 9th Jan, 2024) {BODY}",
+        "Quetta", None, "2024-01-09", BODY,
+    ),
+    (
+        "agency-before-brand",
+        f"LONDON, (APP - UrduPoint / Pakistan Point News - 1st Jun, 2024) {BODY}",
+        "London", "APP", "2024-06-01", BODY,
+    ),
+    (
+        "international-desk-month-day",
+        f"Paris, May 7 (UrduPoint / Pakistan Point News - 7th May, 2022 ) :{BODY}",
+        "Paris", None, "2022-05-07", BODY,
+    ),
+    (
+        "sputnik-after-brand",
+        f"BRUSSELS (UrduPoint News / Sputnik - 03rd December, 2021) {BODY}",
+        "Brussels", "Sputnik", "2021-12-03", BODY,
+    ),
+    (
+        "wam-after-brand",
+        f"AJMAN, (UrduPoint / Pakistan Point News / WAM - 11th Mar, 2022) {BODY}",
+        "Ajman", "WAM", "2022-03-11", BODY,
+    ),
+    (
+        "staff-month-before-day",
+        f"KARACHI: (UrduPoint/UrduPoint / Pakistan Point News-March 9th, 2022) {BODY}",
+        "Karachi", None, "2022-03-09", BODY,
+    ),
+    (
+        "online-before-brand",
+        f"SIALKOT, (Online - UrduPoint / Pakistan Point News - 22nd Aug, 2020 ) :{BODY}",
+        "Sialkot", "Online", "2020-08-22", BODY,
+    ),
+    (
+        "inp-before-brand",
+        f"MULTAN, (INP - UrduPoint / Pakistan Point News - 5th Oct, 2021 ) :{BODY}",
+        "Multan", "INP", "2021-10-05", BODY,
+    ),
+    (
+        "afp-after-brand",
+        f"Kabul, Sept 5 (UrduPoint / Pakistan Point News / AFP - 05th Sep, 2019 ) :{BODY}",
+        "Kabul", "AFP", "2019-09-05", BODY,
+    ),
+    (
+        "reuters-after-brand",
+        f"WASHINGTON, (UrduPoint / Pakistan Point News / Reuters - 12th Jan, 2022) :{BODY}",
+        "Washington", "Reuters", "2022-01-12", BODY,
+    ),
+    (
+        "unknown-agency-as-written",
+        f"ANKARA, (UrduPoint / Pakistan Point News / Anadolu - 4th Apr, 2023) :{BODY}",
+        "Ankara", "Anadolu", "2023-04-04", BODY,
+    ),
+    # Places
+    (
+        "place-with-abbreviation",
+        f"MIRPUR (AJK) , (UrduPoint / Pakistan Point News - 2nd Mar, 2023 ) :{BODY}",
+        "Mirpur (AJK)", None, "2023-03-02", BODY,
+    ),
+    (
+        "place-three-words",
+        f"DERA ISMAIL KHAN, (UrduPoint / Pakistan Point News - 8th Nov, 2022 ) :{BODY}",
+        "Dera Ismail Khan", None, "2022-11-08", BODY,
+    ),
+    (
+        "place-three-words-toba-tek-singh",
+        f"TOBA TEK SINGH, (UrduPoint / Pakistan Point News - 15th Jul, 2021 ) :{BODY}",
+        "Toba Tek Singh", None, "2021-07-15", BODY,
+    ),
+    (
+        "place-with-dots",
+        f"D.I. KHAN, (UrduPoint / Pakistan Point News - 1st Feb, 2021 ) :{BODY}",
+        "D.I. Khan", None, "2021-02-01", BODY,
+    ),
+    (
+        "place-with-hyphen",
+        f"AL-AIN, (UrduPoint / Pakistan Point News / WAM - 6th Jun, 2022) {BODY}",
+        "Al-Ain", "WAM", "2022-06-06", BODY,
+    ),
+    (
+        "place-mixed-case-kept",
+        f"New York, Feb 3 (UrduPoint / Pakistan Point News - 3rd Feb, 2023 ) :{BODY}",
+        "New York", None, "2023-02-03", BODY,
+    ),
+    (
+        "place-without-comma",
+        f"PESHAWAR (UrduPoint / Pakistan Point News - 19th Sep, 2020 ) :{BODY}",
+        "Peshawar", None, "2020-09-19", BODY,
+    ),
+    (
+        "place-with-trailing-hyphen",
+        f"KARACHI- (UrduPoint / Pakistan Point News - 19th Sep, 2020 ) :{BODY}",
+        "Karachi", None, "2020-09-19", BODY,
+    ),
+    (
+        "leading-whitespace",
+        f"\n   LAHORE, (UrduPoint / Pakistan Point News - 30th Apr, 2022 ) :{BODY}",
+        "Lahore", None, "2022-04-30", BODY,
+    ),
+    (
+        "no-place",
+        f"(UrduPoint / Pakistan Point News - 2nd Mar, 2023) {BODY}",
+        None, None, "2023-03-02", BODY,
+    ),
+    # Separators
+    (
+        "separator-paren-colon",
+        f"SUKKUR, (UrduPoint / Pakistan Point News - 03rd December, 2021):{BODY}",
+        "Sukkur", None, "2021-12-03", BODY,
+    ),
+    (
+        "separator-dash-colon",
+        f"HYDERABAD, (UrduPoint / Pakistan Point News - 10th Mar, 2022 ) -:{BODY}",
+        "Hyderabad", None, "2022-03-10", BODY,
+    ),
+    (
+        "no-separator-body-opens-with-quote",
+        f'ISLAMABAD, (UrduPoint / Pakistan Point News - 2nd Feb, 2024) "We will," he said.',
+        "Islamabad", None, "2024-02-02", '"We will," he said.',
+    ),
+    # Dates
+    (
+        "zero-padded-ordinal",
+        f"BAHAWALPUR, (UrduPoint / Pakistan Point News - 02nd Mar, 2023 ) :{BODY}",
+        "Bahawalpur", None, "2023-03-02", BODY,
+    ),
+    (
+        "abbreviation-sept",
+        f"SARGODHA, (UrduPoint / Pakistan Point News - 21st Sept, 2020 ) :{BODY}",
+        "Sargodha", None, "2020-09-21", BODY,
+    ),
+    (
+        "day-without-ordinal",
+        f"CHITRAL, (UrduPoint / Pakistan Point News - 14 February 2022 ) :{BODY}",
+        "Chitral", None, "2022-02-14", BODY,
+    ),
+    (
+        "month-before-day-zero-padded",
+        f"GILGIT: (UrduPoint/UrduPoint / Pakistan Point News-December 07th, 2022) {BODY}",
+        "Gilgit", None, "2022-12-07", BODY,
+    ),
+    (
+        "year-not-rolled-over-kept-as-written",
+        f"Moscow, Jan 1 (UrduPoint / Pakistan Point News - 1st Jan, 2023 ) :{BODY}",
+        "Moscow", None, "2023-01-01", BODY,
+    ),
+    (
+        "impossible-date-is-none",
+        f"MARDAN, (UrduPoint / Pakistan Point News - 30th Feb, 2022 ) :{BODY}",
+        "Mardan", None, None, BODY,
+    ),
+    (
+        "date-without-year-is-none",
+        f"KOHAT, (UrduPoint / Pakistan Point News - 9th Jan) :{BODY}",
+        "Kohat", None, None, BODY,
+    ),
+    (
+        "date-in-unknown-shape-is-none-not-an-agency",
+        f"LAHORE, (UrduPoint / Pakistan Point News - 2023-03-02 ) :{BODY}",
+        "Lahore", None, None, BODY,
+    ),
+    # Brand spellings
+    (
+        "brand-lower-case",
+        f"JHANG, (Urdupoint / Pakistan Point news - 4th May, 2021 ) :{BODY}",
+        "Jhang", None, "2021-05-04", BODY,
+    ),
+    (
+        "brand-no-space-after-slash",
+        f"OKARA, (UrduPoint/ Pakistan Point news - 4th May, 2021 ) :{BODY}",
+        "Okara", None, "2021-05-04", BODY,
+    ),
+    (
+        "brand-misspelt-piont",
+        f"KASUR, (UrduPoint / Pakistan Piont News - 17th Aug, 2021 ) :{BODY}",
+        "Kasur", None, "2021-08-17", BODY,
+    ),
+    # UrduPoint Urdu
+    (
+        "urdu-with-agency-app",
+        f"گوجرانوالہ (اُردو پوائنٹ اخبارتازہ ترین - اے پی پی۔ 05 مارچ2024ء) {URDU_BODY}",
+        "گوجرانوالہ", "APP", "2024-03-05", URDU_BODY,
+    ),
+    (
+        "urdu-2015-online-glued-to-akhbar",
+        f"لندن (اُردو پوائنٹ اخبارآن لائن۔14فروری۔2015ء) {URDU_BODY}",
+        "لندن", "Online", "2015-02-14", URDU_BODY,
+    ),
+    (
+        "urdu-brand-without-damma",
+        f"لاہور (اردو پوائنٹ اخبارتازہ ترین - اے پی پی۔ 12 جون2023ء) {URDU_BODY}",
+        "لاہور", "APP", "2023-06-12", URDU_BODY,
+    ),
+    (
+        "urdu-inp",
+        f"راولپنڈی (اُردو پوائنٹ اخبارتازہ ترین - آئی این پی۔ 21 اکتوبر2022ء) {URDU_BODY}",
+        "راولپنڈی", "INP", "2022-10-21", URDU_BODY,
+    ),
+    (
+        "urdu-sana-news",
+        f"کوئٹہ (اُردو پوائنٹ اخبارتازہ ترین - ثنا نیوز۔ 01 ستمبر2021ء) {URDU_BODY}",
+        "کوئٹہ", "Sana News", "2021-09-01", URDU_BODY,
+    ),
+    (
+        "urdu-own-desk-no-agency",
+        f"کراچی (اُردو پوائنٹ اخبارتازہ ترین۔ 12 جون2023ء) {URDU_BODY}",
+        "کراچی", None, "2023-06-12", URDU_BODY,
+    ),
+    (
+        "urdu-two-word-city",
+        f"اسلام آباد (اُردو پوائنٹ اخبارتازہ ترین - آن لائن۔ 18 جولائی2025ء) {URDU_BODY}",
+        "اسلام آباد", "Online", "2025-07-18", URDU_BODY,
+    ),
+    (
+        "urdu-stray-colon-before-city",
+        f": پشاور (اُردو پوائنٹ اخبارتازہ ترین - اے پی پی۔ 07 اپریل2024ء) {URDU_BODY}",
+        "پشاور", "APP", "2024-04-07", URDU_BODY,
+    ),
+    (
+        "urdu-persian-digits",
+        f"ملتان (اُردو پوائنٹ اخبارتازہ ترین - اے پی پی۔ ۰۵ مارچ۲۰۲۴ء) {URDU_BODY}",
+        "ملتان", "APP", "2024-03-05", URDU_BODY,
+    ),
+    (
+        "urdu-arabic-indic-digits",
+        f"سکھر (اُردو پوائنٹ اخبارتازہ ترین - اے پی پی۔ ٠٥ مارچ٢٠٢٤ء) {URDU_BODY}",
+        "سکھر", "APP", "2024-03-05", URDU_BODY,
+    ),
+    (
+        "urdu-spaced-date",
+        f"فیصل آباد (اُردو پوائنٹ اخبار آن لائن۔ 14 فروری 2015ء) {URDU_BODY}",
+        "فیصل آباد", "Online", "2015-02-14", URDU_BODY,
+    ),
+    (
+        "urdu-weekday-before-date",
+        f"سیالکوٹ (اُردو پوائنٹ اخبارتازہ ترین - اے پی پی۔ جمعہ 18 جولائی 2025ء) {URDU_BODY}",
+        "سیالکوٹ", "APP", "2025-07-18", URDU_BODY,
+    ),
+    (
+        "urdu-month-spelt-mai-without-ye",
+        f"حیدرآباد (اُردو پوائنٹ اخبارتازہ ترین - اے پی پی۔ 03 مئ2021ء) {URDU_BODY}",
+        "حیدرآباد", "APP", "2021-05-03", URDU_BODY,
+    ),
+    (
+        "urdu-separator-colon",
+        f"مردان (اُردو پوائنٹ اخبارتازہ ترین - اے پی پی۔ 11 دسمبر2020ء) :{URDU_BODY}",
+        "مردان", "APP", "2020-12-11", URDU_BODY,
+    ),
+    (
+        "urdu-impossible-date-is-none",
+        f"بنوں (اُردو پوائنٹ اخبارتازہ ترین - اے پی پی۔ 30 فروری2024ء) {URDU_BODY}",
+        "بنوں", "APP", None, URDU_BODY,
+    ),
+    # Other Pakistani outlets
+    (
+        "app-month-day",
+        f"ISLAMABAD, Aug 25 (APP): {BODY}",
+        "Islamabad", "APP", None, BODY,
+    ),
+    (
+        "app-no-date",
+        f"ISLAMABAD (APP): {BODY}",
+        "Islamabad", "APP", None, BODY,
+    ),
+    (
+        "dawn-city-colon",
+        f"KARACHI: {BODY}",
+        "Karachi", None, None, BODY,
+    ),
+    (
+        "dawn-older-month-day",
+        f"HYDERABAD, Jan 20: {BODY}",
+        "Hyderabad", None, None, BODY,
+    ),
+    (
+        "dawn-three-words",
+        f"DERA GHAZI KHAN: {BODY}",
+        "Dera Ghazi Khan", None, None, BODY,
+    ),
+    (
+        "dawn-with-abbreviation",
+        f"MUZAFFARABAD (AJK): {BODY}",
+        "Muzaffarabad (AJK)", None, None, BODY,
+    ),
+    (
+        "the-news-no-space-after-colon",
+        f"LAHORE:{BODY}",
+        "Lahore", None, None, BODY,
+    ),
+    (
+        "the-nation-hyphen",
+        f"FAISALABAD - {BODY}",
+        "Faisalabad", None, None, BODY,
+    ),
+    (
+        "the-nation-en-dash",
+        f"FAISALABAD – {BODY}",
+        "Faisalabad", None, None, BODY,
+    ),
+    (
+        "dunya",
+        f"KARACHI (Dunya News) - {BODY}",
+        "Karachi", "Dunya News", None, BODY,
+    ),
+    (
+        "ppi-full-date-before-parenthesis",
+        f"Lahore, December 07, 2022 (PPI-OT): {BODY}",
+        "Lahore", "PPI", "2022-12-07", BODY,
+    ),
+    (
+        "xinhua",
+        f"BEIJING, Oct. 8 (Xinhua) -- {BODY}",
+        "Beijing", "Xinhua", None, BODY,
+    ),
+    (
+        "afp-dash",
+        f"PARIS, March 3 (AFP) - {BODY}",
+        "Paris", "AFP", None, BODY,
+    ),
+]
+
+NOT_DATELINES = [
+    ("empty", ""),
+    ("whitespace", " \n\t "),
+    ("sentence", "The government said on Monday that the budget would be presented in June."),
+    ("parenthesis-in-sentence", "Prime Minister (PM) Shehbaz Sharif said the talks went well."),
+    ("parenthesis-and-colon", "Prime Minister (PM): the talks went well."),
+    ("known-agency-after-a-word", "Shopping (online): prices rose again."),
+    ("quote", '"We will not back down," the minister said.'),
+    ("caps-word-in-sentence", "KARACHI is the largest city of Pakistan."),
+    ("title-case-colon", "Karachi: the city woke up to rain."),
+    ("note", "Note: this story has been updated."),
+    ("caps-note", "NOTE: this story has been updated."),
+    ("caps-update", "UPDATE: the match was postponed."),
+    ("two-letter-caps", "PM: the talks went well."),
+    ("dateline-not-at-start", f"Earlier today. KARACHI: {BODY}"),
+    ("urdu-sentence", "وزیراعظم نے کہا کہ حکومت مہنگائی پر قابو پائے گی۔"),
+    ("urdu-parenthesis-without-brand", "وزیراعظم (پی ایم) نے کہا کہ مذاکرات کامیاب رہے۔"),
+    ("urdu-continued-marker", "(جاری ہے)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "agency", "date", "body_start"),
+    [row[1:] for row in DATELINES],
+    ids=[row[0] for row in DATELINES],
+)
+def test_reads_dateline(text, place, agency, date, body_start):
+    dateline = parse_dateline(text)
+
+    assert dateline is not None
+    assert (dateline.place, dateline.agency) == (place, agency)
+    assert (dateline.date.isoformat() if dateline.date else None) == date
+    assert dateline.body.startswith(body_start)
+
+
+def test_seed_dateline_whole():
+    text = (
+        "New Delhi, March 2 (UrduPoint / Pakistan Point News - 2nd Mar, 2023 ) :"
+        "The United States and Russia met..."
+    )
+    assert parse_dateline(text) == Dateline(
+        raw="New Delhi, March 2 (UrduPoint / Pakistan Point News - 2nd Mar, 2023 )",
+        place="New Delhi",
+        agency=None,
+        date=datetime.date(2023, 3, 2),
+        body="The United States and Russia met...",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        (f"QUETTA, (UrduPoint / Pakistan Point News - 9th Jan, 2024) {BODY}",
+         "QUETTA, (UrduPoint / Pakistan Point News - 9th Jan, 2024)"),
+        (f"HYDERABAD, (UrduPoint / Pakistan Point News - 10th Mar, 2022 ) -:{BODY}",
+         "HYDERABAD, (UrduPoint / Pakistan Point News - 10th Mar, 2022 )"),
+        (f": لندن (اُردو پوائنٹ اخبارآن لائن۔14فروری۔2015ء) {URDU_BODY}",
+         "لندن (اُردو پوائنٹ اخبارآن لائن۔14فروری۔2015ء)"),
+        (f"BEIJING, Oct. 8 (Xinhua) -- {BODY}", "BEIJING, Oct. 8 (Xinhua)"),
+        (f"HYDERABAD, Jan 20: {BODY}", "HYDERABAD, Jan 20"),
+        (f"FAISALABAD - {BODY}", "FAISALABAD"),
+    ],
+    ids=["no-separator", "dash-colon", "urdu-stray-colon", "xinhua", "dawn-month-day", "nation"],
+)
+def test_raw_is_the_dateline_as_written(text, raw):
+    assert parse_dateline(text).raw == raw
+
+
+@pytest.mark.parametrize(
+    "text", [row[1] for row in NOT_DATELINES], ids=[row[0] for row in NOT_DATELINES]
+)
+def test_no_dateline(text):
+    assert parse_dateline(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", [row[1] for row in DATELINES], ids=[row[0] for row in DATELINES]
+)
+def test_raw_and_body_rebuild_the_text(text):
+    """Only whitespace, a stray colon and the separator lie outside raw and body."""
+    dateline = parse_dateline(text)
+    before, raw, after = text.partition(dateline.raw)
+    separator = after[: len(after) - len(dateline.body)]
+
+    assert raw and after.endswith(dateline.body)
+    assert before.strip(" \n\t:") == ""
+    assert separator.strip(" \n\t:-–") == ""
+
+
+def _junk(rng: random.Random) -> str:
+    """A string from characters that datelines are made of, plus any code point at all."""
+    pieces = list("ABCKRIab ,:;-–—()/.\n\t0123456789۰۵٠٥ءاُردو پوائنٹ۔،\u200c\u200f\ufeff")
+    pieces += ["UrduPoint", "Pakistan Point News", "APP", "2nd", "Mar", "مارچ", "KARACHI", "(AJK)"]
+    return "".join(
+        rng.choice(pieces) if rng.random() < 0.9 else chr(rng.randrange(0x110000))
+        for _ in range(rng.randrange(400))
+    )
+
+
+def _assert_none_or_from(text: str) -> None:
+    dateline = parse_dateline(text)
+    assert dateline is None or (dateline.raw in text and text.endswith(dateline.body))
+
+
+def test_never_raises_on_junk():
+    rng = random.Random(20240305)
+    for _ in range(3000):
+        _assert_none_or_from(_junk(rng))
+
+
+def test_never_raises_on_damaged_datelines():
+    """Real shapes with characters dropped, doubled or swapped still parse or give None."""
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = list(rng.choice(DATELINES)[1])
+        for _ in range(rng.randrange(1, 6)):
+            i = rng.randrange(len(text))
+            text[i : i + 1] = rng.choice([[], [text[i]] * 2, [rng.choice("():-,/ ۔ء")]])
+        _assert_none_or_from("".join(text))
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize(
+    "text",
+    [
+        " " * 1_000_000,
+        "A" * 1_000_000,
+        "A " * 500_000,
+        "(" * 500_000,
+        ":" * 500_000,
+        "KARACHI " + "(" * 500_000,
+        "Ab " * 100 + "(" + "x" * 500_000,
+        "لاہور " * 200_000,
+        "(" + "2nd Mar, " * 100_000,
+        "(" + "05 مارچ۔ " * 100_000,
+        "AAA" + " A" * 500_000 + ":",
+        "\u200f" * 500_000,
+        f"KARACHI: {BODY * 50_000}",
+    ],
+    ids=["spaces", "letters", "words", "open-parens", "colons", "caps-then-parens",
+         "words-then-long-parenthesis", "urdu-words", "english-dates", "urdu-dates",
+         "many-caps-words", "rtl-marks", "long-body"],
+)
+def test_huge_inputs_are_fast(text):
+    _assert_none_or_from(text)

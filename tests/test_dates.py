@@ -1,0 +1,49 @@
+from datetime import date
+
+import pytest
+
+from pipelines.dates import in_outlet_time, in_utc, parse_published
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2023-03-02T17:20:00+05:00", "2023-03-02T17:20:00+05:00"),
+        ("2023-03-02T17:20:00+0500", "2023-03-02T17:20:00+05:00"),
+        ("2023-03-02T12:20:00Z", "2023-03-02T17:20:00+05:00"),
+        ("2023-03-02T17:20:00", "2023-03-02T17:20:00+05:00"),
+        ("2023-03-02 17:20:00", "2023-03-02T17:20:00+05:00"),
+        ("Published March 02, 2023 | 05:20 PM", "2023-03-02T17:20:00+05:00"),
+        ("March 02, 2023 | 05:20 PM", "2023-03-02T17:20:00+05:00"),
+        ("Faizan Hashmi 37 seconds ago Mon 30th November 2020 | 04:15 PM", "2020-11-30T16:15:00+05:00"),
+        ("Fahad Shabbir (@FahadShabbir) Published March 23, 2024 | 04:50 PM", "2024-03-23T16:50:00+05:00"),
+        ("Sept 3, 2024 at 9:05 am", "2024-09-03T09:05:00+05:00"),
+    ],
+    ids=["iso-colon", "iso-no-colon", "iso-utc", "iso-naive", "iso-space", "byline", "article-date",
+         "older-byline", "current-byline", "sept"],
+)
+def test_times_are_kept_in_pakistan_time(value, expected):
+    assert in_outlet_time(parse_published(value)) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("Published March 23, 2024", date(2024, 3, 23)), ("2023-03-02", date(2023, 3, 2)), ("02nd Mar, 2023", date(2023, 3, 2))],
+    ids=["byline-date-only", "iso-date", "ordinal"],
+)
+def test_a_date_without_time_stays_a_date(value, expected):
+    assert parse_published(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "   ", None, "garbage", "3000-01-01", "1900-05-01T10:00:00+05:00", "February 30, 2023 | 10:00 AM",
+     "جمعہ 18 جولائی 2025 19:55"],
+    ids=["empty", "blank", "none", "words", "far-future", "far-past", "impossible-day", "urdu-not-guessed"],
+)
+def test_nothing_is_guessed(value):
+    assert parse_published(value) is None
+
+
+def test_utc_copy_is_the_same_instant():
+    assert in_utc(parse_published("2023-03-02T17:20:00+05:00")) == "2023-03-02T12:20:00+00:00"

@@ -1,0 +1,105 @@
+"""ExtractPipeline on hostile and odd pages: each is rejected with a named reason or repaired."""
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from crawler.items import ArticleItem, RejectedPage
+from crawler.spiders.urdupoint import PAGE_HINTS
+from pipelines.extract import ExtractPipeline, decode_html
+
+BODY = " ".join(["The provincial cabinet approved the new wheat support price on Monday."] * 6)
+ARTICLE = """<html lang="en"><head><title>{title} - UrduPoint</title>
+<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{title}",
+ "datePublished": "2024-03-23T16:50:00+05:00", "author": {{"@type": "Person", "name": "Sumaira FH"}}}}</script>
+</head><body><div class="main_bar fl news_article"><h1>{title}</h1>
+<div class="detail_txt">{body}</div><div class="social_sharer">Share Tweet WhatsApp</div></div></body></html>"""
+
+
+def page(body: bytes, encoding: str | None = "utf-8") -> ArticleItem:
+    url = "https://www.urdupoint.com/en/pakistan/cabinet-approves-1702211.html"
+    return ArticleItem(url=url, fetched_url=url, body=body, encoding=encoding, fetched_at="2026-01-01T00:00:00+00:00")
+
+
+@pytest.fixture
+def extract():
+    crawler = get_crawler()
+    pipeline = ExtractPipeline(crawler.stats, PAGE_HINTS)
+    return pipeline
+
+
+def article_html(title="Cabinet approves wheat price", body=f"<p>{BODY}</p>") -> bytes:
+    return ARTICLE.format(title=title, body=body).encode("utf-8")
+
+
+def test_an_article_page_gives_its_fields(extract):
+    item = extract.process_item(page(article_html()))
+    assert (item.title, item.author, item.published_at) == (
+        "Cabinet approves wheat price",
+        "Sumaira FH",
+        "2024-03-23T16:50:00+05:00",
+    )
+    assert item.text == BODY
+    assert "Share" not in item.text
+
+
+CHALLENGE = b"""<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>
+<div>Checking if the site connection is secure</div><script src="/cdn-cgi/challenge-platform/h/b/orchestrate/jsch/v1"></script>
+</body></html>"""
+
+
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 20, "binary"),
+        (b"", "malformed_html"),
+        (b"   \n  ", "malformed_html"),
+        (CHALLENGE, "challenge"),
+        (b"<html><body><h1>About us</h1><p>UrduPoint is a news site.</p></body></html>", "not_article"),
+        (article_html(body=""), "empty_body"),
+        (article_html(title="", body=f"<p>{BODY}</p>").replace(b"<h1></h1>", b"").replace(b"<title> - UrduPoint</title>", b""), "no_title"),
+    ],
+    ids=["binary", "empty", "blank", "challenge", "not-article", "empty-body", "no-title"],
+)
+def test_bad_pages_are_rejected_with_a_reason(extract, body, reason):
+    result = extract.process_item(page(body))
+    assert isinstance(result, RejectedPage)
+    assert result.reason == reason
+    assert extract.stats.get_value(f"extract/rejected/{reason}") == 1
+
+
+def test_a_page_whose_header_lies_about_its_encoding_is_repaired(extract):
+    body = article_html(body="<p>The £5 fee, said Zoë Müller, “is fair”. " + BODY + "</p>").decode().encode("cp1252")
+    body = body.replace(b"<html lang", b'<html><head><meta charset="windows-1252"></head><html lang', 1)
+    item = extract.process_item(page(body, encoding="utf-8"))
+    assert item.text.startswith("The £5 fee, said Zoë Müller, “is fair”.")
+    assert extract.stats.get_value("extract/encoding/repaired") == 1
+
+
+@pytest.mark.parametrize(
+    "body, encoding, expected",
+    [
+        ("café".encode("utf-8"), "utf-8", ("café", "declared")),
+        ("café".encode("cp1252"), "cp1252", ("café", "declared")),
+        ("café".encode("utf-8"), "cp1252", ("café", "repaired")),
+        ("café".encode("cp1252"), "utf-8", ("café", "repaired")),
+        ('<meta charset="iso-8859-1">caf\xe9'.encode("latin-1"), "utf-8", ('<meta charset="iso-8859-1">café', "repaired")),
+    ],
+    ids=["utf8", "cp1252", "utf8-declared-as-cp1252", "lying-header", "meta-declared"],
+)
+def test_decoding(body, encoding, expected):
+    assert decode_html(body, encoding) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<div>" * 50_000 + b"deep" + b"</div>" * 50_000,
+        b"<html><body><p>" + b"x" * 3_000_000 + b"</p></body></html>",
+        b"<html><body><p>unclosed <b>tags <i>everywhere <table><tr><td>cell",
+        "<html dir='rtl'><body><p>\u202eمخلوط text עברית \u200f</p></body></html>".encode(),
+    ],
+    ids=["deeply-nested", "huge-line", "unclosed-tags", "mixed-scripts"],
+)
+def test_odd_markup_never_crashes(extract, body):
+    result = extract.process_item(page(body))
+    assert isinstance(result, (ArticleItem, RejectedPage))

@@ -1,0 +1,47 @@
+import sqlite_utils
+
+from pipelines import schema
+
+
+def article(**fields):
+    row = {
+        "url": "https://www.urdupoint.com/en/world/a-1.html",
+        "outlet": "urdupoint",
+        "title": "Café owners in Lahore protest",
+        "summary": "Traders protest",
+        "text": "Owners of cafés said the new tax would close them.",
+        "content_hash": "h1",
+        "first_seen": "2026-01-01T00:00:00+00:00",
+        "last_seen": "2026-01-01T00:00:00+00:00",
+    }
+    return row | fields
+
+
+def search(db, query):
+    return [row["url"] for row in db["articles"].search(query)]
+
+
+def test_applying_twice_changes_nothing(tmp_path):
+    db = sqlite_utils.Database(tmp_path / "a.db")
+    schema.apply(db)
+    tables = set(db.table_names())
+    schema.apply(db)
+    assert set(db.table_names()) == tables
+    assert {"articles", "article_urls", "rejected_urls", "articles_fts"} <= tables
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+
+
+def test_search_folds_case_and_diacritics(fresh_db):
+    fresh_db["articles"].insert(article())
+    assert search(fresh_db, "cafe") == ["https://www.urdupoint.com/en/world/a-1.html"]
+    assert search(fresh_db, "CAFÉS") == ["https://www.urdupoint.com/en/world/a-1.html"]
+
+
+def test_the_index_follows_updates_and_deletes(fresh_db):
+    pk = fresh_db["articles"].insert(article()).last_pk
+    fresh_db["articles"].update(pk, {"text": "Wheat prices rose in Multan."})
+    assert search(fresh_db, "wheat") == ["https://www.urdupoint.com/en/world/a-1.html"]
+    assert search(fresh_db, "cafes") == []
+    fresh_db["articles"].delete(pk)
+    assert search(fresh_db, "wheat") == []
+    assert fresh_db.execute("insert into articles_fts(articles_fts) values('integrity-check')").fetchall() == []
