@@ -28,6 +28,9 @@ REDIRECT_MAX_TIMES = 5
 
 # --- Archive ------------------------------------------------------------------
 ARCHIVE_DB = "archive.db"  # SQLite file the crawl writes to; created on first use
+ARCHIVE_RETRY_REJECTED_AFTER = 6 * 3600  # seconds before a page that failed for a passing reason
+# (challenge, empty body, timeout) is fetched again; doubles with each failure, up to a week.
+# 404s and pages that are not articles are not fetched again.
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,

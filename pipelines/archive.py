@@ -8,14 +8,15 @@ writer work side by side.
 
 import json
 import sqlite3
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import sqlite_utils
 
 from pipelines import schema
 
-BUSY_TIMEOUT_SECONDS = 30  # a reader (datasette) may hold the file briefly; wait rather than fail
+BUSY_TIMEOUT_SECONDS = 30
+MAX_RETRY_AFTER = timedelta(days=7)  # a reader (datasette) may hold the file briefly; wait rather than fail
 
 ARTICLE_FIELDS = (
     "outlet",
@@ -87,9 +88,21 @@ class Archive:
         ).fetchone()
         return row is not None
 
-    def is_rejected_for_good(self, url: str) -> bool:
-        row = self.db.execute("select permanent from rejected_urls where url = ?", [url]).fetchone()
-        return bool(row and row[0])
+    def rejection_stands(self, url: str, retry_after: timedelta, now: datetime) -> bool:
+        """Whether ``url`` was rejected and should not be fetched now.
+
+        A permanent rejection (a 404, a page that is not an article) always stands;
+        a passing one (a challenge, an empty page) stands for ``retry_after``,
+        doubled with each further failure, up to :data:`MAX_RETRY_AFTER`.
+        """
+        row = self.db.execute(
+            "select permanent, attempts, last_seen from rejected_urls where url = ?", [url]
+        ).fetchone()
+        if row is None:
+            return False
+        permanent, attempts, last_seen = row
+        wait = min(retry_after * 2 ** max(attempts - 1, 0), MAX_RETRY_AFTER)
+        return bool(permanent) or now < datetime.fromisoformat(last_seen) + wait
 
     # --- writes (one transaction each) -------------------------------------------
 

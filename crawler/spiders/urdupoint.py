@@ -15,7 +15,7 @@ are the pipelines' job; the spider only hands over what it fetched.
 
 import logging
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -95,11 +95,13 @@ class UrduPointSpider(Spider):
         spider.max_listing_pages = settings.getint("URDUPOINT_MAX_LISTING_PAGES")
         spider.sitemap_maxsize = settings.getint("SITEMAP_MAXSIZE")
         spider.archive_path = settings["ARCHIVE_DB"]
+        spider.retry_rejected_after = timedelta(seconds=settings.getint("ARCHIVE_RETRY_REJECTED_AFTER"))
         return spider
 
     async def start(self):
         self.archive = Archive.open(self.archive_path)
         self.run_started = utc_now()
+        self.requested = set()
         if self.backfill is not None:
             logger.info("Backfilling %d day(s) from the daily sitemaps", len(self.backfill))
             for day in self.backfill:
@@ -230,15 +232,21 @@ class UrduPointSpider(Spider):
         if self.archive.is_archived(url):
             self.crawler.stats.inc_value("archive/skipped_archived")
             return None
-        if self.archive.is_rejected_for_good(url):
+        if self.archive.rejection_stands(url, self.retry_rejected_after, datetime.now(timezone.utc)):
             self.crawler.stats.inc_value("archive/skipped_rejected")
             return None
+        if url in self.requested:
+            return None
+        self.requested.add(url)
         return Request(
             self.site.to_fetch(url),
             callback=self.parse_article,
             errback=self.article_failed,
             priority=ARTICLE_PRIORITY,
             meta={"public_url": url},
+            # The spider deduplicates article URLs itself: Scrapy's filter would also drop the
+            # redirect of an old URL to a page already fetched, and the old URL would be lost.
+            dont_filter=True,
         )
 
     def parse_article(self, response):

@@ -1,0 +1,236 @@
+"""The whole path as a user runs it: ``scrapy crawl urdupoint`` over HTTP from the mirror into a real archive.
+
+Expected values come from the mirror's ground truth, ``tests/mirror/articles.json``,
+which the pages were generated from; the seed article is also checked against the
+values the user gave.
+"""
+
+import copy
+import json
+import re
+from datetime import date
+
+import pytest
+
+from crawler.urls import canonicalize
+from tests.conftest import run_crawl
+from tests.mirror.build import article_url, build_site, load_articles
+from tests.mirror.server import MirrorServer
+
+ARTICLES = load_articles()
+ARTICLE_PAGE = re.compile(r"^/en/[a-z-]+/[^/]+-\d+\.html")
+FURNITURE = (
+    "Related Topics",
+    "Recent Stories",
+    "More Stories From",
+    "WhatsApp",
+    "googletag",
+    "adsbygoogle",
+    "Advertisement",
+    "Why is this news not on TV",
+)
+
+
+def row_of(archive, url: str) -> dict:
+    rows = list(archive["articles"].rows_where("url = ?", [url]))
+    assert len(rows) == 1, f"{url}: {len(rows)} rows"
+    return rows[0]
+
+
+def article_pages_requested(requests) -> list[str]:
+    return [path for _, path, _ in requests if ARTICLE_PAGE.match(path)]
+
+
+@pytest.mark.parametrize("expected", ARTICLES, ids=[a["slug"] for a in ARTICLES])
+def test_every_article_is_archived_once_with_its_fields(archive, expected):
+    row = row_of(archive, article_url(expected))
+    dateline = expected["expected"] if expected["dateline"] else {}
+    assert {
+        "outlet": row["outlet"],
+        "language": row["language"],
+        "title": row["title"],
+        "summary": row["summary"],
+        "author": row["author"],
+        "category": row["category"],
+        "tags": json.loads(row["tags"]),
+        "published_at": row["published_at"],
+        "text": row["text"],
+        "dateline_place": row["dateline_place"],
+        "dateline_agency": row["dateline_agency"],
+        "dateline_date": row["dateline_date"],
+    } == {
+        "outlet": "urdupoint",
+        "language": "en",
+        "title": expected["title"],
+        "summary": expected["summary"],
+        "author": expected["author"],
+        "category": expected["category"],
+        "tags": expected["tags"],
+        "published_at": expected["published_at"],
+        "text": "\n\n".join(expected["paragraphs"]),
+        "dateline_place": dateline.get("dateline_place"),
+        "dateline_agency": dateline.get("dateline_agency"),
+        "dateline_date": dateline.get("dateline_date"),
+    }
+
+
+def test_the_users_example_article(archive, manifest):
+    row = row_of(archive, manifest["seed"])
+    assert row["title"] == "Blinken Presses Russia's Lavrov Over Ukraine On G20 Sidelines"
+    assert row["published_at"] == "2023-03-02T17:20:00+05:00"
+    assert row["published_at_utc"] == "2023-03-02T12:20:00+00:00"
+    assert row["dateline"] == "New Delhi, March 2 (UrduPoint / Pakistan Point News - 2nd Mar, 2023 )"
+    assert (row["dateline_place"], row["dateline_agency"], row["dateline_date"]) == ("New Delhi", None, "2023-03-02")
+    assert row["text"].startswith("The United States and Russia met to air their differences")
+    assert row["text"].endswith("the latter stormed out according to Western officials.")
+    assert row["text"].count("\n\n") == 10  # eleven paragraphs
+
+
+def test_only_articles_are_archived_and_each_once(archive, manifest):
+    assert sorted(row["url"] for row in archive["articles"].rows) == sorted(manifest["articles"])
+
+
+def test_no_page_furniture_in_any_body(archive):
+    for row in archive["articles"].rows:
+        for furniture in FURNITURE:
+            assert furniture not in row["text"], f"{furniture!r} in {row['url']}"
+        assert "UrduPoint / Pakistan Point News" not in row["text"] or not row["dateline"]
+
+
+def test_every_url_that_led_to_an_article_leads_to_its_record(archive, manifest):
+    article_of = {row["url"]: row["article_id"] for row in archive["article_urls"].rows}
+    id_of = {row["url"]: row["id"] for row in archive["articles"].rows}
+    assert all(article_of[url] == id_of[url] for url in id_of)
+    for alias, primary in manifest["aliases"].items():
+        assert article_of[canonicalize(alias)] == id_of[primary], alias
+
+
+def test_pages_that_are_not_articles_are_recorded_with_their_reason(archive, manifest, mirror_crawl):
+    special = manifest["special_pages"]
+    rejected = {row["url"]: row for row in archive["rejected_urls"].rows}
+    assert {url: (rejected[url]["reason"], rejected[url]["permanent"]) for url in (
+        special["challenge"], special["gallery"], special["empty_body"], special["missing"], special["private"]
+    )} == {
+        special["challenge"]: ("challenge", 0),
+        special["gallery"]: ("not_article", 1),
+        special["empty_body"]: ("empty_body", 0),
+        special["missing"]: ("http_404", 1),
+        special["private"]: ("robots_txt", 0),
+    }
+    requested = [path for _, path, _ in mirror_crawl[2]]
+    assert not any(path.startswith("/en/private/") for path in requested), "robots.txt was not obeyed"
+
+
+def test_a_page_in_a_legacy_encoding_is_read_correctly(archive, manifest):
+    text = row_of(archive, manifest["legacy_encoding"])["text"]
+    expected = next(a for a in ARTICLES if article_url(a) == manifest["legacy_encoding"])
+    assert text == "\n\n".join(expected["paragraphs"])
+    assert "\ufffd" not in text and any(ord(ch) > 127 for ch in text)
+
+
+def test_crawl_stats_say_what_happened(mirror_crawl, manifest):
+    crawl = mirror_crawl[0]
+    assert {
+        name: crawl.stat(name)
+        for name in (
+            "archive/new",
+            "archive/unchanged",
+            "fetch/failed/http_404",
+            "fetch/failed/challenge",
+            "fetch/failed/robots_txt",
+            "extract/rejected/not_article",
+            "extract/rejected/empty_body",
+            "dateline/missing",
+        )
+    } == {
+        "archive/new": len(manifest["articles"]),
+        "archive/unchanged": 2,  # the second-category copy (canonical link) and the old URL that redirects
+        "fetch/failed/http_404": 1,
+        "fetch/failed/challenge": 1,
+        "fetch/failed/robots_txt": 1,
+        "extract/rejected/not_article": 1,
+        "extract/rejected/empty_body": 1,
+        "dateline/missing": sum(1 for a in ARTICLES if not a["dateline"]),
+    }
+    assert crawl.stat("challenge/detected") == 3  # the first answer and two polite retries
+    assert crawl.stats["finish_reason"] == "finished"
+
+
+def test_full_text_search_finds_articles(archive, manifest):
+    assert [row["url"] for row in archive["articles"].search('"Lavrov"')] == [manifest["seed"]]
+
+
+def test_a_second_run_fetches_nothing_and_a_new_article_is_archived_by_the_next(site_copy, tmp_path):
+    db_path = tmp_path / "archive.db"
+    with MirrorServer(site_copy) as server:
+        first = run_crawl(server.url, db_path)
+        assert first.returncode == 0, first.log[-3000:]
+
+        server.clear_requests()
+        second = run_crawl(server.url, db_path)
+        assert second.returncode == 0, second.log[-3000:]
+        assert article_pages_requested(server.requests) == []
+        assert second.stat("archive/new") == 0
+        assert second.stat("archive/skipped_archived") >= len(ARTICLES) // 2
+        assert second.stat("archive/skipped_rejected") >= 2  # the 404 and the empty page (tried later)
+
+        newest = max(ARTICLES, key=lambda a: a["id"])
+        added = copy.deepcopy(newest) | {
+            "id": newest["id"] + 100,
+            "title": "Senate Passes Bill To Set Up Climate Adaptation Fund For Provinces",
+            "slug": "senate-passes-bill-to-set-up-climate-adaptati",
+            "summary": "The Senate on Thursday passed a bill to set up a fund for climate adaptation projects",
+            "paragraphs": [
+                "The Senate on Thursday passed a bill to set up a fund for climate adaptation projects in the "
+                "provinces, with an initial allocation of Rs10 billion.",
+                "The bill, moved by the Minister for Climate Change, was passed by a majority vote after a debate "
+                "in which members from all parties called for the money to reach the most vulnerable districts.",
+            ],
+            "published_at": "2025-09-18T23:50:00+05:00",
+        }
+        build_site([*ARTICLES, added], site_copy)
+        server.clear_requests()
+        third = run_crawl(server.url, db_path)
+        assert third.returncode == 0, third.log[-3000:]
+        assert article_pages_requested(server.requests) == [
+            "/en/" + added["category"] + "/" + added["slug"] + f"-{added['id']}.html"
+        ]
+    assert third.stat("archive/new") == 1
+    from sqlite_utils import Database
+
+    archive = Database(db_path)
+    assert archive["articles"].count == len(ARTICLES) + 1
+    assert row_of(archive, article_url(added))["text"] == "\n\n".join(added["paragraphs"])
+
+
+def test_backfill_walks_the_daily_sitemaps_of_a_date_range(mirror, tmp_path, manifest):
+    db_path = tmp_path / "archive.db"
+    mirror.clear_requests()
+    crawl = run_crawl(mirror.url, db_path, "-a", "since=2023-03-01", "-a", "until=2023-03-03")
+    assert crawl.returncode == 0, crawl.log[-3000:]
+    from sqlite_utils import Database
+
+    archived = sorted(row["url"] for row in Database(db_path)["articles"].rows)
+    on_those_days = sorted(
+        article_url(a) for a in ARTICLES if date(2023, 3, 1) <= date.fromisoformat(a["published_at"][:10]) <= date(2023, 3, 3)
+    )
+    assert archived == on_those_days
+    assert crawl.stat("sitemap/days_read") == 1  # 2023-03-02
+    assert crawl.stat("sitemap/failed/corrupt") == 1  # 2023-03-03
+    assert crawl.stat("sitemap/failed/http_404") == 1  # 2023-03-01: no sitemap
+    assert not any(path.startswith("/en/news/") or path.endswith(".rss") for _, path, _ in mirror.requests)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-a", "since=2023-13-01"], "since/until must be dates written YYYY-MM-DD"),
+        (["-a", "since=2023-03-05", "-a", "until=2023-03-01"], "is after until"),
+        (["-a", "until=2023-03-01"], "needs -a since"),
+    ],
+    ids=["impossible-month", "reversed-range", "until-alone"],
+)
+def test_bad_backfill_arguments_fail_with_a_clear_message(mirror, tmp_path, args, message):
+    crawl = run_crawl(mirror.url, tmp_path / "archive.db", *args)
+    assert crawl.returncode != 0
+    assert message in crawl.log
