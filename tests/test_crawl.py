@@ -234,3 +234,21 @@ def test_bad_backfill_arguments_fail_with_a_clear_message(mirror, tmp_path, args
     crawl = run_crawl(mirror.url, tmp_path / "archive.db", *args)
     assert crawl.returncode != 0
     assert message in crawl.log
+
+
+def test_pages_over_the_size_cap_are_refused_not_half_stored(mirror, tmp_path):
+    cap = 15_000
+    db_path = tmp_path / "archive.db"
+    crawl = run_crawl(mirror.url, db_path, settings={"DOWNLOAD_MAXSIZE": str(cap)})
+    assert crawl.returncode == 0, crawl.log[-3000:]
+    from sqlite_utils import Database
+
+    from tests.conftest import SITE
+
+    archive = Database(db_path)
+    size_of = {article_url(a): (SITE / article_url(a).split("/", 3)[3]).stat().st_size for a in ARTICLES}
+    too_large = {row["url"] for row in archive["rejected_urls"].rows_where("reason = 'too_large'")}
+    archived = {row["url"] for row in archive["articles"].rows}
+    assert too_large and all(size_of.get(url, cap + 1) > cap for url in too_large)
+    assert all(size_of[url] <= cap for url in archived)
+    assert crawl.stat("fetch/failed/too_large") == len(too_large)
