@@ -252,3 +252,15 @@ def test_pages_over_the_size_cap_are_refused_not_half_stored(mirror, tmp_path):
     assert too_large and all(size_of.get(url, cap + 1) > cap for url in too_large)
     assert all(size_of[url] <= cap for url in archived)
     assert crawl.stat("fetch/failed/too_large") == len(too_large)
+
+
+def test_a_backfill_without_until_runs_to_today_in_pakistan():
+    from datetime import datetime
+
+    from crawler.spiders.urdupoint import backfill_days
+    from pipelines.dates import PAKISTAN_TIME
+
+    days = backfill_days("2026-01-01", None)
+    assert days[0] == date(2026, 1, 1)
+    assert days[-1] == datetime.now(PAKISTAN_TIME).date()
+    assert len(days) == len(set(days)) == (days[-1] - days[0]).days + 1

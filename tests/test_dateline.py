@@ -149,7 +149,7 @@ DATELINES = [
     ),
     (
         "no-separator-body-opens-with-quote",
-        f'ISLAMABAD, (UrduPoint / Pakistan Point News - 2nd Feb, 2024) "We will," he said.',
+        'ISLAMABAD, (UrduPoint / Pakistan Point News - 2nd Feb, 2024) "We will," he said.',
         "Islamabad", None, "2024-02-02", '"We will," he said.',
     ),
     # Dates

@@ -17,7 +17,6 @@ import logging
 import re
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from parsel import Selector
 from scrapy import Request, Spider
@@ -28,6 +27,7 @@ from crawler.items import ArticleItem, RejectedPage
 from crawler.sitemaps import SitemapError, read_sitemap
 from crawler.urls import SiteAddress
 from pipelines.archive import Archive, utc_now
+from pipelines.dates import PAKISTAN_TIME
 from pipelines.hints import PageHints, has_class
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,102 @@
+"""The project's commands over the archive (``scrapy search``, ``scrapy export``) and what they share.
+
+Scrapy makes a command of every ``ScrapyCommand`` subclass in this package, named
+after its module, so what the commands share lives here as functions, not as a
+base class.
+
+A command never lets a traceback reach the user for something the user can fix
+(a mistyped option, a missing archive, an unwritable file): it raises
+:class:`CommandError`, which :func:`fail` reports as one line on stderr with exit
+status 1. Option values are checked here rather than by argparse, whose errors
+print the usage line too.
+"""
+
+import argparse
+import re
+import sqlite3
+import sys
+from datetime import date
+from pathlib import Path
+from urllib.request import pathname2url
+
+from crawler.queries import Filters
+
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Seconds to wait for the crawl's write transaction rather than fail, as the crawl's own
+# pipelines.archive.BUSY_TIMEOUT_SECONDS (not imported: sqlite_utils would slow every scrapy command).
+BUSY_TIMEOUT_SECONDS = 30
+
+
+class CommandError(Exception):
+    """A failure the user can fix, reported as one line."""
+
+
+def fail(command, error: CommandError) -> None:
+    print(f"Error: {error}", file=sys.stderr)
+    command.exitcode = 1
+
+
+def add_filter_options(parser: argparse.ArgumentParser, limit_help: str) -> None:
+    day = "YYYY-MM-DD"
+    parser.add_argument("--since", metavar=day, help="only articles published on or after this day (in Pakistan)")
+    parser.add_argument("--until", metavar=day, help="only articles published on or before this day (in Pakistan)")
+    parser.add_argument("--outlet", metavar="NAME", help="only articles of this outlet, e.g. urdupoint")
+    parser.add_argument("--limit", metavar="N", help=limit_help)
+
+
+def filters_from(opts: argparse.Namespace, search: str | None = None, limit: int | None = None) -> Filters:
+    """The filters the options ask for; ``limit`` is the default when ``--limit`` is not given."""
+    since, until = parse_day("--since", opts.since), parse_day("--until", opts.until)
+    if since and until and since > until:
+        raise CommandError(f"--since {since} is after --until {until}")
+    if opts.limit is not None:
+        limit = parse_limit(opts.limit)
+    return Filters(since=since, until=until, outlet=opts.outlet, search=search, limit=limit)
+
+
+def parse_day(option: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        if not DAY.fullmatch(text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{option} {text!r} is not a day: write YYYY-MM-DD, e.g. 2023-03-02") from None
+
+
+def parse_limit(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or int(text) == 0:
+        raise CommandError(f"--limit {text!r} is not a positive whole number")
+    return int(text)
+
+
+def positional(args: list[str]) -> list[str]:
+    """The arguments, less ``--``; an option that argparse did not know is refused.
+
+    argparse hands unknown options to ``run()`` among the arguments. After ``--``,
+    everything is an argument: ``scrapy search -- -5%``.
+    """
+    end = args.index("--") if "--" in args else len(args)
+    unknown = [arg for arg in args[:end] if arg.startswith("-") and arg != "-"]
+    if unknown:
+        raise CommandError(f"unknown option {unknown[0]} (see --help)")
+    return args[:end] + args[end + 1 :]
+
+
+def open_archive(path: str) -> sqlite3.Connection:
+    """A read-only connection to the archive at ``path``; a missing archive is not created.
+
+    Read-only, with the crawl's busy timeout, so that it reads beside a running
+    crawl (the archive is in WAL mode).
+    """
+    if not Path(path).is_file():
+        raise CommandError(f"no archive at {path}: crawl first, or name it with -s ARCHIVE_DB=PATH")
+    uri = f"file:{pathname2url(str(Path(path).resolve()))}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        conn.execute("select rowid from articles_fts limit 0")
+    except sqlite3.Error as error:
+        raise CommandError(f"cannot read the archive {path}: {error}") from None
+    conn.row_factory = sqlite3.Row
+    return conn

@@ -1,0 +1,97 @@
+"""``scrapy search TERMS``: the archived articles that match, best match first."""
+
+import argparse
+import json
+import os
+import sqlite3
+import sys
+from typing import Any, ClassVar
+
+from scrapy.commands import ScrapyCommand
+
+from crawler import queries
+from crawler.commands import CommandError, add_filter_options, fail, filters_from, open_archive, positional
+
+DEFAULT_LIMIT = 20
+SNIPPET_TOKENS = 16  # words of text around the match
+BOLD = ("\x1b[1m", "\x1b[0m")
+BRACKETS = ("[", "]")
+INDENT = " " * len("YYYY-MM-DD HH:MM  ")  # lines under a result's title start under it
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
+
+    def syntax(self) -> str:
+        return "[options] <terms>"
+
+    def short_desc(self) -> str:
+        return "Search the archived articles, best match first"
+
+    def long_desc(self) -> str:
+        return (
+            "Search the titles, summaries and texts of the articles in the archive (setting ARCHIVE_DB); "
+            "a match in the title ranks highest. Every word must match; a \"quoted phrase\" must match as "
+            "written, OR between two words accepts either, and word* matches any word it begins. "
+            "Each result shows its publication time (Pakistan), title, URL and the matching words of its text. "
+            'Example: scrapy search "wheat price" --since 2023-03-01 --limit 5'
+        )
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        add_filter_options(parser, limit_help=f"show at most N results (default: {DEFAULT_LIMIT})")
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="print one JSON array of results (id, url, outlet, title, published_at, rank, snippet)",
+        )
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        try:
+            self._search(args, opts)
+        except CommandError as error:
+            fail(self, error)
+
+    def _search(self, args: list[str], opts: argparse.Namespace) -> None:
+        terms = " ".join(positional(args))
+        if not terms.strip():
+            raise CommandError('give the words to search for, e.g. scrapy search "wheat price"')
+        filters = filters_from(opts, search=terms, limit=DEFAULT_LIMIT)
+        results = self._results(filters, BRACKETS if opts.json or not _terminal() else BOLD)
+        if opts.json:
+            print(json.dumps(results, ensure_ascii=False, indent=2))
+        elif not results:
+            print(f"No articles match: {terms}")
+        else:
+            for result in results:
+                print(f"{_when(result['published_at']):<{len(INDENT)}}{result['title']}")
+                print(f"{INDENT}{result['url']}")
+                print(f"{INDENT}{result['snippet']}\n")
+
+    def _results(self, filters: queries.Filters, marks: tuple[str, str]) -> list[dict]:
+        columns = (
+            f"a.id, a.url, a.outlet, a.title, a.published_at, {queries.RELEVANCE} as rank,"
+            f" snippet(articles_fts, 2, :mark_start, :mark_end, '…', {SNIPPET_TOKENS}) as snippet"
+        )
+        sql, params = queries.select(columns, filters, queries.BEST_MATCH)
+        params.update(mark_start=marks[0], mark_end=marks[1])
+        conn = open_archive(self.settings["ARCHIVE_DB"])
+        try:
+            rows = conn.execute(sql, params)
+            return [{**dict(row), "snippet": " ".join(row["snippet"].split())} for row in rows]
+        except sqlite3.Error as error:
+            raise CommandError(f"cannot read the archive {self.settings['ARCHIVE_DB']}: {error}") from None
+        finally:
+            conn.close()
+
+
+def _terminal() -> bool:
+    """Whether to highlight with ANSI bold: output to a terminal, and no NO_COLOR (no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _when(published_at: str | None) -> str:
+    """``2023-03-02 17:20`` (the outlet's time, as stored), ``2023-03-02`` for a bare day."""
+    return published_at[:16].replace("T", " ") if published_at else "undated"

@@ -1,0 +1,167 @@
+"""Archived articles written out as CSV, JSON Lines or plain text, one row at a time.
+
+Columns, in this order (:data:`EXPORT_COLUMNS`; ``scrapy export --columns`` picks
+a subset, kept in this order):
+
+    id, url, outlet, language, published_at, published_at_utc, title, summary,
+    author, category, tags, dateline, dateline_place, dateline_agency,
+    dateline_date, text, first_seen, last_seen, other_urls
+
+Each is the archive's ``articles`` column of that name, except ``other_urls``: the
+other URLs that led to the article (aliases, redirects; table ``article_urls``),
+oldest first. In CSV, ``tags`` is the JSON array the archive stores and
+``other_urls`` is joined by spaces; in JSON Lines both are arrays.
+
+CSV is meant to be opened in a spreadsheet, so by default a cell that a
+spreadsheet would run as a formula is neutralised (:func:`neutralise_formula`).
+
+Plain text reproduces the layout of UrduPoint's own article text files, articles
+separated by a line holding only a form feed (see :func:`txt_article`).
+"""
+
+import csv
+import json
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import TextIO
+
+from pipelines.dates import PAKISTAN_TIME
+
+EXPORT_COLUMNS = (
+    "id",
+    "url",
+    "outlet",
+    "language",
+    "published_at",
+    "published_at_utc",
+    "title",
+    "summary",
+    "author",
+    "category",
+    "tags",
+    "dateline",
+    "dateline_place",
+    "dateline_agency",
+    "dateline_date",
+    "text",
+    "first_seen",
+    "last_seen",
+    "other_urls",
+)
+
+OTHER_URLS_SQL = (
+    "(select group_concat(url, ' ') from (select url from article_urls"
+    " where article_id = a.id and url != a.url order by first_seen, url))"
+)
+
+# What a spreadsheet (Excel, LibreOffice, Google Sheets) reads as the start of a
+# formula: OWASP's list for CSV injection.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+OUTLET_NAMES = {"urdupoint": "UrduPoint.com"}  # as the outlet signs its text files
+MONTHS = (  # not strftime("%B"), which follows the locale
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+ARTICLE_SEPARATOR = "\f\n"
+
+
+def columns_sql(columns: Iterable[str]) -> str:
+    """The select list for ``columns``, over the articles table ``a``."""
+    return ", ".join(f"{OTHER_URLS_SQL} as other_urls" if name == "other_urls" else f"a.{name}" for name in columns)
+
+
+def neutralise_formula(value):
+    """``value``, with a leading ``'`` if it is text that a spreadsheet would run as a formula.
+
+    A title such as ``=HYPERLINK("http://evil", "Click")`` would otherwise become a
+    live link or command when the CSV is opened. The ``'`` shows in the cell:
+    the price of never running one.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv(rows: Iterable[Mapping], out: TextIO, columns: Iterable[str], sanitize: bool = True) -> int:
+    """Write a header and ``rows`` to ``out`` (opened with ``newline=""``); returns the row count."""
+    columns = list(columns)
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    written = 0
+    for row in rows:
+        values = (row[name] for name in columns)
+        writer.writerow([neutralise_formula(value) for value in values] if sanitize else values)
+        written += 1
+    return written
+
+
+def write_jsonl(rows: Iterable[Mapping], out: TextIO, columns: Iterable[str]) -> int:
+    """Write one JSON object per row to ``out``; returns the row count."""
+    columns = list(columns)
+    written = 0
+    for row in rows:
+        record = {name: row[name] for name in columns}
+        if "tags" in record:
+            record["tags"] = json.loads(record["tags"] or "[]")
+        if "other_urls" in record:
+            record["other_urls"] = (record["other_urls"] or "").split()
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        written += 1
+    return written
+
+
+def write_txt(rows: Iterable[Mapping], out: TextIO) -> int:
+    """Write each row as :func:`txt_article`, a form-feed line between two; returns the row count."""
+    written = 0
+    for row in rows:
+        if written:
+            out.write(ARTICLE_SEPARATOR)
+        out.write(txt_article(row))
+        written += 1
+    return written
+
+
+def txt_article(article: Mapping) -> str:
+    """One article in the layout of UrduPoint's text files::
+
+         date 2023-03-02 UrduPoint.com
+
+        Blinken Presses Russia's Lavrov Over Ukraine On G20 Sidelines
+
+        Published March 02, 2023 | 05:20 PM
+
+        New Delhi, March 2 (UrduPoint / Pakistan Point News - 2nd Mar, 2023 ) :The United...
+
+        ...last paragraph
+
+    Days and times are Pakistan time. The dateline is put back before the text as
+    ``{dateline} :`` (the separator the page used is not stored). Without a
+    publication date, the first line is only the outlet and there is no
+    ``Published`` line; with a date but no time, ``Published`` gives the date only.
+    """
+    outlet = OUTLET_NAMES.get(article["outlet"], article["outlet"])
+    if article["published_at"]:
+        day, byline = _published(article["published_at"])
+        lines = [f" date {day} {outlet}", "", article["title"], "", byline]
+    else:
+        lines = [f" {outlet}", "", article["title"]]
+    text = article["text"]
+    if article["dateline"]:
+        text = f"{article['dateline']} :{text}"
+    for paragraph in text.split("\n\n"):
+        lines += ["", paragraph]
+    return "\n".join(lines) + "\n\n"
+
+
+def _published(published_at: str) -> tuple[str, str]:
+    """``("2023-03-02", "Published March 02, 2023 | 05:20 PM")`` for an ISO 8601 date or time."""
+    if len(published_at) == len("YYYY-MM-DD"):
+        day = date.fromisoformat(published_at)
+        return day.isoformat(), f"Published {MONTHS[day.month - 1]} {day.day:02d}, {day.year}"
+    moment = datetime.fromisoformat(published_at).astimezone(PAKISTAN_TIME)
+    clock = f"{(moment.hour % 12) or 12:02d}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+    return (
+        moment.date().isoformat(),
+        f"Published {MONTHS[moment.month - 1]} {moment.day:02d}, {moment.year} | {clock}",
+    )

@@ -1,0 +1,190 @@
+"""``scrapy search``, run as a user runs it: a subprocess from the repo root over a real archive."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipelines.archive import Archive
+from tests.samples import (
+    APP_WHEAT,
+    ARTICLES,
+    COTTON,
+    COVID,
+    FLOUR,
+    SEED,
+    URDU_RAIN,
+    URDU_WHEAT,
+    WHEAT_PRICE,
+    assert_one_line_error,
+    build_archive,
+    scrapy,
+    scrapy_all,
+    scrapy_on_terminal,
+)
+
+FILTERS = {
+    "since": (["wheat", "--since", "2023-03-03"], [FLOUR]),
+    # FLOUR was published on 3 March in Pakistan (2 March in UTC): not on or before 2 March.
+    "until-pakistan-day": (["wheat", "--until", "2023-03-02", "--outlet", "urdupoint"], [WHEAT_PRICE]),
+    "one-day": (["wheat", "--since", "2023-03-01", "--until", "2023-03-01"], [WHEAT_PRICE]),
+    "outlet": (["wheat", "--outlet", "app"], [APP_WHEAT]),
+    "limit": (["wheat", "--limit", "2"], [APP_WHEAT, WHEAT_PRICE]),
+    "urdu": (["گندم"], [URDU_WHEAT]),
+    "bare-day": (["بارش", "--since", "2023-02-20", "--until", "2023-02-20"], [URDU_RAIN]),
+    "after-bare-day": (["بارش", "--since", "2023-02-21"], []),
+}
+TYPED_QUERIES = [
+    '"unbalanced', "COVID-19", "AND", "OR", "NOT", "a*", "(", "Urdu گندم", "wheat OR cotton", '"wheat crop"'
+]
+BAD_INPUT = {
+    "no-terms": [],
+    "empty": [""],
+    "blank": ["   "],
+    "no-such-day": ["wheat", "--since", "2023-02-30"],
+    "not-iso": ["wheat", "--until", "03/02/2023"],
+    "since-after-until": ["wheat", "--since", "2023-03-02", "--until", "2023-03-01"],
+    "limit-0": ["wheat", "--limit", "0"],
+    "limit-word": ["wheat", "--limit", "ten"],
+    "typo": ["wheat", "--sinse", "2023-03-01"],
+}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    return build_archive(tmp_path_factory.mktemp("search") / "archive.db")
+
+
+@pytest.fixture(scope="module")
+def runs(db) -> dict[str, subprocess.CompletedProcess]:
+    """Every ``scrapy search`` of this module but the terminal one, run at once."""
+    cases = {
+        "wheat": ["wheat", "--json"],
+        "lavrov": ["Lavrov"],
+        "zebra": ["zebra"],
+        "zebra-json": ["zebra", "--json"],
+        "after-double-dash": ["--json", "--", "-5%", "cotton"],
+        **{f"filter:{name}": [*args, "--json"] for name, (args, _) in FILTERS.items()},
+        **{f"query:{query}": [query, "--json"] for query in TYPED_QUERIES},
+        **{f"bad:{name}": args for name, args in BAD_INPUT.items()},
+    }
+    return scrapy_all(db, {name: ["search", *args] for name, args in cases.items()})
+
+
+def json_results(result: subprocess.CompletedProcess) -> list[dict]:
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return json.loads(result.stdout)
+
+
+def titles(results: list[dict]) -> list[str]:
+    return [result["title"] for result in results]
+
+
+def test_title_match_ranks_above_body_match(runs):
+    wheat = json_results(runs["wheat"])
+    # FLOUR says "wheat" twice in its text; the others once in their (longer) title.
+    assert set(titles(wheat)[:2]) == {WHEAT_PRICE.title, APP_WHEAT.title}
+    assert titles(wheat)[2:] == [FLOUR.title]
+    assert [result["rank"] for result in wheat] == sorted(result["rank"] for result in wheat)
+
+
+def test_json_has_every_key(runs):
+    price = next(result for result in json_results(runs["wheat"]) if result["title"] == WHEAT_PRICE.title)
+    assert price == {
+        "id": ARTICLES.index(WHEAT_PRICE) + 1,
+        "url": WHEAT_PRICE.url,
+        "outlet": "urdupoint",
+        "title": WHEAT_PRICE.title,
+        "published_at": "2023-03-01T10:05:00+05:00",
+        "rank": price["rank"],
+        "snippet": price["snippet"],
+    }
+    assert isinstance(price["rank"], float)
+
+
+def test_snippet_highlights_the_term(runs):
+    flour = next(result for result in json_results(runs["wheat"]) if result["title"] == FLOUR.title)
+    assert "received no [wheat] from the Sindh" in flour["snippet"]
+    assert "\n" not in flour["snippet"]
+
+
+def test_prints_date_title_url_and_snippet(runs):
+    result = runs["lavrov"]
+    assert (result.returncode, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"2023-03-02 17:20  {SEED.title}"
+    assert lines[1].strip() == SEED.url
+    assert "[Lavrov]" in lines[2]
+
+
+def test_highlights_in_bold_on_a_terminal(db):
+    shown = scrapy_on_terminal(db, "search", "Lavrov", stream="stdout")
+    assert "\x1b[1mLavrov\x1b[0m" in shown
+    assert "[Lavrov]" not in shown
+
+
+def test_says_when_nothing_matches(runs):
+    result = runs["zebra"]
+    assert (result.returncode, result.stdout, result.stderr) == (0, "No articles match: zebra\n", "")
+    assert json_results(runs["zebra-json"]) == []
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_filters(runs, name):
+    expected = FILTERS[name][1]
+    assert titles(json_results(runs[f"filter:{name}"])) == [item.title for item in expected]
+
+
+@pytest.mark.parametrize("query", TYPED_QUERIES)
+def test_any_typed_query_is_safe(runs, query):
+    results = json_results(runs[f"query:{query}"])
+    if query == "COVID-19":
+        assert titles(results) == [COVID.title]
+    if query == "a*":
+        assert len(results) > 1
+    if query in ("AND", "OR", "NOT", "("):
+        assert results == []
+    if query == "wheat OR cotton":
+        assert COTTON.title in titles(results) and FLOUR.title in titles(results)
+    if query == '"wheat crop"':
+        assert titles(results) == [WHEAT_PRICE.title]
+
+
+def test_takes_terms_that_look_like_options_after_double_dash(runs):
+    assert titles(json_results(runs["after-double-dash"])) == [COTTON.title]
+
+
+@pytest.mark.parametrize("name", BAD_INPUT)
+def test_bad_input_gives_one_line(runs, name):
+    assert_one_line_error(runs[f"bad:{name}"])
+
+
+def test_missing_archive_is_not_created(tmp_path):
+    missing = tmp_path / "missing.db"
+    result = scrapy(missing, "search", "wheat")
+    assert_one_line_error(result)
+    assert "no archive at" in result.stderr
+    assert not missing.exists()
+
+
+def test_a_file_that_is_no_archive(tmp_path):
+    notes = tmp_path / "notes.db"
+    notes.write_text("wheat prices, March 2023\n")
+    result = scrapy(notes, "search", "wheat")
+    assert_one_line_error(result)
+    assert "cannot read the archive" in result.stderr
+
+
+def test_reads_beside_a_crawl_that_is_writing(tmp_path):
+    db = build_archive(tmp_path / "archive.db")
+    crawl = Archive.open(db)
+    crawl.db.conn.execute("begin immediate")
+    crawl.db.conn.execute("update articles set title = 'Not yet committed' where url = ?", [SEED.url])
+    try:
+        result = scrapy(db, "search", "Lavrov", "--json")
+    finally:
+        crawl.db.conn.rollback()
+        crawl.close()
+    assert titles(json_results(result)) == [SEED.title]
