@@ -1,13 +1,75 @@
-"""StatsFile: writes the final crawl stats as JSON, for cron jobs, monitoring and tests."""
+"""Extensions that report on a crawl.
+
+* :class:`RunHistory` records every run in the archive's ``crawl_runs`` table and
+  runs the health checks (:mod:`crawler.health`) at its end;
+* :class:`StatsFile` writes the final crawl stats as JSON, for cron jobs,
+  monitoring and tests.
+"""
 
 import json
 import logging
+from datetime import datetime, timezone
 from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.health import Thresholds, check_health, total
+from pipelines.archive import Archive, utc_now
+
 logger = logging.getLogger(__name__)
+
+
+class RunHistory:
+    def __init__(self, crawler, archive_path: str, thresholds: Thresholds):
+        self.crawler = crawler
+        self.archive_path = archive_path
+        self.thresholds = thresholds
+        self.archive = None
+        self.run_id = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        extension = cls(crawler, crawler.settings["ARCHIVE_DB"], Thresholds.from_settings(crawler.settings))
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider):
+        self.archive = Archive.open(self.archive_path)
+        self.run_id = self.archive.start_run(spider.name, getattr(spider, "run_mode", None), utc_now())
+
+    def spider_closed(self, spider, reason):
+        stats = self.crawler.stats
+        failed = check_health(
+            stats.get_stats(), self.archive.last_new_article_at(), datetime.now(timezone.utc), self.thresholds
+        )
+        for check, explanation in failed.items():
+            stats.set_value(f"health/failed/{check}", 1)
+            logger.error("Health check %(check)s failed: %(explanation)s", {"check": check, "explanation": explanation})
+        stats.set_value("health/failed", len(failed))
+        values = stats.get_stats()
+        errors = {
+            name: count
+            for name, count in values.items()
+            if name.startswith(("fetch/failed/", "extract/rejected/", "sitemap/failed/", "discovery/failed/"))
+        }
+        self.archive.finish_run(
+            self.run_id,
+            {
+                "finished_at": utc_now(),
+                "finish_reason": reason,
+                "pages_fetched": values.get("downloader/response_count", 0),
+                "new_articles": values.get("archive/new", 0),
+                "updated_articles": values.get("archive/updated", 0),
+                "duplicates": values.get("archive/duplicates", 0),
+                "skipped": total(values, "archive/skipped_"),
+                "errors": json.dumps(errors, sort_keys=True),
+                "health": json.dumps(failed, sort_keys=True),
+                "stats": json.dumps(values, default=str, sort_keys=True),
+            },
+        )
+        self.archive.close()
 
 
 class StatsFile:

@@ -67,8 +67,17 @@ DOWNLOADER_MIDDLEWARES = {
 # --- Reporting ----------------------------------------------------------------
 STATS_FILE = ""  # write the final crawl stats as JSON to this path; off when empty
 
+# --- Health checks, run at the end of every crawl (0 turns a check off) ------------
+HEALTH_NEW_ARTICLES_WINDOW_HOURS = 48  # fail when no new article arrived for this long
+HEALTH_MAX_REJECTED_RATE = 0.5  # fail when more than this share of pages gave no article
+HEALTH_MAX_EMPTY_BODY_RATE = 0.2  # ... had no body text (a layout change)
+HEALTH_MAX_CHALLENGE_RATE = 0.2  # ... stayed behind a bot challenge (the site blocks us)
+HEALTH_MIN_FIELD_FILL = 0.5  # fail when fewer new articles than this have a published time, or a dateline
+HEALTH_MIN_PAGES = 10  # rates are judged only over at least this many pages
+
 EXTENSIONS = {
-    "crawler.extensions.StatsFile": 0,
+    "crawler.extensions.RunHistory": 0,  # before StatsFile, so the file holds the health results
+    "crawler.extensions.StatsFile": 10,
 }
 
 # --- Logging and Scrapy defaults we rely on -----------------------------------

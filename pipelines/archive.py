@@ -143,6 +143,25 @@ class Archive:
                 [url, reason, status, int(permanent), now, now],
             )
 
+    def start_run(self, spider: str, mode: str | None, now: str) -> int:
+        with self.db.atomic():
+            return self.db["crawl_runs"].insert({"spider": spider, "mode": mode, "started_at": now}).last_pk
+
+    def last_complete_run_end(self, spider: str, mode: str) -> str | None:
+        """When the last run of ``spider`` in ``mode`` that was not interrupted finished."""
+        row = self.db.execute(
+            "select max(finished_at) from crawl_runs where spider = ? and mode = ? and finish_reason = 'finished'",
+            [spider, mode],
+        ).fetchone()
+        return row[0]
+
+    def finish_run(self, run_id: int, fields: dict) -> None:
+        with self.db.atomic():
+            self.db["crawl_runs"].update(run_id, fields)
+
+    def last_new_article_at(self) -> str | None:
+        return self.db.execute("select max(first_seen) from articles").fetchone()[0]
+
     def _link(self, article_id: int, urls_and_relations, now: str) -> None:
         self.db.conn.executemany(
             "insert or ignore into article_urls (url, article_id, relation, first_seen) values (?, ?, ?, ?)",

@@ -77,6 +77,31 @@ def create_rejected_urls(db: sqlite_utils.Database):
     )
 
 
+@migrations()
+def create_crawl_runs(db: sqlite_utils.Database):
+    """One row per crawl: written when it starts (so an interrupted run shows, unfinished) and when it ends."""
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "spider": str,
+            "mode": str,  # "latest" (feeds and listings) or "backfill" (daily sitemaps)
+            "started_at": str,
+            "finished_at": str,  # null while running, or when the run was killed
+            "finish_reason": str,
+            "pages_fetched": int,
+            "new_articles": int,
+            "updated_articles": int,
+            "duplicates": int,
+            "skipped": int,
+            "errors": str,  # JSON: {reason: count}
+            "health": str,  # JSON: {failed check: explanation}
+            "stats": str,  # JSON: every crawl stat
+        },
+        pk="id",
+        not_null={"spider", "started_at"},
+    )
+
+
 def apply(db: sqlite_utils.Database) -> None:
     """Bring ``db`` up to the current schema and switch it to WAL mode."""
     db.enable_wal()

@@ -4,7 +4,8 @@ Discovery, in the order a scheduled run needs it:
 
 * the RSS feed, for the newest articles;
 * each category's listing pages, newest first, followed page by page until a page
-  shows an article archived before this run (or to the end on an empty archive);
+  shows an article archived before the last complete run ended (to the end on an
+  archive that no run has completed yet, so an interrupted run's gaps get filled);
 * with ``-a since=YYYY-MM-DD -a until=YYYY-MM-DD``, instead, the daily gzipped
   sitemaps of that range, for backfill.
 
@@ -84,6 +85,7 @@ class UrduPointSpider(Spider):
     def __init__(self, since: str | None = None, until: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.backfill = backfill_days(since, until)
+        self.run_mode = "latest" if self.backfill is None else "backfill"
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -100,8 +102,10 @@ class UrduPointSpider(Spider):
 
     async def start(self):
         self.archive = Archive.open(self.archive_path)
-        self.run_started = utc_now()
         self.requested = set()
+        # Listings are walked down to what the last complete walk archived: an
+        # interrupted run's articles do not stop the walk, so its gaps are filled.
+        self.listing_horizon = self.archive.last_complete_run_end(self.name, "latest")
         if self.backfill is not None:
             logger.info("Backfilling %d day(s) from the daily sitemaps", len(self.backfill))
             for day in self.backfill:
@@ -148,7 +152,7 @@ class UrduPointSpider(Spider):
         reached_archive = False
         for link in links:
             url = self.article_url(response, link)
-            if url and self.archive.was_archived_before(url, self.run_started):
+            if url and self.listing_horizon and self.archive.was_archived_before(url, self.listing_horizon):
                 reached_archive = True
             request = self.article_request(response, link)
             if request:

@@ -1,0 +1,75 @@
+"""Health checks run at the end of every crawl: the signs that an unattended archive has a problem.
+
+Each check compares the run's stats (or the archive) with a threshold setting and,
+when it fails, explains in plain words what is wrong and what it usually means.
+A threshold of 0 (or an empty value) turns its check off.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    new_articles_window_hours: float  # HEALTH_NEW_ARTICLES_WINDOW_HOURS
+    max_rejected_rate: float  # HEALTH_MAX_REJECTED_RATE
+    max_empty_body_rate: float  # HEALTH_MAX_EMPTY_BODY_RATE
+    max_challenge_rate: float  # HEALTH_MAX_CHALLENGE_RATE
+    min_field_fill: float  # HEALTH_MIN_FIELD_FILL
+    min_pages: int  # HEALTH_MIN_PAGES: rates are judged only over at least this many pages
+
+    @classmethod
+    def from_settings(cls, settings) -> "Thresholds":
+        return cls(
+            new_articles_window_hours=settings.getfloat("HEALTH_NEW_ARTICLES_WINDOW_HOURS"),
+            max_rejected_rate=settings.getfloat("HEALTH_MAX_REJECTED_RATE"),
+            max_empty_body_rate=settings.getfloat("HEALTH_MAX_EMPTY_BODY_RATE"),
+            max_challenge_rate=settings.getfloat("HEALTH_MAX_CHALLENGE_RATE"),
+            min_field_fill=settings.getfloat("HEALTH_MIN_FIELD_FILL"),
+            min_pages=settings.getint("HEALTH_MIN_PAGES"),
+        )
+
+
+def total(stats: dict, prefix: str) -> int:
+    return sum(value for name, value in stats.items() if name.startswith(prefix) and isinstance(value, int))
+
+
+def check_health(stats: dict, last_new_article_at: str | None, now: datetime, limits: Thresholds) -> dict[str, str]:
+    """``{check: explanation}`` for every check that failed; empty when all is well."""
+    failed = {}
+    extracted = stats.get("extract/articles", 0)
+    rejected = total(stats, "extract/rejected/") + total(stats, "fetch/failed/")
+    pages = extracted + rejected
+
+    if limits.new_articles_window_hours:
+        window = timedelta(hours=limits.new_articles_window_hours)
+        if last_new_article_at is None:
+            failed["no_new_articles"] = "the archive holds no article at all: nothing was ever extracted and stored"
+        elif now - datetime.fromisoformat(last_new_article_at) > window:
+            failed["no_new_articles"] = (
+                f"no new article was archived in the last {limits.new_articles_window_hours:g} hours "
+                f"(the newest arrived {last_new_article_at}): the feeds or listings may have moved"
+            )
+    if pages >= limits.min_pages:
+        rates = {
+            "rejected_rate": (rejected, limits.max_rejected_rate, "pages gave no article"),
+            "empty_body_rate": (stats.get("extract/rejected/empty_body", 0), limits.max_empty_body_rate,
+                                "article pages had no body text: the page layout may have changed"),
+            "challenge_rate": (stats.get("challenge/given_up", 0), limits.max_challenge_rate,
+                               "pages stayed behind a bot challenge: the site is blocking the crawler"),
+        }
+        for name, (count, limit, meaning) in rates.items():
+            if limit and count / pages > limit:
+                failed[name] = f"{count} of {pages} {meaning} ({count / pages:.0%}, limit {limit:.0%})"
+    if limits.min_field_fill and extracted >= limits.min_pages:
+        fills = {
+            "published_at": 1 - stats.get("extract/published_at/missing", 0) / extracted,
+            "dateline": stats.get("dateline/found", 0) / extracted,
+        }
+        for field, fill in fills.items():
+            if fill < limits.min_field_fill:
+                failed[f"{field}_missing"] = (
+                    f"only {fill:.0%} of the {extracted} articles extracted have a {field} "
+                    f"(limit {limits.min_field_fill:.0%}): the usual sign of a site redesign"
+                )
+    return failed
