@@ -218,6 +218,10 @@ def test_backfill_walks_the_daily_sitemaps_of_a_date_range(mirror, tmp_path, man
     assert crawl.stat("sitemap/days_read") == 1  # 2023-03-02
     assert crawl.stat("sitemap/failed/corrupt") == 1  # 2023-03-03
     assert crawl.stat("sitemap/failed/http_404") == 1  # 2023-03-01: no sitemap
+    assert (crawl.stat("backfill/days"), crawl.stat("backfill/days_failed")) == (3, 2)
+    on_0302 = sum(1 for a in ARTICLES if a["published_at"].startswith("2023-03-02"))
+    assert re.search(r"2023-03-01: no sitemap read \(http_404\)\n\s+2023-03-02: \d+ URLs, "
+                     rf"{on_0302} articles, {on_0302} not yet archived\n\s+2023-03-03: sitemap corrupt", crawl.log)
     assert not any(path.startswith("/en/news/") or path.endswith(".rss") for _, path, _ in mirror.requests)
 
 

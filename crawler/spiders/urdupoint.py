@@ -86,6 +86,7 @@ class UrduPointSpider(Spider):
         super().__init__(*args, **kwargs)
         self.backfill = backfill_days(since, until)
         self.run_mode = "latest" if self.backfill is None else "backfill"
+        self.day_report: dict[date, str] = {}  # one line per backfilled day
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -118,8 +119,19 @@ class UrduPointSpider(Spider):
             )
 
     def closed(self, reason):
+        if self.backfill is not None:
+            self.report_backfill()
         if hasattr(self, "archive"):
             self.archive.close()
+
+    def report_backfill(self) -> None:
+        """Log what each day of the backfill gave, the bad days included, and count them."""
+        failed = [day for day, line in self.day_report.items() if not line[0].isdigit()]
+        self.crawler.stats.set_value("backfill/days", len(self.backfill))
+        self.crawler.stats.set_value("backfill/days_failed", len(failed))
+        lines = [f"  {day}: {self.day_report.get(day, 'not reached')}" for day in self.backfill]
+        logger.info("Backfill of %(days)d day(s), %(failed)d without a readable sitemap:\n%(lines)s",
+                    {"days": len(self.backfill), "failed": len(failed), "lines": "\n".join(lines)})
 
     # --- discovery -------------------------------------------------------------------
 
@@ -188,6 +200,7 @@ class UrduPointSpider(Spider):
             sitemap = read_sitemap(response.body, self.sitemap_maxsize)
         except SitemapError as error:
             self.crawler.stats.inc_value(f"sitemap/failed/{error.reason}")
+            self.day_report[day] = f"sitemap {error.reason}: {error}"
             logger.warning("Sitemap of %(day)s (%(url)s) skipped: %(error)s", {"day": day, "url": response.url, "error": error})
             return
         locs = [entry["loc"] for entry in sitemap if entry.get("loc")]
@@ -198,18 +211,22 @@ class UrduPointSpider(Spider):
             return
         self.crawler.stats.inc_value("sitemap/days_read")
         self.crawler.stats.inc_value("sitemap/urls", len(locs))
+        articles = [url for url in (self.article_url(response, loc) for loc in locs) if url]
         new = 0
         for loc in locs:
             request = self.article_request(response, loc)
             if request:
                 new += 1
                 yield request
-        logger.info("Sitemap of %(day)s: %(urls)d URLs, %(new)d articles to fetch", {"day": day, "urls": len(locs), "new": new})
+        self.day_report[day] = f"{len(locs)} URLs, {len(articles)} articles, {new} not yet archived"
+        logger.info("Sitemap of %(day)s: %(report)s", {"day": day, "report": self.day_report[day]})
 
     def discovery_failed(self, failure):
         reason, _ = failure_reason(failure)
         kind = "sitemap" if failure.request.callback == self.parse_sitemap else "discovery"
         self.crawler.stats.inc_value(f"{kind}/failed/{reason}")
+        if kind == "sitemap":
+            self.day_report[failure.request.cb_kwargs["day"]] = f"no sitemap read ({reason})"
         logger.warning("Could not read %(url)s: %(reason)s", {"url": failure.request.url, "reason": reason})
 
     # --- articles --------------------------------------------------------------------
