@@ -10,6 +10,7 @@ alternative, and a trailing ``*`` asks for a prefix.
 import re
 
 TOKEN = re.compile(r'"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+)')
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # FTS5 cuts a string at NUL: never part of a query
 PUNCTUATION_ONLY = re.compile(r"^[\W_]+$")
 
 
@@ -21,7 +22,8 @@ def fts_query(text: str | None) -> str | None:
     """A safe FTS5 MATCH expression for ``text``, or None when nothing searchable is left."""
     parts: list[list[str]] = []  # terms that must all match, each a list of alternatives
     pending_or = False
-    for match in TOKEN.finditer((text or "").replace("\u201c", '"').replace("\u201d", '"')):
+    text = CONTROL.sub(" ", text or "").replace("\u201c", '"').replace("\u201d", '"')
+    for match in TOKEN.finditer(text):
         phrase, word = match["phrase"], match["word"]
         if word in ("AND", "NOT", "NEAR"):
             continue

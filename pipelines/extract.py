@@ -67,9 +67,13 @@ def decode_html(body: bytes, encoding: str | None) -> tuple[str, str]:
     return text, "lossy"
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never text; lxml refuses them
+
+
 def parse_html(text: str) -> etree._Element:
     if "\x00" in text[:4096]:
         raise Rejected("binary", "the body contains NUL bytes: not an HTML page")
+    text = CONTROL_CHARACTERS.sub(" ", text)
     try:
         tree = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError) as error:
@@ -104,6 +108,10 @@ class ExtractPipeline:
             self.stats.inc_value(f"extract/rejected/{rejection.reason}")
             logger.warning("Rejected %(url)s: %(reason)s", {"url": item.fetched_url, "reason": rejection})
             return RejectedPage(item.url, rejection.reason)
+        except Exception:  # a page that breaks a library must cost one page, not the crawl
+            self.stats.inc_value("extract/rejected/extraction_error")
+            logger.exception("Extraction failed on %(url)s", {"url": item.fetched_url})
+            return RejectedPage(item.url, "extraction_error")
         self.stats.inc_value("extract/articles")
         return item
 
