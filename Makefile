@@ -3,7 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo test setup
+DATASETTE = $(BIN)/python -m datasette archive.db --metadata datasette/metadata.yml --plugins-dir datasette/plugins \
+	--setting sql_time_limit_ms 1000 --setting max_returned_rows 1000 --setting suggest_facets off
+
+.PHONY: demo test setup serve serve-public
 
 setup: $(VENV)/.installed
 
@@ -18,3 +21,10 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+serve: setup
+	$(DATASETTE)
+
+# Read-only for the public: tables, facets and the saved queries, no arbitrary SQL.
+serve-public: setup
+	$(DATASETTE) --setting default_allow_sql off --host 0.0.0.0 --port 8001

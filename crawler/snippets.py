@@ -1,0 +1,160 @@
+"""Snippets of an article's own text around the words a search found: the SQL function ``archive_snippet``.
+
+The full-text index holds folded text (:mod:`crawler.normalise`), so FTS5's own
+``snippet()`` would show that folded text: Urdu without its vowel marks, Arabic
+letters swapped for Urdu ones. ``archive_snippet`` shows the article as written.
+It takes the same arguments as ``snippet(articles_fts, 2, ...)``, but the text and
+the MATCH expression instead of the FTS table::
+
+    archive_snippet(articles.text, :match, '<mark>', '</mark>', '…', 24)
+
+It reads the text the way the index does (SQLite's unicode61 tokenizer over the
+folded text), so it marks exactly the words the index matched, and picks the
+fragment as FTS5 does: the window of ``tokens`` words with the most distinct
+search terms (a repeat counts little), centred on them, or starting at a sentence
+when that scores better. Sentences end with ``.`` or ``:``, as for FTS5, and also
+with the Urdu ``۔`` and ``؟``. Without a match in the text (the words were in the
+title), it gives the text's first ``tokens`` words.
+
+The function is registered on a connection by :func:`register`: ``scrapy search``
+does it; any other reader (the datasette plugin) must too. Call it only for the
+rows shown, after ``limit``: it reads each text in Python.
+"""
+
+import functools
+import re
+import sqlite3
+import unicodedata
+
+from crawler.normalise import FOLDS, fold
+
+SQL_NAME = "archive_snippet"
+_REMOVED = "".join(sorted(char for char, replacement in FOLDS.items() if not replacement))
+# A word as unicode61 reads the folded text: letters, digits and private-use characters;
+# characters that folding removes (vowel marks, tatweel, joiners) do not split it, nor do
+# Latin accents (U+0300-U+036F).
+_LETTER = rf"(?:(?![{re.escape(_REMOVED)}])[^\W_]|[\ue000-\uf8ff])"  # tatweel is a letter, but folded away
+WORD = re.compile(rf"{_LETTER}(?:{_LETTER}|[{re.escape(_REMOVED)}\u0300-\u036f])*")
+PHRASE = re.compile(r'"((?:[^"]|"")*)"(\*?)|([^\s"()]+)')
+OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+SENTENCE_ENDS = ".:۔؟"
+FIRST_SENTENCE_BONUS, SENTENCE_BONUS, NEW_TERM, REPEATED_TERM = 120, 100, 1000, 1  # as FTS5 scores
+
+
+@functools.lru_cache(maxsize=65536)  # a text repeats its words: this halves a snippet's cost
+def word_key(word: str) -> str:
+    """How the index compares a word: folded, Latin accents removed, lower case."""
+    decomposed = unicodedata.normalize("NFD", fold(word))
+    return "".join(c for c in decomposed if not "\u0300" <= c <= "\u036f").lower()
+
+
+def search_phrases(match: str | None) -> list[tuple[list[str], bool]]:
+    """The phrases of a MATCH expression (as ``crawler.search.fts_query`` writes them):
+    each a list of word keys, and whether its last word is a prefix."""
+    phrases = []
+    for found in PHRASE.finditer(match or ""):
+        if found[1] is not None:
+            text, prefix = found[1].replace('""', '"'), bool(found[2])
+        elif found[3] in OPERATORS:
+            continue
+        else:
+            text, prefix = found[3].rstrip("*"), found[3].endswith("*")
+        keys = [word_key(word) for word in WORD.findall(fold(text))]
+        if keys:
+            phrases.append((keys, prefix))
+    return phrases
+
+
+def _instances(keys: list[str], phrases) -> list[tuple[int, int, int]]:
+    """``(position, length, phrase)`` of every phrase found in the words ``keys``, in text order."""
+    found = []
+    for number, (phrase, prefix) in enumerate(phrases):
+        size = len(phrase)
+        for position in range(len(keys) - size + 1):
+            if keys[position : position + size - 1] != phrase[:-1]:
+                continue
+            last = keys[position + size - 1]
+            if last == phrase[-1] or (prefix and last.startswith(phrase[-1])):
+                found.append((position, size, number))
+    return sorted(found)
+
+
+def _score(instances, start: int, size: int) -> tuple[int, int, int]:
+    """FTS5's score of the window of ``size`` words from ``start``, with its first and end word."""
+    score, seen, first, end = 0, set(), -1, 0
+    for position, length, phrase in instances:
+        if start <= position < start + size:
+            score += REPEATED_TERM if phrase in seen else NEW_TERM
+            seen.add(phrase)
+            first = position if first < 0 else first
+            end = position + length
+    return score, first, end
+
+
+def _sentence_starts(text: str, words: list[re.Match]) -> list[int]:
+    starts = [0] if words else []
+    for n in range(1, len(words)):
+        gap = text[words[n - 1].end() : words[n].start()]
+        before = gap.rstrip(" \t\n\r")
+        if before != gap and before and before[-1] in SENTENCE_ENDS:
+            starts.append(n)
+    return starts
+
+
+def _best_start(text: str, words: list[re.Match], instances, size: int) -> int:
+    best_score, best_start, count = 0, 0, len(words)
+    starts = _sentence_starts(text, words)
+    for position, _, _ in instances:
+        score, first, end = _score(instances, position, size)
+        if score > best_score:
+            adjusted = first - int((size - (end - first)) / 2)  # centred on what it holds
+            best_score, best_start = score, max(0, min(adjusted, count - size))
+        if count > size:
+            sentence = max(s for s in starts if s <= position)
+            if sentence < position:
+                score = _score(instances, sentence, size)[0]
+                score += FIRST_SENTENCE_BONUS if sentence == 0 else SENTENCE_BONUS
+                if score > best_score:
+                    best_score, best_start = score, sentence
+    return best_start
+
+
+def snippet(text: str | None, match: str | None, start: str = "[", end: str = "]", ellipsis: str = "…",
+            tokens: int = 16) -> str | None:
+    """The fragment of ``text`` best showing what ``match`` found, the found words between
+    ``start`` and ``end``, ``ellipsis`` where text was cut."""
+    if text is None:
+        return None
+    words = list(WORD.finditer(text))
+    if not words:
+        return text
+    size = max(int(tokens), 1)
+    instances = _instances([word_key(w[0]) for w in words], search_phrases(match))
+    first = _best_start(text, words, instances, size) if instances else 0
+    last = min(first + size, len(words)) - 1
+    marks = []  # [first word, last word] of each run of found words, overlapping finds merged
+    for position, length, _ in instances:
+        if marks and position <= marks[-1][1]:
+            marks[-1][1] = max(marks[-1][1], position + length - 1)
+        else:
+            marks.append([position, position + length - 1])
+    opens = {a for a, b in marks if first <= a <= last}
+    closes = {min(b, last) for a, b in marks if first <= a <= last}
+    out, offset = [ellipsis if first > 0 else ""], words[first].start() if first > 0 else 0
+    for n in range(first, last + 1):
+        if n in opens:
+            out += [text[offset : words[n].start()], start]
+            offset = words[n].start()
+        if n in closes:
+            out += [text[offset : words[n].end()], end]
+            offset = words[n].end()
+    if last >= len(words) - 1:
+        out.append(text[offset:])
+    else:
+        out += [text[offset : words[last].end()], ellipsis]
+    return "".join(out)
+
+
+def register(conn: sqlite3.Connection) -> None:
+    """Make ``archive_snippet(text, match, start, end, ellipsis, tokens)`` callable in SQL on ``conn``."""
+    conn.create_function(SQL_NAME, 6, snippet, deterministic=True)

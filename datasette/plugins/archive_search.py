@@ -1,0 +1,74 @@
+"""Datasette plugin of the news archive: safe full-text queries and the search page's cells.
+
+* ``fts_query(text)`` in SQL is :func:`crawler.search.fts_query`, so that the canned
+  ``search`` query accepts whatever a person types (``COVID-19``, ``"unbalanced``,
+  ``AND``) without an FTS5 syntax error, folded as the index is; ``archive_snippet``
+  is :func:`crawler.snippets.snippet`, FTS5's ``snippet()`` over the text as written.
+  ``crawler`` must be importable: run datasette from the repository root as
+  ``python -m datasette ...``.
+* A ``snippet`` cell keeps the ``<mark>`` highlights and escapes everything else,
+  since the article text is untrusted.
+* An ``article_id`` cell links to the archived article, which outlives the site's page.
+* Datasette's own table search (``?_search=``) folds what is typed as the index is folded,
+  so Urdu typed with Arabic letters finds the article there too.
+* Urdu cells are shown right to left (``lang="ur" dir="rtl"``, styled by ``/-/archive.css``).
+"""
+
+import re
+
+from datasette import hookimpl
+from datasette.utils import escape_fts
+from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
+
+from crawler import snippets
+from crawler.normalise import fold
+from crawler.search import fts_query
+
+MARKS = {str(escape("<mark>")): "<mark>", str(escape("</mark>")): "</mark>"}
+ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
+NOT_TEXT_COLUMNS = {"url", "tags", "article_id"}
+TABLE_CELL_CHARS = 300
+ARCHIVE_CSS = (
+    '[lang="ur"] { direction: rtl; unicode-bidi: isolate; text-align: right;'
+    ' font-family: "Noto Nastaliq Urdu", "Jameel Noori Nastaleeq", serif; line-height: 2; }'
+)
+
+
+@hookimpl(trylast=True)  # after datasette's own prepare_connection, so this escape_fts replaces it
+def prepare_connection(conn):
+    conn.create_function("fts_query", 1, fts_query, deterministic=True)
+    conn.create_function("escape_fts", 1, lambda text: fold(escape_fts(text)), deterministic=True)
+    snippets.register(conn)
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/archive\.css$", lambda: Response(ARCHIVE_CSS, content_type="text/css; charset=utf-8"))]
+
+
+@hookimpl
+def extra_css_urls():
+    return ["/-/archive.css"]
+
+
+def right_to_left(html) -> Markup:
+    return Markup('<div lang="ur" dir="rtl">{}</div>').format(html)
+
+
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    if value is None:
+        return None
+    if column == "snippet" and isinstance(value, str):
+        html = str(escape(value))
+        for escaped, tag in MARKS.items():
+            html = html.replace(escaped, tag)
+        return right_to_left(Markup(html)) if ARABIC_SCRIPT.search(value) else Markup(html)
+    if column == "article_id" and isinstance(value, int):
+        return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, "articles", str(value)), value)
+    if isinstance(value, str) and column not in NOT_TEXT_COLUMNS and ARABIC_SCRIPT.search(value):
+        if table is not None and len(value) > TABLE_CELL_CHARS:
+            value = value[:TABLE_CELL_CHARS] + "…"  # as datasette truncates the cells it renders itself
+        return right_to_left(value)
+    return None
