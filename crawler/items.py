@@ -19,6 +19,8 @@ class ArticleItem:
     fetched_at: str  # ISO 8601, UTC
     via: list[str] = field(default_factory=list)  # other URLs that led to this page (redirects)
     outlet: str = ""
+    etag: str | None = None  # the response's validators, sent back when the article is re-visited
+    last_modified: str | None = None
     # Extracted
     language: str | None = None
     title: str | None = None
@@ -38,11 +40,28 @@ class ArticleItem:
     content_hash: str | None = None
     article_id: int | None = None  # the archived article this page already is, if any
     duplicate_of: int | None = None  # the archived article whose body this page repeats, if any
+    similarity: float | None = None  # of this body to duplicate_of's: 1.0 for the same text, else Jaccard of shingles
+    minhash_bands: tuple[int, ...] = ()  # the body's near-duplicate index keys, when dedup computed them
 
     @property
     def urls(self) -> list[str]:
         """Every URL that led to this page, the canonical one first, without repeats."""
         return list(dict.fromkeys(u for u in (self.canonical_url, self.url, self.fetched_url, *self.via) if u))
+
+
+@dataclass
+class ArticleNotModified:
+    """A re-visited article's URL answered 304 Not Modified: it is unchanged."""
+
+    url: str  # public, canonical URL
+
+
+@dataclass
+class ArticleGone:
+    """A re-visited article's URL answered 404 or 410: the article stays archived, marked gone."""
+
+    url: str  # public, canonical URL
+    status: int
 
 
 @dataclass

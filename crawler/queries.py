@@ -46,7 +46,8 @@ def select(columns: str, filters: Filters, order_by: str) -> tuple[str, dict]:
     """``select columns`` over the articles that ``filters`` keep, and its named parameters.
 
     ``columns`` and ``order_by`` name the articles table ``a``; with a search, also
-    ``articles_fts`` (for ``bm25()``, ``snippet()``).
+    ``articles_fts`` (for ``bm25()``; its ``snippet()`` would show the folded text the index
+    holds, so snippets come from ``archive_snippet()``, :mod:`crawler.snippets`).
     """
     source, where, params = _matching(filters)
     sql = f"select {columns} from {source} where {where} order by {order_by}"

@@ -4,10 +4,14 @@ FTS5 has its own query syntax, and raw input such as ``Imran Khan's "PTI``,
 ``COVID-19`` or ``AND`` raises syntax errors. :func:`fts_query` turns any text into
 a valid MATCH expression: every word becomes a quoted term (all must match: AND),
 a balanced ``"quoted phrase"`` stays a phrase, ``OR`` between two terms stays an
-alternative, and a trailing ``*`` asks for a prefix.
+alternative, and a trailing ``*`` asks for a prefix. The text is folded first as the
+index is (:func:`crawler.normalise.fold`), so that Urdu typed with Arabic letters, vowel
+marks or another hamza form finds the article all the same.
 """
 
 import re
+
+from crawler.normalise import fold
 
 TOKEN = re.compile(r'"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+)')
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # FTS5 cuts a string at NUL: never part of a query
@@ -22,7 +26,7 @@ def fts_query(text: str | None) -> str | None:
     """A safe FTS5 MATCH expression for ``text``, or None when nothing searchable is left."""
     parts: list[list[str]] = []  # terms that must all match, each a list of alternatives
     pending_or = False
-    text = CONTROL.sub(" ", text or "").replace("\u201c", '"').replace("\u201d", '"')
+    text = fold(CONTROL.sub(" ", text or "")).replace("\u201c", '"').replace("\u201d", '"')
     for match in TOKEN.finditer(text):
         phrase, word = match["phrase"], match["word"]
         if word in ("AND", "NOT", "NEAR"):

@@ -1,6 +1,6 @@
 """Settings of the news archive crawler.
 
-Every setting the project adds carries a prefix (``ARCHIVE_``, ``URDUPOINT_``,
+Every setting the project adds carries a prefix (``ARCHIVE_``, ``NEARDUP_``, ``URDUPOINT_``,
 ``CHALLENGE_``, ``SITEMAP_``) and a comment. Any of them can be changed for one run
 with ``scrapy crawl urdupoint -s NAME=value``.
 """
@@ -31,6 +31,14 @@ ARCHIVE_DB = "archive.db"  # SQLite file the crawl writes to; created on first u
 ARCHIVE_RETRY_REJECTED_AFTER = 6 * 3600  # seconds before a page that failed for a passing reason
 # (challenge, empty body, timeout) is fetched again; doubles with each failure, up to a week.
 # 404s and pages that are not articles are not fetched again.
+ARCHIVE_REVISIT_MAX = 500  # most archived articles re-visited in one run with -a revisit_days=N,
+# the least recently fetched first; each is asked for conditionally (If-None-Match / If-Modified-Since)
+ARCHIVE_REVISIT_AFTER = 6 * 3600  # seconds: an article fetched more recently than this is not re-visited
+
+# --- Near-duplicates (pipelines/neardup.py) -------------------------------------
+NEARDUP_ENABLED = True  # link a page that nearly repeats an archived article to it instead of archiving it again
+NEARDUP_THRESHOLD = 0.65  # least Jaccard similarity of two bodies' word 5-shingles that makes a near-duplicate
+# (0.65: no false link in the labelled pairs of tests/neardup/; weekly template briefs reach 0.6)
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,

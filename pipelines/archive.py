@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from pipelines import schema
+from pipelines import neardup, schema
 
 BUSY_TIMEOUT_SECONDS = 30
 MAX_RETRY_AFTER = timedelta(days=7)  # a reader (datasette) may hold the file briefly; wait rather than fail
@@ -34,10 +34,19 @@ ARTICLE_FIELDS = (
     "dateline_date",
     "content_hash",
 )
+# What a version is: the fields an edit can change (outlet and language never do).
+VERSION_FIELDS = tuple(name for name in ARTICLE_FIELDS if name not in ("outlet", "language")) + ("tags",)
 
 
 def utc_now() -> str:
     return datetime.now(tz=timezone.utc).isoformat(timespec="seconds")
+
+
+def _validators(item, url: str) -> dict:
+    """The response's ETag and Last-Modified, when the page was fetched from the article's own URL."""
+    if item.fetched_url != url:
+        return {}
+    return {"etag": item.etag, "last_modified": item.last_modified}
 
 
 class Archive:
@@ -78,6 +87,50 @@ class Archive:
         row = self.db.execute("select content_hash from articles where id = ?", [article_id]).fetchone()
         return row[0] if row else None
 
+    def current_version(self, article_id: int) -> dict | None:
+        """The article's URL, current title and text, and how many versions it has had."""
+        row = self.db.execute(
+            "select url, title, text, versions from articles where id = ?", [article_id]
+        ).fetchone()
+        return dict(zip(("url", "title", "text", "versions"), row)) if row else None
+
+    def near_duplicate_candidates(self, bands, limit: int, per_band: int) -> list[tuple[int, str]]:
+        """``(id, text)`` of up to ``limit`` articles sharing band keys with ``bands``, most shared first.
+
+        Each key contributes its ``per_band`` newest articles only: a key that thousands of
+        articles share (a daily brief written from one template) costs no more than a rare one.
+        """
+        if not bands:
+            return []
+        hits = " union all ".join(
+            ["select article_id from (select article_id from neardup_bands where band = ? order by article_id desc limit ?)"]
+            * len(bands)
+        )
+        return self.db.execute(
+            f"""
+            with hits (article_id) as ({hits}),
+            shared (article_id, bands) as (
+                select article_id, count(*) from hits group by article_id order by 2 desc, 1 desc limit ?
+            )
+            select articles.id, articles.text from shared join articles on articles.id = shared.article_id
+            order by shared.bands desc, articles.id desc
+            """,
+            [value for band in bands for value in (band, per_band)] + [limit],
+        ).fetchall()
+
+    def articles_to_revisit(self, published_since: str, seen_before: str, limit: int) -> list[dict]:
+        """Articles published since ``published_since`` (UTC), not gone, and last fetched at or before
+        ``seen_before``, least recently fetched first: their URL and validators for a conditional request."""
+        rows = self.db.execute(
+            """
+            select id, url, etag, last_modified from articles
+            where published_at_utc >= ? and gone_at is null and last_seen <= ?
+            order by last_seen, published_at_utc desc, id limit ?
+            """,
+            [published_since, seen_before, limit],
+        ).fetchall()
+        return [dict(zip(("id", "url", "etag", "last_modified"), row)) for row in rows]
+
     def is_archived(self, url: str) -> bool:
         return self.article_id_for_url(url) is not None
 
@@ -107,22 +160,92 @@ class Archive:
     # --- writes (one transaction each) -------------------------------------------
 
     def add_article(self, item, urls: list[str], now: str) -> int:
-        """Insert a new article under ``urls[0]``, linking every URL that led to it; returns its id."""
+        """Insert a new article under ``urls[0]``, linking every URL that led to it and indexing
+        its body for the near-duplicate check; returns its id."""
         row = {name: getattr(item, name) for name in ARTICLE_FIELDS}
-        row.update(url=urls[0], tags=json.dumps(item.tags, ensure_ascii=False), first_seen=now, last_seen=now)
+        row.update(url=urls[0], tags=json.dumps(item.tags, ensure_ascii=False), first_seen=now, last_seen=now,
+                   updated_at=now, **_validators(item, urls[0]))
+        bands = item.minhash_bands or neardup.Signature.of(item.text).bands
         with self.db.atomic():
             article_id = self.db["articles"].insert(row).last_pk
             self._link(article_id, [(url, "canonical" if n == 0 else "alias") for n, url in enumerate(urls)], now)
             self._forget_rejections(urls)
+            self._index_bands(article_id, bands)
         return article_id
 
-    def update_article(self, article_id: int, item, urls: list[str], now: str) -> None:
-        """Replace an article's extracted fields with a newer fetch of it."""
+    def add_version(self, article_id: int, item, urls: list[str], now: str) -> int:
+        """Make a newer fetch of an article its current version, keeping the one it replaces in
+        ``article_versions``; returns the new version's number."""
+        current = self.current_version(article_id)
         row = {name: getattr(item, name) for name in ARTICLE_FIELDS}
-        row.update(tags=json.dumps(item.tags, ensure_ascii=False), last_seen=now)
+        row.update(tags=json.dumps(item.tags, ensure_ascii=False), last_seen=now, updated_at=now, gone_at=None,
+                   versions=current["versions"] + 1, **_validators(item, current["url"]))
+        old_bands = neardup.Signature.of(current["text"]).bands
+        new_bands = item.minhash_bands or neardup.Signature.of(item.text).bands
+        columns = ", ".join(VERSION_FIELDS)
         with self.db.atomic():
+            self.db.execute(
+                f"""
+                insert into article_versions (article_id, version, {columns}, fetched_at, replaced_at)
+                select id, versions, {columns}, coalesce(updated_at, first_seen), ? from articles where id = ?
+                """,
+                [now, article_id],
+            )
             self.db["articles"].update(article_id, row)
             self._link(article_id, [(url, "alias") for url in urls], now)
+            self.db.conn.executemany(
+                "delete from neardup_bands where band = ? and article_id = ?", [(band, article_id) for band in old_bands]
+            )
+            self._index_bands(article_id, new_bands)
+        return row["versions"]
+
+    def refresh(self, article_id: int, item, urls: list[str], now: str) -> None:
+        """An unchanged fetch of an article: link the URLs that led to it, mark it seen (and not gone)."""
+        url = self.current_version(article_id)["url"]
+        with self.db.atomic():
+            self.db["articles"].update(article_id, {"last_seen": now, "gone_at": None, **_validators(item, url)})
+            self._link(article_id, [(u, "alias") for u in urls], now)
+            self._forget_rejections(urls)
+
+    def add_duplicate(self, article_id: int, item, urls: list[str], similarity: float, now: str) -> None:
+        """Link a page that repeats an article to it, keeping the copy's title, text and differences."""
+        current = self.current_version(article_id)
+        row = {
+            "article_id": article_id,
+            "similarity": similarity,
+            "article_version": current["versions"],
+            "title": item.title,
+            "author": item.author,
+            "published_at": item.published_at,
+            "text": item.text,
+            "text_diff": neardup.text_diff(current["text"], item.text, current["url"], urls[0]),
+            "content_hash": item.content_hash,
+            "fetched_at": item.fetched_at or now,
+        }
+        with self.db.atomic():
+            self.db["articles"].update(article_id, {"last_seen": now})
+            self._link(article_id, [(url, "duplicate") for url in urls], now)
+            self._forget_rejections(urls)
+            self.db.conn.executemany(
+                f"insert or ignore into duplicates (url, {', '.join(row)}) values (?{', ?' * len(row)})",
+                [(url, *row.values()) for url in self._urls_linked(article_id, urls, "duplicate")],
+            )
+
+    def mark_not_modified(self, url: str, now: str) -> None:
+        """The article at ``url`` answered 304 Not Modified to a re-visit."""
+        with self.db.atomic():
+            self.db.execute(
+                "update articles set last_seen = ?, gone_at = null where id = (select article_id from article_urls where url = ?)",
+                [now, url],
+            )
+
+    def mark_gone(self, url: str, now: str) -> None:
+        """The article at ``url`` answered 404 or 410 to a re-visit: keep it, marked gone since ``now``."""
+        with self.db.atomic():
+            self.db.execute(
+                "update articles set gone_at = coalesce(gone_at, ?) where id = (select article_id from article_urls where url = ?)",
+                [now, url],
+            )
 
     def link_urls(self, article_id: int, urls: list[str], relation: str, now: str) -> None:
         """Record URLs as leading to an existing article and mark it seen."""
@@ -166,6 +289,20 @@ class Archive:
         self.db.conn.executemany(
             "insert or ignore into article_urls (url, article_id, relation, first_seen) values (?, ?, ?, ?)",
             [(url, article_id, relation, now) for url, relation in urls_and_relations],
+        )
+
+    def _urls_linked(self, article_id: int, urls: list[str], relation: str) -> list[str]:
+        """Those of ``urls`` that lead to ``article_id`` with ``relation`` (a URL never changes article)."""
+        marks = ", ".join("?" * len(urls))
+        rows = self.db.execute(
+            f"select url from article_urls where article_id = ? and relation = ? and url in ({marks})",
+            [article_id, relation, *urls],
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def _index_bands(self, article_id: int, bands) -> None:
+        self.db.conn.executemany(
+            "insert or ignore into neardup_bands (band, article_id) values (?, ?)", [(band, article_id) for band in bands]
         )
 
     def _forget_rejections(self, urls: list[str]) -> None:

@@ -16,6 +16,9 @@ from trafilatura.settings import use_config
 from pipelines.hints import PageHints
 
 MIN_BODY_CHARS = 80  # a brief shorter than this is a stub, not an article
+# trafilatura deletes characters that are not printable, the zero-width non-joiner among them;
+# in Urdu it keeps a letter from joining the next (ڈیٹ‌شیٹ), so it is carried through as U+FFFC.
+ZWNJ, ZWNJ_STAND_IN = "\u200c", "\ufffc"
 
 TRAFILATURA_CONFIG = use_config()
 TRAFILATURA_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(MIN_BODY_CHARS))
@@ -27,6 +30,15 @@ def normalise_paragraphs(text: str) -> str:
     """One paragraph per block, separated by a blank line, spaces collapsed."""
     lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines())
     return "\n\n".join(line for line in lines if line)
+
+
+def drop_markers(text: str, markers: tuple[str, ...]) -> str:
+    """``text`` (paragraphs) without the site's ``markers``, wherever they stand; a paragraph
+    that was only a marker goes too. Spaces inside a marker may vary: ``( جاری ہے )``."""
+    for marker in markers:
+        pattern = re.compile(r"[ \t]*" + r"\s*".join(map(re.escape, "".join(marker.split()))) + r"[ \t]*")
+        text = pattern.sub(" ", text)
+    return normalise_paragraphs(text.replace("\n\n", "\n"))
 
 
 def prune(tree: etree._Element, xpaths: list[str]) -> etree._Element:
@@ -113,6 +125,9 @@ def extract_body(tree: etree._Element, url: str, hints: PageHints) -> tuple[str 
         method = "trafilatura_in_hint"
     else:
         document, method = pruned, "trafilatura"
+    for node in document.iter():
+        node.text = node.text and node.text.replace(ZWNJ, ZWNJ_STAND_IN)
+        node.tail = node.tail and node.tail.replace(ZWNJ, ZWNJ_STAND_IN)
     text = trafilatura.extract(
         document,
         url=url,
@@ -122,10 +137,13 @@ def extract_body(tree: etree._Element, url: str, hints: PageHints) -> tuple[str 
         deduplicate=False,
         config=TRAFILATURA_CONFIG,
     )
+    text = text and text.replace(ZWNJ_STAND_IN, ZWNJ)
+    text = drop_markers(text, hints.markers) if text and hints.markers else text
     if text and len(text) >= MIN_BODY_CHARS:
         return normalise_paragraphs(text), method
     if scope:
         text = normalise_paragraphs("\n".join(element_text(element) for element in scope))
+        text = drop_markers(text, hints.markers) if hints.markers else text
         if len(text) >= MIN_BODY_CHARS:
             return text, "hint_text"
     return None, "none"

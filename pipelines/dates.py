@@ -3,8 +3,9 @@
 Sites write times in many shapes: ISO 8601 (``+05:00`` or ``+0500``), bylines such
 as ``Published March 02, 2023 | 05:20 PM`` or ``Mon 30th November 2020 | 04:15 PM``.
 A time without an offset is the outlet's local time (Pakistan Standard Time,
-UTC+05:00, no daylight saving). Only English text is parsed here, and never
-fuzzily: dateutil's fuzzy mode invents dates out of unrelated words.
+UTC+05:00, no daylight saving). Urdu pages write ``جمعہ 18 جولائی 2025 19:55``
+(:func:`pipelines.urdu.parse_urdu_date`). Nothing is parsed fuzzily: dateutil's fuzzy
+mode invents dates out of unrelated words.
 """
 
 import re
@@ -12,6 +13,8 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
+
+from pipelines.urdu import parse_urdu_date
 
 PAKISTAN_TIME = ZoneInfo("Asia/Karachi")
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=timezone.utc)  # before any Pakistani news site
@@ -34,7 +37,7 @@ def parse_published(value: str | None, default_zone=PAKISTAN_TIME) -> datetime |
     if not value or not value.strip():
         return None
     value = value.strip()
-    parsed = _parse_iso(value) or _parse_written(value)
+    parsed = _parse_iso(value) or _parse_written(value) or parse_urdu_date(value)
     if parsed is None:
         return None
     if isinstance(parsed, datetime):

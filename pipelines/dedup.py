@@ -2,8 +2,11 @@
 
 Two pages are the same article when a URL leads to it (the canonical link, the
 requested URL, the URL after redirects, all canonicalised: tracking parameters,
-fragments and host case removed), or when their bodies are the same text. The
-storage pipeline then links the page to that article instead of adding another.
+fragments and host case removed). A page under a new URL whose body is the same
+text as an archived article's, or nearly the same (a republished story: another
+headline, a trimmed paragraph, another dateline; see :mod:`pipelines.neardup`),
+is a duplicate of it. The storage pipeline then links the page to that article
+instead of adding another.
 """
 
 import hashlib
@@ -12,6 +15,7 @@ import re
 from crawler.items import ArticleItem
 from crawler.urls import canonicalize
 from pipelines.archive import Archive
+from pipelines.neardup import NearDuplicates, Signature
 
 
 def content_hash(text: str) -> str:
@@ -21,17 +25,25 @@ def content_hash(text: str) -> str:
 
 
 class DedupPipeline:
-    def __init__(self, crawler, archive_path: str):
+    def __init__(self, crawler, archive_path: str, neardup_threshold: float | None):
         self.crawler = crawler
         self.archive_path = archive_path
+        self.neardup_threshold = neardup_threshold  # None: exact duplicates only
         self.archive = None
+        self.near_duplicates = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, crawler.settings["ARCHIVE_DB"])
+        settings = crawler.settings
+        threshold = settings.getfloat("NEARDUP_THRESHOLD") if settings.getbool("NEARDUP_ENABLED") else None
+        if threshold is not None and not 0 < threshold <= 1:
+            raise ValueError(f"NEARDUP_THRESHOLD must be a similarity in (0, 1], not {threshold}")
+        return cls(crawler, settings["ARCHIVE_DB"], threshold)
 
     def open_spider(self):
         self.archive = Archive.open(self.archive_path)
+        if self.neardup_threshold is not None:
+            self.near_duplicates = NearDuplicates(self.archive, self.neardup_threshold)
 
     def close_spider(self):
         self.archive.close()
@@ -60,4 +72,14 @@ class DedupPipeline:
             item.article_id = by_canonical
         if item.article_id is None:
             item.duplicate_of = self.archive.article_id_for_hash(item.content_hash)
+            if item.duplicate_of is not None:
+                item.similarity = 1.0
+        if item.article_id is None and item.duplicate_of is None:
+            signature = Signature.of(item.text)
+            item.minhash_bands = signature.bands  # indexed as they are if the page is a new article
+            if self.near_duplicates is not None:
+                match = self.near_duplicates.find(signature)
+                if match is not None:
+                    item.duplicate_of, item.similarity = match.article_id, match.similarity
+                    self.crawler.stats.inc_value("dedup/near_duplicate")
         return item

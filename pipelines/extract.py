@@ -99,6 +99,12 @@ class ExtractPipeline:
         """Take the page hints of the spider being run, if it offers any."""
         self.hints = getattr(self.crawler.spider, "page_hints", None) or self.hints
 
+    def hints_for(self, url: str) -> PageHints:
+        """The hints for the page at ``url``: the spider's ``page_hints_for(url)`` when it has
+        layouts by URL (UrduPoint's English and Urdu editions), else its ``page_hints``."""
+        hints_for_url = getattr(self.crawler and self.crawler.spider, "page_hints_for", None)
+        return (hints_for_url(url) if hints_for_url else None) or self.hints
+
     def process_item(self, item):
         if not isinstance(item, ArticleItem):
             return item
@@ -123,16 +129,17 @@ class ExtractPipeline:
             self.stats.inc_value(f"extract/encoding/{how}")
             logger.info("Encoding of %(url)s %(how)s (declared %(enc)s)", {"url": item.fetched_url, "how": how, "enc": item.encoding})
         tree = parse_html(text)
-        byline = find_byline(tree, self.hints)
+        hints = self.hints_for(item.url)
+        byline = find_byline(tree, hints)
         if byline is not None:
             byline.set(READ_APART, "")
-        meta = read_metadata(tree, self.hints, clean(byline.text_content()) if byline is not None else None)
+        meta = read_metadata(tree, hints, clean(byline.text_content()) if byline is not None else None)
         for heading in tree.xpath("//h2 | //h3 | //h4"):
             if meta.summary and clean(heading.text_content()) == meta.summary:
                 heading.set(READ_APART, "")  # the visible summary repeats the meta description
         if meta.invalid_jsonld:
             self.stats.inc_value("extract/jsonld/invalid", meta.invalid_jsonld)
-        body, method = extract_body(tree, item.fetched_url, self.hints)
+        body, method = extract_body(tree, item.fetched_url, hints)
         self.stats.inc_value(f"extract/body/{method}")
         if not meta.marked_as_article and (body is None or not meta.published):
             raise Rejected("not_article", "no article markup and no dated body text")
@@ -145,7 +152,7 @@ class ExtractPipeline:
         item.summary = meta.summary
         item.text = body
         item.author = meta.author
-        item.category = self.category(item, meta.canonical_url) or slug(meta.section)
+        item.category = self.category(item, meta.canonical_url, hints) or slug(meta.section)
         item.tags = meta.tags
         item.canonical_url = meta.canonical_url
         item.language = (meta.language or item.language or "").split("-")[0].lower() or None
@@ -153,9 +160,9 @@ class ExtractPipeline:
         for name in ("title", "summary", "author"):
             self.stats.inc_value(f"extract/{name}/{meta.sources.get(name, 'missing')}")
 
-    def category(self, item: ArticleItem, canonical_link: str | None) -> str | None:
+    def category(self, item: ArticleItem, canonical_link: str | None, hints: PageHints | None = None) -> str | None:
         """The section named by the page's canonical URL (or the URL fetched), where the site's URLs name it."""
-        pattern = self.hints.category_in_url
+        pattern = (hints or self.hints).category_in_url
         for url in (canonical_link, item.fetched_url, item.url):
             match = pattern and url and pattern.match(urlsplit(url).path)
             if match:

@@ -63,6 +63,9 @@ class PageHints:
     summary: str | None = None  # XPath of the visible summary
     category_in_url: re.Pattern | None = None  # a URL path pattern whose group "category" names the section
     furniture: tuple[str, ...] = field(default_factory=tuple)  # XPaths of blocks that are never body text
+    tags: str | None = None  # XPath of the visible tag links, read when the metadata names no keywords
+    markers: tuple[str, ...] = field(default_factory=tuple)  # texts the site puts into the body, never
+    # article text, such as a "continued" line before an ad; removed wherever they stand
 
     @property
     def prune(self) -> list[str]:

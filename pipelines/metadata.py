@@ -202,6 +202,8 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
     )
     tags = names_of(article.get("keywords")) or names_of(meta_content(tree, "keywords", "news_keywords"))
     tags += [clean(t) for t in tree.xpath("//meta[@property='article:tag']/@content") if clean(t)]
+    if not tags and hints.tags:  # the page's visible tag links (Urdu pages: div.tagcloud)
+        tags = [text for text in (clean(link.text_content()) for link in tree.xpath(hints.tags)) if text]
     meta.tags = unique(tags)
     meta.published = [
         (source, value)

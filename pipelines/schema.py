@@ -12,6 +12,7 @@ migrations = Migrations("archive")
 
 # unicode61 folds case; remove_diacritics 2 folds accents on any letter (é, ü, ā).
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+SEARCHED_COLUMNS = ("title", "summary", "text")  # articles_fts's columns, in bm25() weight order
 
 
 @migrations()
@@ -100,6 +101,171 @@ def create_crawl_runs(db: sqlite_utils.Database):
         pk="id",
         not_null={"spider", "started_at"},
     )
+
+
+@migrations()
+def add_article_versions(db: sqlite_utils.Database):
+    """Edit history: an article row always shows the latest version; earlier ones are kept.
+
+    When a fetch of an archived article's URL gives another title or text (white space
+    aside), the row in ``articles`` it replaces is copied into ``article_versions`` first,
+    numbered from 1, with ``fetched_at`` (when that version was first fetched) and
+    ``replaced_at`` (when the next one was). New columns of ``articles``:
+
+    * ``versions``: how many versions the article has had, the current one included;
+    * ``updated_at``: when the current version was first fetched (``first_seen`` for the first);
+    * ``gone_at``: when a re-visit found the page removed (404 or 410); the article stays;
+    * ``etag``, ``last_modified``: the HTTP validators of the last fetch of the article's URL,
+      sent back as If-None-Match / If-Modified-Since when the crawl re-visits it.
+    """
+    articles = db["articles"]
+    articles.add_column("versions", int, not_null_default=1)
+    articles.add_column("updated_at", str)
+    articles.add_column("gone_at", str)
+    articles.add_column("etag", str)
+    articles.add_column("last_modified", str)
+    db.execute("update articles set updated_at = first_seen")
+    db["article_versions"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "version": int,
+            "title": str,
+            "summary": str,
+            "text": str,
+            "author": str,
+            "category": str,
+            "tags": str,
+            "published_at": str,
+            "published_at_utc": str,
+            "dateline": str,
+            "dateline_place": str,
+            "dateline_agency": str,
+            "dateline_date": str,
+            "content_hash": str,
+            "fetched_at": str,
+            "replaced_at": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "version", "title", "text", "content_hash", "fetched_at", "replaced_at"},
+    )
+    db["article_versions"].create_index(["article_id", "version"], unique=True)
+    db["articles"].create_index(["gone_at"])
+
+
+@migrations()
+def create_duplicates(db: sqlite_utils.Database):
+    """Copies of an article under other URLs: what each copy was, not another article.
+
+    One row per URL linked to an article as a ``duplicate`` in ``article_urls``: a page
+    with the same body (``similarity`` 1.0, by content hash) or a near-duplicate (the
+    Jaccard similarity of the bodies' word 5-shingles, at least ``NEARDUP_THRESHOLD``;
+    see ``pipelines/neardup.py``). The copy's title, text and fetch time are kept, and
+    ``text_diff``, a paragraph diff from the article's text as it was (``article_version``)
+    to the copy's. Copies are not rows of ``articles``, so search shows each story once.
+    Links archived before this table existed are filled in with similarity 1.0.
+    """
+    db["duplicates"].create(
+        {
+            "url": str,
+            "article_id": int,
+            "similarity": float,
+            "article_version": int,
+            "title": str,
+            "author": str,
+            "published_at": str,
+            "text": str,
+            "text_diff": str,
+            "content_hash": str,
+            "fetched_at": str,
+        },
+        pk="url",
+        foreign_keys=[("article_id", "articles", "id"), ("url", "article_urls", "url")],
+        not_null={"article_id", "similarity", "fetched_at"},
+    )
+    db["duplicates"].create_index(["article_id"])
+    db.execute(
+        """
+        insert into duplicates (url, article_id, similarity, article_version, fetched_at)
+        select url, article_id, 1.0, 1, first_seen from article_urls where relation = 'duplicate'
+        """
+    )
+
+
+@migrations()
+def create_neardup_bands(db: sqlite_utils.Database):
+    """The near-duplicate index: 32 MinHash band keys of each article's current text.
+
+    Derived data (``pipelines/neardup.py`` computes it; the crawl keeps it in step with
+    ``articles``): a body that shares a whole band with an article is compared with it.
+    A table without rowid whose primary key is the lookup, so that the index costs one
+    B-tree. Articles archived before it existed are indexed here, a thousand at a time.
+    """
+    from pipelines.neardup import index_rows  # loads datasketch: only when migrating
+
+    db.execute(
+        "create table neardup_bands (band integer not null, article_id integer not null,"
+        " primary key (band, article_id)) without rowid"
+    )
+    last_id = 0
+    while batch := db.execute(
+        "select id, text from articles where id > ? order by id limit 1000", [last_id]
+    ).fetchall():
+        db.conn.executemany("insert or ignore into neardup_bands (band, article_id) values (?, ?)", index_rows(batch))
+        last_id = batch[-1][0]
+
+
+@migrations()
+def search_folded_text(db: sqlite_utils.Database):
+    """Full-text search over folded text, so that Urdu typed either way finds the article.
+
+    ``articles_fts`` now indexes the view ``articles_fts_source``: the title, summary and
+    text of ``articles`` with the letters Urdu is typed several ways folded to one
+    (``crawler.normalise``: Arabic and Urdu yeh, kaf and heh, hamza and madda forms, vowel
+    marks, tatweel, invisible joiners, digits). Searches fold the typed words the same way
+    (``crawler.search.fts_query``). The view is plain SQL, so any SQLite client writing
+    ``articles`` keeps the index right, and ``rebuild`` and ``integrity-check`` work as
+    usual. FTS5's ``snippet()`` would show the folded text: snippets of the text as
+    written come from ``archive_snippet`` (``crawler.snippets``). The triggers replace
+    sqlite-utils' ones, and reindex an article only when its indexed columns change.
+    """
+    from crawler.normalise import fold_view_sql
+
+    columns = ", ".join(SEARCHED_COLUMNS)
+    for trigger in ("articles_ai", "articles_ad", "articles_au"):
+        db.execute(f"drop trigger if exists [{trigger}]")
+    db.execute("drop table if exists articles_fts")
+    db.execute(fold_view_sql("articles_fts_source", "articles", "id", list(SEARCHED_COLUMNS)))
+    db.execute(
+        f"create virtual table articles_fts using fts5({columns}, content='articles_fts_source',"
+        f" content_rowid='id', tokenize='{FTS_TOKENIZER}')"
+    )
+    add = f"insert into articles_fts (rowid, {columns}) select id, {columns} from articles_fts_source"
+    remove = (
+        f"insert into articles_fts (articles_fts, rowid, {columns})"
+        f" select 'delete', id, {columns} from articles_fts_source"
+    )
+    changes = f"update of id, {columns} on articles"
+    for trigger in (  # one statement each: executescript() would commit the migration's transaction
+        f"create trigger articles_fts_insert after insert on articles begin {add} where id = new.id; end",
+        f"create trigger articles_fts_delete before delete on articles begin {remove} where id = old.id; end",
+        f"create trigger articles_fts_update_old before {changes} begin {remove} where id = old.id; end",
+        f"create trigger articles_fts_update_new after {changes} begin {add} where id = new.id; end",
+    ):
+        db.execute(trigger)
+    db.execute("insert into articles_fts (articles_fts) values ('rebuild')")
+
+
+@migrations()
+def index_article_facets(db: sqlite_utils.Database):
+    """An index per column datasette facets articles on, so counting values reads an index.
+
+    Without them the articles page of a million-article archive takes over a second
+    and its facets time out (benchmarks/search_bench.py).
+    """
+    for column in ("outlet", "language", "category", "author", "dateline_place", "dateline_agency"):
+        db["articles"].create_index([column], if_not_exists=True)
 
 
 def apply(db: sqlite_utils.Database) -> None:

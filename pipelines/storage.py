@@ -1,9 +1,13 @@
 """StoragePipeline: writes each article to the archive in one transaction.
 
 * a new article becomes a row in ``articles`` with all its URLs in ``article_urls``;
-* a page that already is an archived article adds its URLs to it (and refreshes it
-  if the text changed);
-* a page whose body repeats an archived article is linked to it as a duplicate;
+* a page that already is an archived article adds its URLs to it; when its title or
+  text changed, it becomes the article's new version and the one it replaces is kept
+  in ``article_versions`` (an unchanged page adds no version);
+* a page whose body repeats an archived article, exactly or nearly, is linked to it
+  as a duplicate, its own title, text and differences kept in ``duplicates``;
+* a re-visit answered 304 marks the article seen; one answered 404 or 410 marks it
+  gone (it stays in the archive);
 * a rejected page is recorded in ``rejected_urls`` with its reason, then dropped.
 """
 
@@ -11,13 +15,22 @@ import logging
 
 from scrapy.exceptions import DropItem
 
-from crawler.items import ArticleItem, RejectedPage
+from crawler.items import ArticleGone, ArticleItem, ArticleNotModified, RejectedPage
 from pipelines.archive import Archive, utc_now
 
 logger = logging.getLogger(__name__)
 
 # Rejections that will not change by asking again: such URLs are not fetched on later runs.
 PERMANENT_REJECTIONS = frozenset({"http_404", "http_410", "not_article", "not_text", "binary"})
+
+
+def folded(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def is_same_version(current: dict, item: ArticleItem) -> bool:
+    """Whether a fetch shows the article's current title and text (white space aside)."""
+    return folded(current["title"]) == folded(item.title) and folded(current["text"]) == folded(item.text)
 
 
 class StoragePipeline:
@@ -42,20 +55,30 @@ class StoragePipeline:
             self.archive.reject(item.url, item.reason, item.status, item.reason in PERMANENT_REJECTIONS, now)
             self.stats.inc_value(f"archive/rejected/{item.reason}")
             raise DropItem(f"not archived ({item.reason}): {item.url}", log_level="INFO")
+        if isinstance(item, ArticleNotModified):
+            self.archive.mark_not_modified(item.url, now)
+            return item
+        if isinstance(item, ArticleGone):
+            self.archive.mark_gone(item.url, now)
+            logger.info("%(url)s is gone (HTTP %(status)d): kept, marked gone", {"url": item.url, "status": item.status})
+            return item
         if not isinstance(item, ArticleItem):
             return item
         urls = item.urls
         if item.article_id is not None:
-            if self.archive.content_hash_of(item.article_id) == item.content_hash:
-                self.archive.link_urls(item.article_id, urls, "alias", now)
+            if is_same_version(self.archive.current_version(item.article_id), item):
+                self.archive.refresh(item.article_id, item, urls, now)
                 self.stats.inc_value("archive/unchanged")
             else:
-                self.archive.update_article(item.article_id, item, urls, now)
+                version = self.archive.add_version(item.article_id, item, urls, now)
                 self.stats.inc_value("archive/updated")
+                logger.info("%(url)s changed: version %(version)d of article %(id)d",
+                            {"url": item.fetched_url, "version": version, "id": item.article_id})
         elif item.duplicate_of is not None:
-            self.archive.link_urls(item.duplicate_of, urls, "duplicate", now)
+            self.archive.add_duplicate(item.duplicate_of, item, urls, item.similarity or 1.0, now)
             self.stats.inc_value("archive/duplicates")
-            logger.info("%(url)s repeats article %(id)d: linked", {"url": item.fetched_url, "id": item.duplicate_of})
+            logger.info("%(url)s repeats article %(id)d (similarity %(similarity).2f): linked",
+                        {"url": item.fetched_url, "id": item.duplicate_of, "similarity": item.similarity or 1.0})
         else:
             item.article_id = self.archive.add_article(item, urls, now)
             self.stats.inc_value("archive/new")

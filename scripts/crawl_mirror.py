@@ -32,6 +32,7 @@ def main() -> int:
             # A mirror on this machine needs no politeness delay.
             "-s", "DOWNLOAD_DELAY=0",
             "-s", "AUTOTHROTTLE_START_DELAY=0",
+            "-a", "edition=all",  # the English and the Urdu edition
             *scrapy_args,
         ]
         returncode = subprocess.run(command, cwd=REPO).returncode
@@ -42,7 +43,7 @@ def main() -> int:
         articles = conn.execute("select count(*) from articles").fetchone()[0]
         urls = conn.execute("select count(*) from article_urls").fetchone()[0]
     print(f"\n{archive.name}: {articles} articles reachable from {urls} URLs.")
-    print(f"Browse and search it:  {Path(sys.executable).parent / 'datasette'} {archive}")
+    print("Browse and search it:  make serve   (then open http://127.0.0.1:8001/archive/search)")
     return 0
 
 

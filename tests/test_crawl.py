@@ -157,7 +157,10 @@ def test_crawl_stats_say_what_happened(mirror_crawl, manifest):
 
 
 def test_full_text_search_finds_articles(archive, manifest):
-    assert [row["url"] for row in archive["articles"].search('"Lavrov"')] == [manifest["seed"]]
+    from crawler import queries
+
+    sql, params = queries.select("a.url", queries.Filters(search="Lavrov"), queries.BEST_MATCH)
+    assert [url for (url,) in archive.execute(sql, params)] == [manifest["seed"]]
 
 
 def test_a_second_run_fetches_nothing_and_a_new_article_is_archived_by_the_next(site_copy, tmp_path):

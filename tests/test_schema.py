@@ -1,5 +1,6 @@
 import sqlite_utils
 
+from crawler import queries
 from pipelines import schema
 
 
@@ -18,7 +19,9 @@ def article(**fields):
 
 
 def search(db, query):
-    return [row["url"] for row in db["articles"].search(query)]
+    """URLs of the articles matching ``query``, as ``scrapy search`` finds them (best first)."""
+    sql, params = queries.select("a.url", queries.Filters(search=query), queries.BEST_MATCH)
+    return [url for (url,) in db.execute(sql, params)]
 
 
 def test_applying_twice_changes_nothing(tmp_path):

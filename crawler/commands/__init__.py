@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from urllib.request import pathname2url
 
+from crawler import snippets
 from crawler.queries import Filters
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -99,4 +100,5 @@ def open_archive(path: str) -> sqlite3.Connection:
     except sqlite3.Error as error:
         raise CommandError(f"cannot read the archive {path}: {error}") from None
     conn.row_factory = sqlite3.Row
+    snippets.register(conn)  # archive_snippet(): snippets of the text as written
     return conn

@@ -1,40 +1,58 @@
-"""The UrduPoint spider (English edition).
+"""The UrduPoint spider: the English edition, and with ``-a edition=all`` (or ``ur``) the Urdu one.
+
+``-a edition=en`` (the default) archives the English edition, ``-a edition=ur`` the
+Urdu edition, ``-a edition=all`` both. English articles are
+``/en/<category>/<slug>-<id>.html``; Urdu ones ``/daily/livenews/YYYY-MM-DD/news-<N>.html``
+(older links on the host ``daily.urdupoint.com``, with or without ``/daily``, are the same
+articles and are kept under the ``www.urdupoint.com/daily/livenews/...`` form). Each
+edition's pages get their own extraction hints (:meth:`UrduPointSpider.page_hints_for`).
 
 Discovery, in the order a scheduled run needs it:
 
-* the RSS feed, for the newest articles;
+* the RSS feed, for the newest articles (Urdu: ``/daily/livenews/rss.xml``);
 * each category's listing pages, newest first, followed page by page until a page
   shows an article archived before the last complete run ended (to the end on an
   archive that no run has completed yet, so an interrupted run's gaps get filled);
+  the Urdu edition has no listings known, only its feed;
 * with ``-a since=YYYY-MM-DD -a until=YYYY-MM-DD``, instead, the daily gzipped
-  sitemaps of that range, for backfill.
+  sitemaps of that range, for backfill (they list both editions' URLs; those of
+  the editions asked for are fetched).
 
 A link is only fetched when its article is not archived yet, so a run on an
-unchanged site downloads no article page. Extraction, deduplication and storage
+unchanged site downloads no article page. With ``-a revisit_days=N`` a run also
+re-visits the archived articles published in the last N days (at most
+``ARCHIVE_REVISIT_MAX``, none fetched in the last ``ARCHIVE_REVISIT_AFTER``),
+conditionally, so that edits and removed pages are seen. Extraction, deduplication and storage
 are the pipelines' job; the spider only hands over what it fetched.
 """
 
 import logging
 import re
 from datetime import date, datetime, timedelta, timezone
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from parsel import Selector
 from scrapy import Request, Spider
 from scrapy.http import TextResponse
 
 from crawler.errors import failure_reason
-from crawler.items import ArticleItem, RejectedPage
+from crawler.items import ArticleGone, ArticleItem, ArticleNotModified, RejectedPage
 from crawler.sitemaps import SitemapError, read_sitemap
 from crawler.urls import SiteAddress
 from pipelines.archive import Archive, utc_now
 from pipelines.dates import PAKISTAN_TIME
-from pipelines.hints import PageHints, has_class
+from pipelines.hints import PageHints, has_class, headed
+from pipelines.urdu import URDU_MONTHS
 
 logger = logging.getLogger(__name__)
 
 PUBLIC_BASE = "https://www.urdupoint.com"
-PUBLIC_HOST_ALIASES = ("urdupoint.com",)
+PUBLIC_HOST_ALIASES = ("urdupoint.com", "daily.urdupoint.com")
+OLD_URDU_HOST = "daily.urdupoint.com"  # older Urdu links: /livenews/... or /daily/livenews/...
+URDU_FEED_PATH = "/daily/livenews/rss.xml"
+URDU_ARTICLE_PATH = re.compile(r"^/daily/livenews/(?P<day>\d{4}-\d{2}-\d{2})/news-(?P<id>\d+)\.html$")
+EDITIONS = {"en": ("en",), "ur": ("ur",), "all": ("en", "ur")}  # -a edition=... -> languages archived
+DEFAULT_EDITION = "en"  # what a run without -a edition archives, as before the Urdu edition was added
 FEED_PATH = "/en/sitemap/news.rss"
 LISTING_PATH = "/en/news/{category}.html"
 LISTING_NEXT_PATH = "/en/news/{category}-updates{page}.html"
@@ -58,7 +76,36 @@ PAGE_HINTS = PageHints(
     ),
 )
 
+# Urdu article pages: h1.fs24.lh48.urdu.ar.rtl, body div.detail_txt.urdu (ad scripts and
+# gpt- slots inside, and a "(جاری ہے)" continued line before an ad), tags in
+# div.tagcloud.rtl.ar.urdu, and a visible date "جمعہ 18 جولائی 2025 19:55" in an element of
+# its own, found by its month name and clock (no class of it is known).
+URDU_BODY = f"//div[{has_class('detail_txt')} and {has_class('urdu')}]"
+_NAMES_A_MONTH = " or ".join(f"contains(., '{month}')" for month in URDU_MONTHS)
+URDU_VISIBLE_DATE = (  # a short leaf element, outside the body, with a month name and a clock's ":"
+    "//*[not(self::script or self::style or self::title or self::p or self::a or self::h1)][not(*)]"
+    f"[not(ancestor::div[{has_class('detail_txt')}])][string-length(normalize-space()) < 60]"
+    f"[contains(., ':')][{_NAMES_A_MONTH}]"
+)
+URDU_PAGE_HINTS = PageHints(
+    body=URDU_BODY,
+    date=URDU_VISIBLE_DATE,
+    tags=f"//div[{has_class('tagcloud')} and {has_class('urdu')}]//a",
+    markers=("(جاری ہے)",),  # "continued": where the page breaks the story for an ad; not text
+    furniture=(
+        f"//*[{has_class('social_sharer')}]",
+        f"//*[{has_class('breadcrumb')}]",
+        f"//*[{has_class('tagcloud')}]",
+        headed("متعلقہ خبریں", "مزید خبریں", "تازہ ترین خبریں", "تبصرے"),
+    ),
+)
+
 ARTICLE_PRIORITY = 10  # fetch articles as soon as found, keeping the queue short
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+FOLLOW_REDIRECTS_HERE = {"dont_redirect": True, "handle_httpstatus_list": list(REDIRECT_STATUSES)}
+REVISIT_PRIORITY = 5  # re-visits after new articles, before more discovery
+GONE_STATUSES = (404, 410)
+REVISIT_ANSWERS = [304, *GONE_STATUSES]  # not modified, gone: answers a re-visit handles itself
 
 
 def backfill_days(since: str | None, until: str | None) -> list[date] | None:
@@ -77,14 +124,51 @@ def backfill_days(since: str | None, until: str | None) -> list[date] | None:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
+def editions_of(edition: str | None) -> tuple[str, ...]:
+    """The languages ``-a edition=en|ur|all`` asks to archive."""
+    try:
+        return EDITIONS[(edition or DEFAULT_EDITION).strip().lower()]
+    except KeyError:
+        raise ValueError(f"edition must be one of {', '.join(EDITIONS)}, not {edition!r}") from None
+
+
+def urdu_public_form(url: str) -> str:
+    """An old Urdu link ``daily.urdupoint.com/livenews/...`` in today's path ``/daily/livenews/...``."""
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() == OLD_URDU_HOST and parts.path.startswith("/livenews/"):
+        return urlunsplit((parts.scheme, parts.netloc, "/daily" + parts.path, parts.query, parts.fragment))
+    return url
+
+
+def revisit_window(days: str | None) -> int | None:
+    """The days of ``-a revisit_days=N``; None when not asked for."""
+    if days is None:
+        return None
+    try:
+        window = int(days)
+    except ValueError:
+        raise ValueError(f"revisit_days must be a whole number of days, not {days!r}") from None
+    if window < 1:
+        raise ValueError(f"revisit_days must be at least 1, not {window}")
+    return window
+
+
+def header(response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
 class UrduPointSpider(Spider):
     name = "urdupoint"
     outlet = "urdupoint"
     page_hints = PAGE_HINTS
 
-    def __init__(self, since: str | None = None, until: str | None = None, *args, **kwargs):
+    def __init__(self, since: str | None = None, until: str | None = None, *args,
+                 revisit_days: str | None = None, edition: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.backfill = backfill_days(since, until)
+        self.editions = editions_of(edition)
+        self.revisit_days = revisit_window(revisit_days)
         self.run_mode = "latest" if self.backfill is None else "backfill"
         self.day_report: dict[date, str] = {}  # one line per backfilled day
 
@@ -99,6 +183,8 @@ class UrduPointSpider(Spider):
         spider.sitemap_maxsize = settings.getint("SITEMAP_MAXSIZE")
         spider.archive_path = settings["ARCHIVE_DB"]
         spider.retry_rejected_after = timedelta(seconds=settings.getint("ARCHIVE_RETRY_REJECTED_AFTER"))
+        spider.revisit_max = settings.getint("ARCHIVE_REVISIT_MAX")
+        spider.revisit_after = timedelta(seconds=settings.getint("ARCHIVE_REVISIT_AFTER"))
         return spider
 
     async def start(self):
@@ -107,10 +193,16 @@ class UrduPointSpider(Spider):
         # Listings are walked down to what the last complete walk archived: an
         # interrupted run's articles do not stop the walk, so its gaps are filled.
         self.listing_horizon = self.archive.last_complete_run_end(self.name, "latest")
+        for request in self.revisit_requests():
+            yield request
         if self.backfill is not None:
             logger.info("Backfilling %d day(s) from the daily sitemaps", len(self.backfill))
             for day in self.backfill:
                 yield self.discovery_request(SITEMAP_PATH.format(day=day), self.parse_sitemap, day=day)
+            return
+        if "ur" in self.editions:
+            yield self.discovery_request(URDU_FEED_PATH, self.parse_feed)
+        if "en" not in self.editions:
             return
         yield self.discovery_request(FEED_PATH, self.parse_feed)
         for category in self.categories:
@@ -236,9 +328,14 @@ class UrduPointSpider(Spider):
         return self.public_article_url(response.urljoin(link.strip()))
 
     def public_article_url(self, url: str) -> str | None:
-        """The public, canonical form of an absolute ``url`` if it is an article of this site, else None."""
-        url = self.site.to_public(url)
+        """The public, canonical form of an absolute ``url`` if it is an article of this site
+        in an edition being archived, else None."""
+        url = self.site.to_public(urdu_public_form(url))
         if not self.site.is_on_site(url):
+            return None
+        if URDU_ARTICLE_PATH.match(urlsplit(url).path):
+            return url if "ur" in self.editions else None
+        if "en" not in self.editions:
             return None
         match = ARTICLE_PATH.match(urlsplit(url).path)
         if not match or match["category"] in NOT_ARTICLE_SECTIONS:
@@ -264,14 +361,92 @@ class UrduPointSpider(Spider):
             callback=self.parse_article,
             errback=self.article_failed,
             priority=ARTICLE_PRIORITY,
-            meta={"public_url": url},
+            meta={"public_url": url, **FOLLOW_REDIRECTS_HERE},
             # The spider deduplicates article URLs itself: Scrapy's filter would also drop the
             # redirect of an old URL to a page already fetched, and the old URL would be lost.
             dont_filter=True,
         )
 
+    def follow_redirect(self, response):
+        """Follow an article's redirect only to an article of this site, at most REDIRECT_MAX_TIMES hops.
+
+        Article requests skip Scrapy's duplicate filter, which would also skip its
+        off-site check: so the spider checks every hop itself.
+        """
+        url = response.meta["public_url"]
+        hops = [*response.meta.get("via", []), self.site.to_public(response.url)]
+        location = response.headers.get(b"Location", b"").decode("latin-1")
+        target = self.public_article_url(response.urljoin(location)) if location else None
+        if target is None:
+            reason = "redirect_off_site" if location and not self.site.is_on_site(response.urljoin(location)) else "redirect_not_article"
+        elif len(hops) > self.settings.getint("REDIRECT_MAX_TIMES") or target in hops:
+            reason = "redirect_loop"
+        else:
+            self.crawler.stats.inc_value("fetch/redirected")
+            yield response.request.replace(url=self.site.to_fetch(target), meta={**response.meta, "via": hops})
+            return
+        self.crawler.stats.inc_value(f"fetch/failed/{reason}")
+        logger.warning("Not following %(url)s to %(location)r: %(reason)s", {"url": response.url, "location": location, "reason": reason})
+        yield RejectedPage(url, reason, response.status)
+
+    # --- re-visits of archived articles -------------------------------------------------
+
+    def revisit_requests(self) -> list[Request]:
+        """Conditional requests for the archived articles of the last ``revisit_days`` days."""
+        if not self.revisit_days or self.revisit_max <= 0:
+            return []
+        now = datetime.now(timezone.utc)
+        articles = self.archive.articles_to_revisit(
+            (now - timedelta(days=self.revisit_days)).isoformat(timespec="seconds"),
+            (now - self.revisit_after).isoformat(timespec="seconds"),
+            self.revisit_max,
+        )
+        self.crawler.stats.set_value("revisit/requested", len(articles))
+        logger.info("Re-visiting %(count)d archived article(s) published in the last %(days)d day(s)",
+                    {"count": len(articles), "days": self.revisit_days})
+        requests = []
+        for article in articles:
+            validators = {"If-None-Match": article["etag"], "If-Modified-Since": article["last_modified"]}
+            self.requested.add(article["url"])
+            requests.append(Request(
+                self.site.to_fetch(article["url"]),
+                callback=self.parse_revisit,
+                errback=self.revisit_failed,
+                priority=REVISIT_PRIORITY,
+                headers={name: value for name, value in validators.items() if value},
+                # Redirects are followed as for any article page (parse_article checks each hop).
+                meta={"public_url": article["url"], **FOLLOW_REDIRECTS_HERE,
+                      "handle_httpstatus_list": [*REDIRECT_STATUSES, *REVISIT_ANSWERS]},
+                dont_filter=True,
+            ))
+        return requests
+
+    def parse_revisit(self, response):
+        url = response.meta["public_url"]
+        if response.status == 304:
+            self.crawler.stats.inc_value("revisit/not_modified")
+            yield ArticleNotModified(url)
+        elif response.status in GONE_STATUSES:
+            self.crawler.stats.inc_value("revisit/gone")
+            yield ArticleGone(url, response.status)
+        else:
+            if response.status not in REDIRECT_STATUSES:
+                self.crawler.stats.inc_value("revisit/fetched")
+            yield from self.parse_article(response)
+
+    def revisit_failed(self, failure):
+        """A re-visit that failed changes nothing: the article stays as archived, and is tried next time."""
+        reason, _ = failure_reason(failure)
+        self.crawler.stats.inc_value(f"revisit/failed/{reason}")
+        logger.warning("Could not re-visit %(url)s: %(reason)s", {"url": failure.request.url, "reason": reason})
+
+    # --- article pages --------------------------------------------------------------------
+
     def parse_article(self, response):
         url = response.meta["public_url"]
+        if response.status in REDIRECT_STATUSES:
+            yield from self.follow_redirect(response)
+            return
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("fetch/failed/not_text")
             logger.warning("Not a text page at %(url)s (%(type)s)", {"url": response.url, "type": response.headers.get("Content-Type")})
@@ -283,10 +458,21 @@ class UrduPointSpider(Spider):
             body=response.body,
             encoding=response.encoding,
             fetched_at=utc_now(),
-            via=[self.site.to_public(u) for u in response.meta.get("redirect_urls", [])],
+            via=response.meta.get("via", []),
             outlet=self.outlet,
-            language="en",
+            etag=header(response, "ETag"),
+            last_modified=header(response, "Last-Modified"),
+            language=self.edition_of(url),
         )
+
+    @staticmethod
+    def edition_of(url: str) -> str:
+        """``ur`` for an Urdu article URL, ``en`` for the rest."""
+        return "ur" if URDU_ARTICLE_PATH.match(urlsplit(url).path) else "en"
+
+    def page_hints_for(self, url: str) -> PageHints:
+        """The extraction hints of the page at ``url``: its edition's layout."""
+        return URDU_PAGE_HINTS if self.edition_of(url) == "ur" else PAGE_HINTS
 
     def article_failed(self, failure):
         reason, status = failure_reason(failure)

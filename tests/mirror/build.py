@@ -1,4 +1,4 @@
-"""Generate the static mirror of the UrduPoint English edition from ``articles.json``.
+"""Generate the static mirror of UrduPoint from ``articles.json`` (English) and ``urdu_articles.json`` (Urdu).
 
 ``python -m tests.mirror.build`` rewrites ``tests/site/`` and ``tests/mirror/manifest.json``.
 The output is byte-for-byte deterministic: sorted inputs, gzip with ``mtime=0``, JSON with
@@ -36,6 +36,9 @@ challenge, a dead link, an article shell with an empty body, a robots-disallowed
 page, a 301 from an old slug, the same article under a second category, an RSS link with tracking
 parameters, a windows-1252 page served without a charset, a corrupt (truncated) day sitemap and an
 Urdu URL in a day sitemap.  ``manifest.json`` lists them for the tests.
+
+The Urdu edition (see the section "the Urdu edition" below) is written on days without English
+articles, so that every English file is the same with or without it.
 """
 
 from __future__ import annotations
@@ -823,6 +826,341 @@ def day_sitemaps(articles: list[dict], extras: bool) -> dict[str, bytes]:
     return files
 
 
+# ---------------------------------------------------------------- the Urdu edition
+#
+# Written from the facts on the Urdu article page: ``/daily/livenews/YYYY-MM-DD/news-<N>.html``,
+# right-to-left markup (``<html lang="ur" dir="rtl">``), title ``h1.fs24.lh48.urdu.ar.rtl``, a visible
+# date ``جمعہ 18 جولائی 2025 19:55`` (weekday, day, Urdu month, year, 24-hour time; in Urdu or
+# Arabic-Indic digits on some pages), body ``div.detail_txt.urdu`` with ad scripts
+# (``googletag.cmd.push``) and ``gpt-`` slots inside and the "continued" marker ``(جاری ہے)``
+# before the in-article ad, tags in ``div.tagcloud.rtl.ar.urdu``. Templates (``template``):
+# ``current`` has a NewsArticle JSON-LD block (``datePublished`` written ``+0500``) and keywords;
+# ``nojsonld`` has neither (the visible date and the tag cloud are all there is); ``legacy`` is
+# that, with the text directly in the div between ``<br><br>`` (2015 pages). The feed is RSS 2.0
+# at ``/daily/livenews/rss.xml`` (the newest :data:`URDU_RSS_SIZE`); the daily sitemaps list the
+# Urdu articles of their day, the older days (:data:`URDU_OLD_HOST_DAYS`) under the old host
+# ``daily.urdupoint.com/livenews/...``. Urdu articles are kept to days without English ones, so
+# that the English edition's files stay exactly as they were.
+
+URDU_ARTICLES_JSON = HERE / "urdu_articles.json"
+URDU_RSS_PATH = "/daily/livenews/rss.xml"
+URDU_RSS_SIZE = 20
+URDU_LOGO_URL = PUBLIC_BASE + "/daily/images/logo/urdupoint-urdu-logo.png"
+URDU_OLD_HOST = "http://daily.urdupoint.com"
+URDU_OLD_HOST_DAYS = ["2015-02-14"]
+CONTINUED = "(جاری ہے)"
+URDU_WEEKDAYS = ["پیر", "منگل", "بدھ", "جمعرات", "جمعہ", "ہفتہ", "اتوار"]
+URDU_MONTHS = ["جنوری", "فروری", "مارچ", "اپریل", "مئی", "جون", "جولائی", "اگست", "ستمبر", "اکتوبر", "نومبر", "دسمبر"]
+URDU_DIGITS = {"ascii": "0123456789", "urdu": "۰۱۲۳۴۵۶۷۸۹", "arabic": "٠١٢٣٤٥٦٧٨٩"}
+URDU_RELATED, URDU_MORE = 5, 4
+URDU_SECTIONS = [("/daily/", "صفحہ اول"), ("/daily/livenews/", "تازہ ترین"), ("/daily/pakistan.html", "پاکستان"),
+                 ("/daily/world.html", "بین الاقوامی"), ("/daily/sports.html", "کھیل"),
+                 ("/daily/business.html", "کاروبار"), ("/daily/health.html", "صحت")]
+URDU_COMMENTS = [("عمران", "اچھی خبر ہے، امید ہے عمل بھی ہوگا۔"), ("سائرہ", "حکومت کو اس مسئلے پر فوری توجہ دینی چاہیے۔"),
+                 ("احمد علی", "ہمارے علاقے کی خبر بھی دیں۔")]
+
+
+def load_urdu_articles() -> list[dict]:
+    """The ground-truth Urdu article records from ``urdu_articles.json``."""
+    return json.loads(URDU_ARTICLES_JSON.read_text(encoding="utf-8"))
+
+
+def urdu_path(a: dict) -> str:
+    """``/daily/livenews/2025-07-18/news-4381920.html``: the day is the Pakistan day of publication."""
+    return f"/daily/livenews/{a['published_at'][:10]}/news-{a['id']}.html"
+
+
+def urdu_url(a: dict) -> str:
+    return PUBLIC_BASE + urdu_path(a)
+
+
+def urdu_old_host_url(a: dict) -> str:
+    """The same article on the old Urdu host: ``http://daily.urdupoint.com/livenews/...``."""
+    return URDU_OLD_HOST + urdu_path(a).removeprefix("/daily")
+
+
+def urdu_digits(text: str, digits: str) -> str:
+    return text.translate(str.maketrans("0123456789", URDU_DIGITS[digits]))
+
+
+def fmt_urdu_date(dt: datetime, digits: str = "ascii") -> str:
+    """``جمعہ 18 جولائی 2025 19:55`` (weekday, day, month, year, 24-hour time) in the page's digits."""
+    return urdu_digits(f"{URDU_WEEKDAYS[dt.weekday()]} {dt:%d} {URDU_MONTHS[dt.month - 1]} {dt:%Y %H:%M}", digits)
+
+
+def fmt_iso_urdu(dt: datetime) -> str:
+    """``2025-07-18T19:55:00+0500``: Urdu pages write the offset without a colon."""
+    return fmt_iso(dt, colon=False)
+
+
+def urdu_lead(a: dict) -> str:
+    """The body's first paragraph: dateline, a space, text (Urdu datelines end with their parenthesis)."""
+    return f"{a['dateline']} {a['paragraphs'][0]}" if a["dateline"] else a["paragraphs"][0]
+
+
+def urdu_body_paragraphs(a: dict) -> list[str]:
+    return [urdu_lead(a), *a["paragraphs"][1:]]
+
+
+URDU_HEAD_ADS = """<script async src="https://securepubads.g.doubleclick.net/tag/js/gpt.js"></script>
+<script>
+  window.googletag = window.googletag || {cmd: []};
+  googletag.cmd.push(function() {
+    googletag.defineSlot('/21800000000/UP_UR_Leaderboard', [[728, 90], [970, 90]], 'gpt-ad-ur-leaderboard').addService(googletag.pubads());
+    googletag.defineSlot('/21800000000/UP_UR_Sidebar', [300, 250], 'gpt-ad-ur-sidebar').addService(googletag.pubads());
+    googletag.pubads().enableSingleRequest();
+    googletag.enableServices();
+  });
+</script>
+<script async src="https://pagead2.googlesyndication.com/pagead/js/adsbygoogle.js?client=ca-pub-0000000000000000" crossorigin="anonymous"></script>"""
+
+URDU_GPT_SLOT = """<div id="{slot}" class="ad_box ac" style="min-height:250px;">
+<script>
+googletag.cmd.push(function() {{ googletag.defineSlot('/21800000000/UP_UR_InArticle', [300, 250], '{slot}').addService(googletag.pubads()); googletag.display('{slot}'); }});
+</script>
+</div>"""
+
+URDU_PAGE = """<!DOCTYPE html>
+<html lang="ur" dir="rtl">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+{meta}
+<link rel="stylesheet" href="/daily/assets/css/urdu.css?v=3.12">
+<link rel="icon" href="/favicon.ico">
+{head_ads}
+{json_ld}
+</head>
+<body class="{body_class}">
+{header}
+<div class="container clearfix">
+{main}
+{sidebar}
+</div>
+{footer}
+<script src="/daily/assets/js/main.js?v=3.12" defer></script>
+</body>
+</html>
+"""
+
+
+def render_urdu_header() -> str:
+    items = "\n".join(f'<li><a href="{path}">{esc(name)}</a></li>' for path, name in URDU_SECTIONS)
+    return f"""<header class="header urdu rtl">
+<div class="top_bar clearfix">
+<a href="/daily/" class="logo fr"><img src="/daily/images/logo/urdupoint-urdu-logo.png" alt="اردو پوائنٹ" width="220" height="50"></a>
+<div class="top_links fl ltr"><a href="/en/" lang="en" dir="ltr">English</a> | <a href="/daily/contact-us.html">رابطہ</a></div>
+</div>
+<nav class="main_nav urdu ar rtl">
+<ul class="clearfix">
+{items}
+</ul>
+</nav>
+<div id="gpt-ad-ur-leaderboard" class="ad_box ac" style="min-height:90px;">
+<script>googletag.cmd.push(function() {{ googletag.display('gpt-ad-ur-leaderboard'); }});</script>
+</div>
+</header>"""
+
+
+URDU_FOOTER = """<footer class="footer urdu rtl">
+<div class="container">
+<ul class="footer_links clearfix">
+<li><a href="/daily/about-us.html">ہمارے بارے میں</a></li>
+<li><a href="/daily/contact-us.html">رابطہ</a></li>
+<li><a href="/daily/livenews/rss.xml">آر ایس ایس</a></li>
+<li><a href="/en/" lang="en" dir="ltr">UrduPoint English</a></li>
+</ul>
+<p class="copyright">جملہ حقوق محفوظ ہیں &copy; 1997-2025 UrduPoint.com</p>
+</div>
+</footer>"""
+
+
+def render_urdu_sidebar(a: dict, urdu: list[dict]) -> str:
+    popular = "\n".join(f'<li><a href="{urdu_path(b)}">{esc(b["title"])}</a></li>'
+                        for b in neighbours(a, urdu, URDU_RELATED + URDU_MORE)[URDU_RELATED:])
+    return f"""<aside class="side_bar fl urdu rtl">
+<div id="gpt-ad-ur-sidebar" class="ad_box ac" style="min-height:250px;">
+<script>googletag.cmd.push(function() {{ googletag.display('gpt-ad-ur-sidebar'); }});</script>
+</div>
+<div class="side_box urdu ar rtl">
+<h3 class="side_title">مقبول خبریں</h3>
+<ul>
+{popular}
+</ul>
+</div>
+{ADSENSE.format(slot="5550003333")}
+</aside>"""
+
+
+def urdu_article_meta(a: dict) -> str:
+    url = attr(urdu_url(a))
+    lines = [f'<meta name="description" content="{attr(a["summary"])}">']
+    if a["template"] == "current":
+        lines.append(f'<meta name="keywords" content="{attr(", ".join(a["tags"]))}">')
+    lines += [
+        f'<link rel="canonical" href="{url}">',
+        '<meta property="og:site_name" content="UrduPoint">',
+        '<meta property="og:locale" content="ur_PK">',
+        f'<meta property="og:title" content="{attr(a["title"])}">',
+        f'<meta property="og:description" content="{attr(a["summary"])}">',
+        '<meta property="og:type" content="article">',
+        f'<meta property="og:url" content="{url}">',
+        f'<meta property="og:image" content="{URDU_LOGO_URL}">',
+        '<meta name="twitter:card" content="summary_large_image">',
+    ]
+    return "\n".join(lines)
+
+
+def urdu_ld_blocks(a: dict) -> list[dict]:
+    organization = {**organization_ld(), "url": PUBLIC_BASE + "/daily/",
+                    "logo": {"@type": "ImageObject", "url": URDU_LOGO_URL, "width": 220, "height": 50}}
+    trail = [("صفحہ اول", PUBLIC_BASE + "/daily/"), ("تازہ ترین خبریں", PUBLIC_BASE + "/daily/livenews/"),
+             (a["title"], urdu_url(a))]
+    blocks = [organization, breadcrumb_ld(trail)]
+    if a["template"] == "current":
+        blocks.append({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "mainEntityOfPage": {"@type": "WebPage", "@id": urdu_url(a)},
+            "headline": a["title"],
+            "description": a["summary"],
+            "image": {"@type": "ImageObject", "url": URDU_LOGO_URL, "width": 220, "height": 50},
+            "datePublished": fmt_iso_urdu(published(a)),
+            "dateModified": fmt_iso_urdu(modified(a)),
+            "publisher": {"@type": "Organization", "name": "UrduPoint", "logo": {"@type": "ImageObject", "url": URDU_LOGO_URL}},
+            "keywords": ", ".join(a["tags"]),
+            "inLanguage": "ur",
+        })
+    return blocks
+
+
+def render_urdu_body(a: dict) -> str:
+    """``div.detail_txt.urdu``: the paragraphs, ``(جاری ہے)`` after paragraph ``continued_after`` (its own
+    paragraph, or the end of that one), then the in-article ad slot; an AdSense unit before the last."""
+    ad = URDU_GPT_SLOT.format(slot=f"gpt-ad-ur-inarticle-{a['id']}")
+    legacy = a["template"] == "legacy"
+    parts = []
+    paragraphs = urdu_body_paragraphs(a)
+    for i, text in enumerate(paragraphs):
+        if i == len(paragraphs) - 1 and i > a["continued_after"] + 1:
+            parts.append(ADSENSE.format(slot=f"88{a['id'] % 100000:05d}"))
+        glued = i == a["continued_after"] and a["continued"] == "end_of_paragraph"
+        body = esc(text) + (f" {CONTINUED}" if glued else "")
+        parts.append(f"{body}<br><br>" if legacy else f"<p>{body}</p>")
+        if i == a["continued_after"]:
+            if not glued:
+                parts.append(f"{CONTINUED}<br><br>" if legacy else f"<p>{CONTINUED}</p>")
+            parts.append(ad)
+    return '<div class="detail_txt urdu ar rtl fs18 lh48">\n' + "\n".join(parts) + "\n</div>"
+
+
+def render_urdu_article(a: dict, urdu: list[dict]) -> str:
+    dt = published(a)
+    sharer = f"""<div class="social_sharer clearfix urdu rtl">
+<span class="share_count"><b>{a['id'] % 90 + 3}</b> شیئرز</span>
+<a class="share_fb" href="https://www.facebook.com/sharer/sharer.php?u={attr(urdu_url(a))}" rel="nofollow">فیس بک</a>
+<a class="share_tw" href="https://twitter.com/intent/tweet?url={attr(urdu_url(a))}" rel="nofollow">ٹویٹر</a>
+<a class="share_wa" href="https://api.whatsapp.com/send?text={attr(urdu_url(a))}" rel="nofollow">واٹس ایپ</a>
+</div>"""
+    tags = "\n".join(f'<a href="/daily/tags/{attr(t.replace(" ", "-"))}.html">{esc(t)}</a>' for t in a["tags"])
+    near = neighbours(a, urdu, URDU_RELATED + URDU_MORE)
+    related = "\n".join(f'<li><a href="{urdu_path(b)}">{esc(b["title"])}</a> '
+                        f'<span class="date">{fmt_urdu_date(published(b))}</span></li>' for b in near[:URDU_RELATED])
+    more = "\n".join(f'<li><a href="{urdu_path(b)}"><h5 class="fs16">{esc(b["title"])}</h5></a>'
+                     f'<p class="fs14 teaser">{esc(teaser(b, 80))}</p></li>' for b in near[URDU_RELATED:])
+    user, comment = URDU_COMMENTS[a["id"] % len(URDU_COMMENTS)]
+    main = "\n".join([
+        '<div class="main_bar fr urdu_news">',
+        ('<div class="breadcrumb urdu ar rtl fs14"><a href="/daily/">صفحہ اول</a> &raquo; '
+         '<a href="/daily/livenews/">تازہ ترین خبریں</a></div>'),
+        f'<h1 class="fs24 lh48 urdu ar rtl">{esc(a["title"])}</h1>',
+        (f'<div class="news_info urdu ar rtl fs14 mb10"><span class="date">{fmt_urdu_date(dt, a["date_digits"])}</span> '
+         f'<span class="views">{a["id"] % 9000 + 120} مرتبہ پڑھی گئی</span></div>'),
+        ADSENSE.format(slot=f"99{a['id'] % 100000:05d}"),
+        render_urdu_body(a),
+        sharer,
+        f'<div class="tagcloud rtl ar urdu">\n{tags}\n</div>',
+        f'<div class="related_news urdu ar rtl">\n<h3 class="sec_title">متعلقہ خبریں</h3>\n<ul>\n{related}\n</ul>\n</div>',
+        f'<div class="more_news urdu ar rtl">\n<h3 class="sec_title">مزید خبریں</h3>\n<ul>\n{more}\n</ul>\n</div>',
+        ('<div class="comments_area urdu rtl" id="comments">\n<h3 class="sec_title">تبصرے</h3>\n'
+         '<form class="comment_form" action="/daily/comments/post" method="post"><textarea name="comment" '
+         'placeholder="اپنا تبصرہ یہاں لکھیں"></textarea><button type="submit">تبصرہ بھیجیں</button></form>\n'
+         f'<ul class="comment_list"><li><b class="c_user">{esc(user)}</b><p class="c_text">{esc(comment)}</p></li></ul>\n</div>'),
+        "</div>",
+    ])
+    return URDU_PAGE.format(
+        title=esc(f"{a['title']} - UrduPoint"), meta=urdu_article_meta(a), head_ads=URDU_HEAD_ADS,
+        json_ld="\n".join(json_ld(b) for b in urdu_ld_blocks(a)), body_class=f"urdu_news_detail tpl_{a['template']}",
+        header=render_urdu_header(), main=main, sidebar=render_urdu_sidebar(a, urdu), footer=URDU_FOOTER,
+    )
+
+
+def render_urdu_rss(urdu: list[dict]) -> str:
+    newest = newest_first(urdu)[:URDU_RSS_SIZE]
+    items = "\n".join(f"""<item>
+<title>{esc(a['title'])}</title>
+<link>{esc(urdu_url(a))}</link>
+<guid isPermaLink="true">{esc(urdu_url(a))}</guid>
+<description>{esc(a['summary'])}</description>
+<pubDate>{format_datetime(published(a))}</pubDate>
+</item>""" for a in newest)
+    build_date = format_datetime(published(newest[0])) if newest else ""
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
+<channel>
+<title>اردو پوائنٹ - تازہ ترین خبریں</title>
+<link>{PUBLIC_BASE}/daily/</link>
+<description>پاکستان اور دنیا بھر کی تازہ ترین خبریں</description>
+<language>ur</language>
+<lastBuildDate>{build_date}</lastBuildDate>
+<atom:link href="{PUBLIC_BASE}{URDU_RSS_PATH}" rel="self" type="application/rss+xml"/>
+{items}
+</channel>
+</rss>
+"""
+
+
+def urdu_sitemap_loc(a: dict) -> str:
+    return urdu_old_host_url(a) if a["published_at"][:10] in URDU_OLD_HOST_DAYS else urdu_url(a)
+
+
+def urdu_day_sitemaps(urdu: list[dict]) -> dict[str, bytes]:
+    """A sitemap per day with Urdu articles: two pages that are not articles, then the day's articles."""
+    by_day: dict[str, list[dict]] = {}
+    for a in urdu:
+        by_day.setdefault(a["published_at"][:10], []).append(a)
+    files = {}
+    for day, items in sorted(by_day.items()):
+        urls = [(PUBLIC_BASE + "/daily/", None), (PUBLIC_BASE + "/daily/livenews/", None)]
+        urls += [(urdu_sitemap_loc(a), fmt_iso(published(a))) for a in sorted(items, key=lambda a: (published(a), a["id"]))]
+        files[sitemap_path(day)] = gzip_bytes(sitemap_xml(urls))
+    return files
+
+
+def urdu_site_files(urdu: list[dict]) -> dict[str, str | bytes]:
+    urdu = sorted(urdu, key=lambda a: a["id"])
+    files: dict[str, str | bytes] = {urdu_path(a)[1:]: render_urdu_article(a, urdu) for a in urdu}
+    if urdu:
+        files[URDU_RSS_PATH[1:]] = render_urdu_rss(urdu)
+    files.update({path[1:]: data for path, data in urdu_day_sitemaps(urdu).items()})
+    return files
+
+
+def build_urdu_manifest(urdu: list[dict]) -> dict:
+    urdu = sorted(urdu, key=lambda a: a["id"])
+    in_rss = {urdu_url(a) for a in newest_first(urdu)[:URDU_RSS_SIZE]}
+    old = [a for a in urdu if a["published_at"][:10] in URDU_OLD_HOST_DAYS]
+    return {
+        "articles": [urdu_url(a) for a in urdu],
+        "rss": public(URDU_RSS_PATH),
+        "rss_articles": sorted(in_rss),
+        "sitemap_days": sorted({a["published_at"][:10] for a in urdu}),
+        "sitemap_only": [urdu_url(a) for a in urdu if urdu_url(a) not in in_rss],
+        "old_host_links": {urdu_old_host_url(a): urdu_url(a) for a in old},
+    }
+
+
 # ---------------------------------------------------------------- the whole site
 
 def present(articles: list[dict], ids) -> list[dict]:
@@ -849,8 +1187,12 @@ def authors_of(articles: list[dict], extras: bool) -> dict[str, str | None]:
     return dict(sorted(authors.items()))
 
 
-def site_files(articles: list[dict], extras: bool = True) -> dict[str, bytes]:
-    """Every file of the site, keyed by path relative to the document root."""
+def site_files(articles: list[dict], extras: bool = True, urdu: list[dict] | None = None) -> dict[str, bytes]:
+    """Every file of the site, keyed by path relative to the document root.
+
+    ``urdu``: the Urdu edition's articles; None is the bundled ones (``urdu_articles.json``).
+    """
+    urdu = load_urdu_articles() if urdu is None else urdu
     articles = sorted(articles, key=lambda a: a["id"])
     categories = categories_of(articles, extras)
     files: dict[str, str | bytes] = {"robots.txt": ROBOTS_TXT}
@@ -890,8 +1232,12 @@ def site_files(articles: list[dict], extras: bool = True) -> dict[str, bytes]:
         "Contact Us", "For news tips and corrections write to the English desk.", "/en/contact-us.html", categories)
     files["en/sitemap/news.rss"] = render_rss(articles, extras)
     files.update({path[1:]: data for path, data in day_sitemaps(articles, extras).items()})
+    urdu_files = urdu_site_files(urdu)
+    if clash := sorted(set(urdu_files) & set(files)):  # a day sitemap: the English one would change
+        raise ValueError(f"Urdu articles must fall on days without English ones: {clash}")
+    files.update(urdu_files)
     files["_routes.json"] = dump_json(build_routes(articles, extras))
-    files["_manifest.json"] = dump_json(build_manifest(articles, extras))
+    files["_manifest.json"] = dump_json(build_manifest(articles, extras, urdu))
     return {path: data if isinstance(data, bytes) else data.encode("utf-8") for path, data in sorted(files.items())}
 
 
@@ -911,8 +1257,9 @@ def build_routes(articles: list[dict], extras: bool = True) -> dict:
     return routes
 
 
-def build_manifest(articles: list[dict], extras: bool = True) -> dict:
-    """What the tests need to know about the site, in public URLs."""
+def build_manifest(articles: list[dict], extras: bool = True, urdu: list[dict] | None = None) -> dict:
+    """What the tests need to know about the site, in public URLs; the Urdu edition under ``urdu``."""
+    urdu = load_urdu_articles() if urdu is None else urdu
     articles = sorted(articles, key=lambda a: a["id"])
     aliases, special = {}, {}
     days = sorted({a["published_at"][:10] for a in articles})
@@ -952,6 +1299,7 @@ def build_manifest(articles: list[dict], extras: bool = True) -> dict:
         "robots_disallowed": [special["private"]] if "private" in special else [],
         "rss": public("/en/sitemap/news.rss"),
         "rss_size": min(RSS_SIZE, len(articles)),
+        "urdu": build_urdu_manifest(urdu),
         "listings": {c: [public(listing_path(c, n))
                          for n in range(1, (len(entries.get(c, [])) - 1) // LISTING_PAGE_SIZE + 2)]
                      for c in categories},
@@ -962,14 +1310,15 @@ def dump_json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def build_site(articles: list[dict], out_dir: Path, extras: bool = True) -> None:
+def build_site(articles: list[dict], out_dir: Path, extras: bool = True, urdu: list[dict] | None = None) -> None:
     """Write the whole static site under ``out_dir`` (URL path = file path).
 
-    Files under ``out_dir`` that the build does not produce are deleted, so the directory is
-    exactly the site.
+    ``articles`` are the English edition's; ``urdu`` the Urdu edition's (None: the bundled
+    ``urdu_articles.json``, [] for none). Files under ``out_dir`` that the build does not
+    produce are deleted, so the directory is exactly the site.
     """
     out_dir = Path(out_dir)
-    files = site_files(articles, extras)
+    files = site_files(articles, extras, urdu)
     for rel, data in files.items():
         target = out_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -984,10 +1333,10 @@ def build_site(articles: list[dict], out_dir: Path, extras: bool = True) -> None
 
 
 def main() -> None:
-    articles = load_articles()
-    build_site(articles, SITE_DIR)
-    MANIFEST_JSON.write_text(dump_json(build_manifest(articles)), encoding="utf-8")
-    print(f"wrote {SITE_DIR} ({len(articles)} articles) and {MANIFEST_JSON}")
+    articles, urdu = load_articles(), load_urdu_articles()
+    build_site(articles, SITE_DIR, urdu=urdu)
+    MANIFEST_JSON.write_text(dump_json(build_manifest(articles, urdu=urdu)), encoding="utf-8")
+    print(f"wrote {SITE_DIR} ({len(articles)} English and {len(urdu)} Urdu articles) and {MANIFEST_JSON}")
 
 
 if __name__ == "__main__":
