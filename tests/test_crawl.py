@@ -234,8 +234,10 @@ def test_backfill_walks_the_daily_sitemaps_of_a_date_range(mirror, tmp_path, man
         (["-a", "since=2023-13-01"], "since/until must be dates written YYYY-MM-DD"),
         (["-a", "since=2023-03-05", "-a", "until=2023-03-01"], "is after until"),
         (["-a", "until=2023-03-01"], "needs -a since"),
+        (["-a", "days=2023-03-02,yesterday"], "days must be dates written YYYY-MM-DD"),
+        (["-a", "days=2023-03-02", "-a", "since=2023-03-01"], "does not go with -a since/until"),
     ],
-    ids=["impossible-month", "reversed-range", "until-alone"],
+    ids=["impossible-month", "reversed-range", "until-alone", "bad-day", "days-and-range"],
 )
 def test_bad_backfill_arguments_fail_with_a_clear_message(mirror, tmp_path, args, message):
     crawl = run_crawl(mirror.url, tmp_path / "archive.db", *args)
@@ -259,6 +261,27 @@ def test_pages_over_the_size_cap_are_refused_not_half_stored(mirror, tmp_path):
     assert too_large and all(size_of.get(url, cap + 1) > cap for url in too_large)
     assert all(size_of[url] <= cap for url in archived)
     assert crawl.stat("fetch/failed/too_large") == len(too_large)
+
+
+@pytest.mark.parametrize(
+    "days, expected",
+    [("2024-06-01,2023-03-02", [date(2023, 3, 2), date(2024, 6, 1)]), ("2023-03-02, 2023-03-02,", [date(2023, 3, 2)])],
+    ids=["sorted", "repeats-and-spaces"],
+)
+def test_a_backfill_can_name_its_days(days, expected):
+    from crawler.spiders.urdupoint import backfill_days
+
+    assert backfill_days(None, None, days) == expected
+
+
+def test_named_days_are_backfilled_and_reported(mirror, tmp_path, manifest):
+    crawl = run_crawl(mirror.url, tmp_path / "archive.db", "-a", "days=2023-03-03,2023-03-02")
+    assert crawl.returncode == 0, crawl.log[-3000:]
+    assert (crawl.stat("backfill/days"), crawl.stat("backfill/days_failed")) == (2, 1)
+    from sqlite_utils import Database
+
+    archived = {row["url"] for row in Database(tmp_path / "archive.db")["articles"].rows}
+    assert archived == {article_url(a) for a in ARTICLES if a["published_at"].startswith("2023-03-02")}
 
 
 def test_a_backfill_without_until_runs_to_today_in_pakistan():

@@ -108,8 +108,19 @@ GONE_STATUSES = (404, 410)
 REVISIT_ANSWERS = [304, *GONE_STATUSES]  # not modified, gone: answers a re-visit handles itself
 
 
-def backfill_days(since: str | None, until: str | None) -> list[date] | None:
-    """The days of a backfill, oldest first; None when no range was asked for."""
+def backfill_days(since: str | None, until: str | None, days: str | None = None) -> list[date] | None:
+    """The days of a backfill, oldest first; None when no range or list of days was asked for.
+
+    ``days`` is a comma-separated list (``2023-03-02,2024-06-01``), e.g. the bad days of
+    an earlier backfill's report; it does not go with since/until.
+    """
+    if days is not None:
+        if since is not None or until is not None:
+            raise ValueError("-a days=... does not go with -a since/until")
+        try:
+            return sorted({date.fromisoformat(day.strip()) for day in days.split(",") if day.strip()})
+        except ValueError as error:
+            raise ValueError(f"days must be dates written YYYY-MM-DD, separated by commas ({error})") from None
     if since is None and until is None:
         return None
     if since is None:
@@ -163,10 +174,10 @@ class UrduPointSpider(Spider):
     outlet = "urdupoint"
     page_hints = PAGE_HINTS
 
-    def __init__(self, since: str | None = None, until: str | None = None, *args,
+    def __init__(self, since: str | None = None, until: str | None = None, *args, days: str | None = None,
                  revisit_days: str | None = None, edition: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.backfill = backfill_days(since, until)
+        self.backfill = backfill_days(since, until, days)
         self.editions = editions_of(edition)
         self.revisit_days = revisit_window(revisit_days)
         self.run_mode = "latest" if self.backfill is None else "backfill"
