@@ -21,6 +21,9 @@ class ArticleItem:
     outlet: str = ""
     etag: str | None = None  # the response's validators, sent back when the article is re-visited
     last_modified: str | None = None
+    warc_file: str | None = None  # where the raw response is kept: WARC file (relative to WARC_DIR),
+    warc_offset: int | None = None  # offset of its record,
+    warc_length: int | None = None  # and the record's length (crawler/warc.py)
     # Extracted
     language: str | None = None
     title: str | None = None

@@ -61,6 +61,14 @@ URDUPOINT_CATEGORIES = [  # listing pages /en/news/<category>.html walked on eve
 ]
 URDUPOINT_MAX_LISTING_PAGES = 0  # pages walked per category listing; 0 = until archived articles are reached
 
+# --- Conditional requests for feeds, listings and sitemaps ----------------------
+# Scrapy's HTTP cache with the RFC 2616 policy keeps the last copy of each and sends
+# its ETag / Last-Modified back: an unchanged page costs a 304. Articles are not cached.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_DIR = ""  # empty: beside the archive, <ARCHIVE_DB>.httpcache
+HTTPCACHE_IGNORE_HTTP_CODES = [404, 410, 429, 500, 502, 503, 504]
+
 # --- Sitemaps -----------------------------------------------------------------
 SITEMAP_MAXSIZE = 50 * 1024 * 1024  # bytes a sitemap may decompress to (gzip-bomb guard)
 
@@ -70,7 +78,17 @@ CHALLENGE_RETRY_TIMES = 2  # a challenge page is retried this many times, then t
 DOWNLOADER_MIDDLEWARES = {
     # Before RetryMiddleware (550) so that a challenge served with 503 is counted as a challenge.
     "crawler.middlewares.ChallengeMiddleware": 560,
+    # Beside the HTTP cache (900): pages are recorded as they came off the wire (before decompression),
+    # a discovery page answered 304 as the cached copy it stands for; a replay answers before the cache.
+    "crawler.warc.WarcWriterMiddleware": 890,
+    "crawler.warc.WarcReplayMiddleware": 880,
 }
+
+# --- Raw-page archive (crawler/warc.py) ----------------------------------------
+WARC_ENABLED = True  # keep every fetched response in gzipped WARC files; its location goes on the article
+WARC_DIR = ""  # where the WARC files are; empty = a warc/ folder beside ARCHIVE_DB
+WARC_MAX_SIZE = 100 * 1024 * 1024  # bytes: a WARC file this big is closed and the next one started
+WARC_REPLAY = False  # answer every request from the WARC files in WARC_DIR instead of the network (offline re-run)
 
 # --- Reporting ----------------------------------------------------------------
 STATS_FILE = ""  # write the final crawl stats as JSON to this path; off when empty

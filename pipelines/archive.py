@@ -36,10 +36,18 @@ ARTICLE_FIELDS = (
 )
 # What a version is: the fields an edit can change (outlet and language never do).
 VERSION_FIELDS = tuple(name for name in ARTICLE_FIELDS if name not in ("outlet", "language")) + ("tags",)
+WARC_FIELDS = ("warc_file", "warc_offset", "warc_length")  # where the version's raw page is kept
 
 
 def utc_now() -> str:
     return datetime.now(tz=timezone.utc).isoformat(timespec="seconds")
+
+
+def _warc_location(item) -> dict:
+    """The item's WARC record location, when its raw page was kept."""
+    if getattr(item, "warc_file", None) is None:
+        return {}
+    return {name: getattr(item, name) for name in WARC_FIELDS}
 
 
 def _validators(item, url: str) -> dict:
@@ -164,7 +172,7 @@ class Archive:
         its body for the near-duplicate check; returns its id."""
         row = {name: getattr(item, name) for name in ARTICLE_FIELDS}
         row.update(url=urls[0], tags=json.dumps(item.tags, ensure_ascii=False), first_seen=now, last_seen=now,
-                   updated_at=now, **_validators(item, urls[0]))
+                   updated_at=now, **_validators(item, urls[0]), **_warc_location(item))
         bands = item.minhash_bands or neardup.Signature.of(item.text).bands
         with self.db.atomic():
             article_id = self.db["articles"].insert(row).last_pk
@@ -180,9 +188,10 @@ class Archive:
         row = {name: getattr(item, name) for name in ARTICLE_FIELDS}
         row.update(tags=json.dumps(item.tags, ensure_ascii=False), last_seen=now, updated_at=now, gone_at=None,
                    versions=current["versions"] + 1, **_validators(item, current["url"]))
+        row.update({name: getattr(item, name, None) for name in WARC_FIELDS})
         old_bands = neardup.Signature.of(current["text"]).bands
         new_bands = item.minhash_bands or neardup.Signature.of(item.text).bands
-        columns = ", ".join(VERSION_FIELDS)
+        columns = ", ".join(VERSION_FIELDS + WARC_FIELDS)
         with self.db.atomic():
             self.db.execute(
                 f"""
@@ -203,7 +212,8 @@ class Archive:
         """An unchanged fetch of an article: link the URLs that led to it, mark it seen (and not gone)."""
         url = self.current_version(article_id)["url"]
         with self.db.atomic():
-            self.db["articles"].update(article_id, {"last_seen": now, "gone_at": None, **_validators(item, url)})
+            self.db["articles"].update(article_id, {"last_seen": now, "gone_at": None, **_validators(item, url),
+                                                    **_warc_location(item)})
             self._link(article_id, [(u, "alias") for u in urls], now)
             self._forget_rejections(urls)
 
@@ -230,6 +240,11 @@ class Archive:
                 f"insert or ignore into duplicates (url, {', '.join(row)}) values (?{', ?' * len(row)})",
                 [(url, *row.values()) for url in self._urls_linked(article_id, urls, "duplicate")],
             )
+
+    def update_fields(self, article_id: int, fields: dict) -> None:
+        """Correct fields of an article's current version in place (``scrapy reextract``)."""
+        with self.db.atomic():
+            self.db["articles"].update(article_id, fields)
 
     def mark_not_modified(self, url: str, now: str) -> None:
         """The article at ``url`` answered 304 Not Modified to a re-visit."""

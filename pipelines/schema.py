@@ -268,6 +268,17 @@ def index_article_facets(db: sqlite_utils.Database):
         db["articles"].create_index([column], if_not_exists=True)
 
 
+@migrations()
+def raw_page_locations(db: sqlite_utils.Database):
+    """Where each article's raw page is kept: the WARC file (relative to ``WARC_DIR``), the
+    offset and the length of its response record (``crawler/warc.py``); on earlier versions too.
+    Null for articles archived before the raw pages were kept."""
+    for table in ("articles", "article_versions"):
+        db[table].add_column("warc_file", str)
+        db[table].add_column("warc_offset", int)
+        db[table].add_column("warc_length", int)
+
+
 def apply(db: sqlite_utils.Database) -> None:
     """Bring ``db`` up to the current schema and switch it to WAL mode."""
     db.enable_wal()

@@ -173,6 +173,10 @@ def test_a_second_run_fetches_nothing_and_a_new_article_is_archived_by_the_next(
         second = run_crawl(server.url, db_path)
         assert second.returncode == 0, second.log[-3000:]
         assert article_pages_requested(server.requests) == []
+        # Feeds and listings are asked for conditionally: unchanged, they cost a 304 without a body.
+        assert ("GET", "/en/sitemap/news.rss", 304) in server.requests
+        assert ("GET", "/en/news/pakistan.html", 304) in server.requests
+        assert second.stat("httpcache/revalidate") >= 2
         assert second.stat("archive/new") == 0
         assert second.stat("archive/skipped_archived") >= len(ARTICLES) // 2
         assert second.stat("archive/skipped_rejected") >= 2  # the 404 and the empty page (tried later)

@@ -29,6 +29,7 @@ are the pipelines' job; the spider only hands over what it fetched.
 import logging
 import re
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from parsel import Selector
@@ -102,7 +103,16 @@ URDU_PAGE_HINTS = PageHints(
 
 ARTICLE_PRIORITY = 10  # fetch articles as soon as found, keeping the queue short
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
-FOLLOW_REDIRECTS_HERE = {"dont_redirect": True, "handle_httpstatus_list": list(REDIRECT_STATUSES)}
+ARTICLE_REQUEST_META = {
+    # The spider follows an article's redirects itself (see follow_redirect).
+    "dont_redirect": True,
+    "handle_httpstatus_list": list(REDIRECT_STATUSES),
+    # Articles are fetched once (re-visits send their own validators): no HTTP cache.
+    "dont_cache": True,
+}
+# Feeds, listings and sitemaps are cached and asked for again conditionally every run
+# (HTTPCACHE_POLICY: RFC 2616), so an unchanged one costs a 304 and no body.
+REVALIDATE = {"Cache-Control": "max-age=0"}
 REVISIT_PRIORITY = 5  # re-visits after new articles, before more discovery
 GONE_STATUSES = (404, 410)
 REVISIT_ANSWERS = [304, *GONE_STATUSES]  # not modified, gone: answers a re-visit handles itself
@@ -164,6 +174,14 @@ def revisit_window(days: str | None) -> int | None:
     return window
 
 
+def warc_location(response) -> dict:
+    """The item fields saying where the raw response is kept in the WARC files, if it is."""
+    location = response.meta.get("warc_record")
+    if location is None:
+        return {}
+    return {"warc_file": location.file, "warc_offset": location.offset, "warc_length": location.length}
+
+
 def header(response, name: str) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
@@ -182,6 +200,12 @@ class UrduPointSpider(Spider):
         self.revisit_days = revisit_window(revisit_days)
         self.run_mode = "latest" if self.backfill is None else "backfill"
         self.day_report: dict[date, str] = {}  # one line per backfilled day
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        if not settings.get("HTTPCACHE_DIR"):  # beside the archive it serves
+            settings.set("HTTPCACHE_DIR", str(Path(f"{settings['ARCHIVE_DB']}.httpcache").resolve()), priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -244,6 +268,7 @@ class UrduPointSpider(Spider):
             callback=callback,
             errback=self.discovery_failed,
             cb_kwargs=cb_kwargs,
+            headers=REVALIDATE,
         )
 
     def parse_feed(self, response):
@@ -372,7 +397,7 @@ class UrduPointSpider(Spider):
             callback=self.parse_article,
             errback=self.article_failed,
             priority=ARTICLE_PRIORITY,
-            meta={"public_url": url, **FOLLOW_REDIRECTS_HERE},
+            meta={"public_url": url, **ARTICLE_REQUEST_META},
             # The spider deduplicates article URLs itself: Scrapy's filter would also drop the
             # redirect of an old URL to a page already fetched, and the old URL would be lost.
             dont_filter=True,
@@ -426,7 +451,7 @@ class UrduPointSpider(Spider):
                 priority=REVISIT_PRIORITY,
                 headers={name: value for name, value in validators.items() if value},
                 # Redirects are followed as for any article page (parse_article checks each hop).
-                meta={"public_url": article["url"], **FOLLOW_REDIRECTS_HERE,
+                meta={"public_url": article["url"], **ARTICLE_REQUEST_META,
                       "handle_httpstatus_list": [*REDIRECT_STATUSES, *REVISIT_ANSWERS]},
                 dont_filter=True,
             ))
@@ -474,6 +499,7 @@ class UrduPointSpider(Spider):
             etag=header(response, "ETag"),
             last_modified=header(response, "Last-Modified"),
             language=self.edition_of(url),
+            **warc_location(response),
         )
 
     @staticmethod

@@ -10,6 +10,9 @@ tree cannot say (it is re-read on every request, so a test may edit a copy betwe
      "content_types": {"/legacy.html": "text/html"},
      "headers":       {"/a.html": {"Server": "cloudflare", "cf-mitigated": "challenge"}}}
 
+Files are served with an ``ETag`` (a hash of the bytes) and ``Last-Modified`` (the file's
+time), and a request whose ``If-None-Match`` or ``If-Modified-Since`` still holds gets a 304.
+
 Every response is recorded as ``(method, path_with_query, status)`` in ``server.requests``.
 
     >>> with MirrorServer(Path("tests/site")) as server:      # doctest: +SKIP
@@ -23,8 +26,10 @@ and serves until killed.  Standard library only.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import threading
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -103,12 +108,28 @@ class _Handler(BaseHTTPRequestHandler):
                                      {"Location": path + "/"})
             return self._respond(404, NOT_FOUND_BODY, "text/html; charset=utf-8", send_body, {})
         ctype = routes.get("content_types", {}).get(path) or content_type_for(target.name)
-        return self._respond(200, target.read_bytes(), ctype, send_body, extra)
+        body, modified = target.read_bytes(), int(target.stat().st_mtime)
+        validators = {"ETag": f'"{hashlib.sha1(body).hexdigest()[:20]}"', "Last-Modified": formatdate(modified, usegmt=True)}
+        if self._not_modified(validators["ETag"], modified):
+            return self._respond(304, b"", ctype, send_body, {**validators, **extra})
+        return self._respond(200, body, ctype, send_body, {**validators, **extra})
+
+    def _not_modified(self, etag: str, modified: int) -> bool:
+        """Whether the request's validators (If-None-Match first, else If-Modified-Since) still hold."""
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:
+            return etag in {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")} or if_none_match.strip() == "*"
+        try:
+            since = parsedate_to_datetime(self.headers.get("If-Modified-Since", ""))
+        except (TypeError, ValueError):
+            return False
+        return since is not None and modified <= since.timestamp()
 
     def _respond(self, status: int, body: bytes, ctype: str, send_body: bool, headers: dict) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
+        if status != 304:  # a 304 has no body, and describes none
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()

@@ -1,0 +1,291 @@
+"""The raw-page archive: every response kept in WARC files, and read back by its location.
+
+:class:`WarcWriterMiddleware` writes each response the crawl receives (HTTP status
+line, headers and body as they came off the wire, before decompression) as a gzipped
+WARC ``response`` record, followed by the ``request`` record that asked for it, into
+``WARC_DIR`` (default: ``warc/`` beside ``ARCHIVE_DB``). A file is closed and the next
+one started once it reaches ``WARC_MAX_SIZE``. Each record is its own gzip member and
+is flushed when written, so a killed crawl loses at most the record it was writing.
+
+The record's location (file name relative to ``WARC_DIR``, offset, length) goes in
+``response.meta["warc_record"]``; the spider puts it on the article, the archive keeps it.
+:func:`read_record` reads one record back; :func:`scan` lists every response record.
+
+``WARC-Target-URI`` is the page's *public* URL (the spider's ``site.to_public``), the
+article's identity whatever address it was fetched from; ``WARC-X-Fetch-URI`` keeps
+the address actually fetched.
+
+:class:`WarcReplayMiddleware` (``WARC_REPLAY``) answers requests from those records
+instead of the network, so that a past crawl can be run again offline.
+"""
+
+import logging
+import os
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from http import HTTPStatus
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Headers
+from scrapy.responsetypes import responsetypes
+from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+logger = logging.getLogger(__name__)
+
+WARC_SUFFIX = ".warc.gz"
+# Scrapy hands over the body de-chunked: a recorded Transfer-Encoding would make readers de-chunk it again.
+DROPPED_HEADERS = frozenset({b"transfer-encoding"})
+FETCH_URI = "WARC-X-Fetch-URI"
+
+
+def warc_dir(settings) -> Path:
+    """``WARC_DIR``, or ``warc/`` beside ``ARCHIVE_DB`` when it is empty."""
+    configured = settings.get("WARC_DIR")
+    return Path(configured) if configured else Path(settings["ARCHIVE_DB"]).resolve().parent / "warc"
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str  # relative to WARC_DIR
+    offset: int
+    length: int
+
+
+@dataclass
+class Record:
+    url: str  # WARC-Target-URI: the public URL
+    fetch_url: str | None
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes  # the payload as served, Content-Encoding still applied
+    content: bytes  # the payload decoded (gzip/deflate undone): the page
+
+    def response(self, request):
+        """A Scrapy response to ``request`` with what was recorded."""
+        headers = Headers(self.headers)
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=self.content)
+        return cls(url=request.url, status=self.status, headers=headers, body=self.body, request=request,
+                   flags=["replay"])
+
+    def page(self):
+        """The page as the spider saw it (Content-Encoding undone), to read its encoding from."""
+        headers = Headers(self.headers)
+        cls = responsetypes.from_args(headers=headers, url=self.url, body=self.content)
+        return cls(url=self.url, status=self.status, headers=headers, body=self.content)
+
+    def header(self, name: str) -> str | None:
+        """The first value of an HTTP header of the response, if it has it."""
+        return next((value for key, value in self.headers if key.lower() == name.lower()), None)
+
+
+def read_record(directory: str | Path, location: Location) -> Record:
+    """The response record at ``location``; OSError or ValueError when it cannot be read."""
+    with open(Path(directory) / location.file, "rb") as file:
+        file.seek(location.offset)
+        data = file.read(location.length)
+    if len(data) != location.length:
+        raise ValueError(f"{location.file} ends before offset {location.offset} + {location.length}")
+    try:
+        for record in ArchiveIterator(BytesIO(data)):
+            if record.rec_type != "response":
+                break
+            raw = record.raw_stream.read()
+            return Record(
+                url=record.rec_headers.get_header("WARC-Target-URI"),
+                fetch_url=record.rec_headers.get_header(FETCH_URI),
+                status=int(record.http_headers.get_statuscode() or 0),
+                headers=list(record.http_headers.headers),
+                body=raw,
+                content=_decoded(record, raw),
+            )
+    except (ArchiveLoadFailed, zlib.error, EOFError) as error:  # not a record's start, or a corrupt one
+        raise ValueError(f"no readable record at {location.file}:{location.offset} ({error})") from None
+    raise ValueError(f"no response record at {location.file}:{location.offset}")
+
+
+def _decoded(record, raw: bytes) -> bytes:
+    encoding = (record.http_headers.get_header("Content-Encoding") or "").strip().lower()
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        return DecompressingBufferedReader(BytesIO(raw), decomp_type=encoding.replace("x-", "")).read()
+    return raw
+
+
+def scan(directory: str | Path):
+    """``(public URL, Location)`` of every response record in the WARC files of ``directory``, oldest first.
+
+    A file cut short (a killed crawl) gives the records before the cut.
+    """
+    for path in sorted(Path(directory).glob(f"*{WARC_SUFFIX}")):
+        with open(path, "rb") as file:
+            iterator = ArchiveIterator(file)
+            try:
+                for record in iterator:
+                    if record.rec_type == "response":
+                        url = record.rec_headers.get_header("WARC-Target-URI")
+                        offset = iterator.get_record_offset()
+                        record.raw_stream.read()
+                        if getattr(record.raw_stream, "limit", 0):  # fewer bytes than the record declares
+                            raise ValueError(f"the record at offset {offset} is cut short")
+                        iterator.read_to_end(record)
+                        yield url, Location(path.name, offset, iterator.get_record_length())
+            except (ArchiveLoadFailed, ValueError, zlib.error, EOFError) as error:  # a truncated tail: the records before it stay good
+                logger.warning("WARC file %(path)s is cut short: %(error)s", {"path": path, "error": error})
+
+
+class RotatingWarcWriter:
+    """Gzipped WARC files in one directory, a new file once one reaches ``max_size`` bytes."""
+
+    def __init__(self, directory: Path, max_size: int, prefix: str):
+        self.directory = directory
+        self.max_size = max_size
+        self.prefix = prefix
+        self.file = None
+        self.writer = None
+        self.name = None
+        self.serial = 0
+
+    def _open(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        self.serial += 1
+        self.name = f"{self.prefix}-{stamp}-{os.getpid()}-{self.serial:05d}{WARC_SUFFIX}"
+        self.file = open(self.directory / self.name, "xb")
+        self.writer = WARCWriter(self.file, gzip=True)
+        info = self.writer.create_warcinfo_record(self.name, {"software": "urdupoint-archive (warcio)", "format": "WARC File Format 1.1"})
+        self.writer.write_record(info)
+
+    def write(self, response_record, request_record=None) -> Location:
+        """Write a response record (and its request record); returns the response record's location."""
+        if self.file is None:
+            self._open()
+        offset = self.file.tell()
+        self.writer.write_record(response_record)
+        location = Location(self.name, offset, self.file.tell() - offset)
+        if request_record is not None:
+            self.writer.write_record(request_record)
+        self.file.flush()
+        if self.file.tell() >= self.max_size:
+            self.close()
+        return location
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = self.writer = None
+
+
+def _public(crawler, url: str) -> str:
+    site = getattr(crawler.spider, "site", None)
+    return site.to_public(url) if site is not None else url
+
+
+class WarcWriterMiddleware:
+    """Writes every response to the WARC files; the record's location goes in ``meta["warc_record"]``."""
+
+    def __init__(self, crawler, directory: Path, max_size: int):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.warcs = RotatingWarcWriter(directory, max_size, crawler.spidercls.name)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("WARC_ENABLED") or settings.getbool("WARC_REPLAY"):
+            raise NotConfigured
+        return cls(crawler, warc_dir(settings), settings.getint("WARC_MAX_SIZE"))
+
+    def spider_closed(self):
+        self.warcs.close()
+
+    def process_response(self, request, response):
+        if "replay" in response.flags:
+            return response
+        writer = self.warcs.writer or WARCWriter(BytesIO(), gzip=True)
+        url = _public(self.crawler, response.url)
+        protocol = response.protocol.upper() if (response.protocol or "").upper().startswith("HTTP/") else "HTTP/1.1"
+        status_line = f"{response.status} {_reason(response.status)}"
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, values in response.headers.items()
+                   if k.lower() not in DROPPED_HEADERS for v in values]
+        http = StatusAndHeaders(status_line, headers, protocol=protocol)
+        record = writer.create_warc_record(url, "response", payload=BytesIO(response.body), http_headers=http,
+                                           warc_headers_dict={FETCH_URI: response.url})
+        request_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, values in request.headers.items() for v in values]
+        parts = urlsplit(request.url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        request_record = writer.create_warc_record(
+            url, "request", payload=BytesIO(request.body or b""),
+            http_headers=StatusAndHeaders(f"{request.method} {target} {protocol}", request_headers, is_http_request=True),
+            warc_headers_dict={"WARC-Concurrent-To": record.rec_headers.get_header("WARC-Record-ID"), FETCH_URI: request.url},
+        )
+        try:
+            location = self.warcs.write(record, request_record)
+        except OSError as error:
+            self.stats.inc_value("warc/failed")
+            logger.error("Could not write %(url)s to the WARC files: %(error)s", {"url": response.url, "error": error})
+            return response
+        self.stats.inc_value("warc/records")
+        request.meta["warc_record"] = location
+        return response
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+class WarcReplayMiddleware:
+    """With ``WARC_REPLAY``, answers every request from the WARC files in ``WARC_DIR``, never the network.
+
+    A request is matched by its public URL, so a crawl recorded from one address (a
+    mirror's port) replays under any other. A URL fetched several times (a retry, a page
+    reached by two links) gets its records in the order they were written, then the last
+    one again. A request with no record is refused (``IgnoreRequest``), counted as
+    ``replay/missing``.
+    """
+
+    def __init__(self, crawler, directory: Path):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.directory = directory
+        self.index: dict[str, list[Location]] = {}
+        for url, location in scan(directory):
+            self.index.setdefault(url, []).append(location)
+        self.served: dict[str, int] = {}
+        logger.info("Replaying %(count)d recorded responses from %(dir)s", {"count": len(self.index), "dir": directory})
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("WARC_REPLAY"):
+            raise NotConfigured
+        return cls(crawler, warc_dir(crawler.settings))
+
+    def process_request(self, request):
+        url = _public(self.crawler, request.url)
+        locations = self.index.get(url)
+        if not locations:
+            self.stats.inc_value("replay/missing")
+            logger.info("Not in the WARC files, not fetched: %(url)s", {"url": request.url})
+            raise IgnoreRequest(f"not in the WARC files: {request.url}")
+        served = self.served.get(url, 0)
+        self.served[url] = served + 1
+        location = locations[min(served, len(locations) - 1)]
+        try:
+            record = read_record(self.directory, location)
+        except (OSError, ValueError) as error:
+            self.stats.inc_value("replay/unreadable")
+            raise IgnoreRequest(f"unreadable WARC record for {request.url}: {error}") from None
+        self.stats.inc_value("replay/replayed")
+        request.meta["warc_record"] = location
+        return record.response(request)
