@@ -20,9 +20,11 @@ from pathlib import Path
 from urllib.request import pathname2url
 
 from crawler import snippets
+from crawler.lock import ArchiveBusy, ArchiveLock
 from crawler.queries import Filters
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+EXIT_ARCHIVE_BUSY = 75  # EX_TEMPFAIL: another process holds the archive's lock; try again later
 # Seconds to wait for the crawl's write transaction rather than fail, as the crawl's own
 # pipelines.archive.BUSY_TIMEOUT_SECONDS (not imported: sqlite_utils would slow every scrapy command).
 BUSY_TIMEOUT_SECONDS = 30
@@ -102,3 +104,22 @@ def open_archive(path: str) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     snippets.register(conn)  # archive_snippet(): snippets of the text as written
     return conn
+
+
+def holding_archive_lock(command, path: str, work):
+    """The result of ``work()``, run while holding the archive's lock (:mod:`crawler.lock`).
+
+    When another process holds it: one line saying who, exit status 75 (``EX_TEMPFAIL``,
+    try again later) on ``command``, and None.
+    """
+    lock = ArchiveLock(path)
+    try:
+        lock.acquire()
+    except ArchiveBusy as busy:
+        print(f"Error: {busy}; exiting.", file=sys.stderr)
+        command.exitcode = EXIT_ARCHIVE_BUSY
+        return None
+    try:
+        return work()
+    finally:
+        lock.release()

@@ -4,17 +4,14 @@
   (:mod:`crawler.lock`) for the whole run; a crawl started while another is
   still going exits at once with status 75 (``EX_TEMPFAIL``) and one line saying
   who holds the lock. Safe to run from cron every 15 minutes.
-* A crawl whose health checks failed (:class:`crawler.extensions.HealthChecks`)
+* A crawl whose health checks (:mod:`crawler.health`, run by
+  :class:`crawler.extensions.RunHistory`) failed
   exits with status 1, so that cron mails the owner.
 """
 
-import sys
-
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
-from crawler.lock import ArchiveBusy, ArchiveLock
-
-EXIT_ARCHIVE_BUSY = 75  # EX_TEMPFAIL: try again later
+from crawler.commands import holding_archive_lock
 
 
 class Command(ScrapyCrawlCommand):
@@ -32,16 +29,7 @@ class Command(ScrapyCrawlCommand):
         return self.crawler
 
     def run(self, args, opts) -> None:
-        lock = ArchiveLock(self.settings["ARCHIVE_DB"])
-        try:
-            lock.acquire()
-        except ArchiveBusy as busy:
-            print(f"Error: {busy}; exiting.", file=sys.stderr)
-            self.exitcode = EXIT_ARCHIVE_BUSY
-            return
-        try:
-            super().run(args, opts)
-        finally:
-            lock.release()
+        crawl = super().run
+        holding_archive_lock(self, self.settings["ARCHIVE_DB"], lambda: crawl(args, opts))
         if self.exitcode == 0 and self.crawler is not None and self.crawler.stats.get_value("health/failed"):
             self.exitcode = 1

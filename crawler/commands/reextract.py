@@ -23,11 +23,10 @@ from crawler.commands import (
     add_filter_options,
     fail,
     filters_from,
+    holding_archive_lock,
     positional,
 )
-from crawler.commands.crawl import EXIT_ARCHIVE_BUSY
 from crawler.items import ArticleItem
-from crawler.lock import ArchiveBusy, ArchiveLock
 from crawler.warc import Location, read_record, warc_dir
 
 # What re-extraction may change; a change of title or text makes a new version.
@@ -76,17 +75,9 @@ class Command(ScrapyCommand):
             path = self.settings["ARCHIVE_DB"]
             if not Path(path).is_file():
                 raise CommandError(f"no archive at {path}: crawl first, or name it with -s ARCHIVE_DB=PATH")
-            lock = ArchiveLock(path)
-            try:
-                lock.acquire()
-            except ArchiveBusy as busy:
-                print(f"Error: {busy}; exiting.", file=sys.stderr)
-                self.exitcode = EXIT_ARCHIVE_BUSY
+            counts = holding_archive_lock(self, path, lambda: self._reextract(path, filters))
+            if counts is None:
                 return
-            try:
-                counts = self._reextract(path, filters)
-            finally:
-                lock.release()
         except CommandError as error:
             fail(self, error)
             return
