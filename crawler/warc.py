@@ -96,8 +96,8 @@ def read_record(directory: str | Path, location: Location) -> Record:
         raise ValueError(f"{location.file} ends before offset {location.offset} + {location.length}")
     try:
         for record in ArchiveIterator(BytesIO(data)):
-            if record.rec_type != "response":
-                break
+            if record.rec_type != "response" or record.http_headers is None:
+                break  # a damaged location can land on another record, or a response without HTTP
             raw = record.raw_stream.read()
             return Record(
                 url=record.rec_headers.get_header("WARC-Target-URI"),

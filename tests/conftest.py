@@ -57,6 +57,15 @@ def run_crawl(base_url: str, db_path: Path, *args: str, settings: dict | None = 
     return Crawl(process.returncode, stats, log)
 
 
+def start_crawl(base_url: str, db_path: Path, settings: dict) -> subprocess.Popen:
+    """``scrapy crawl urdupoint`` started in the background, for tests that stop or overlap it."""
+    command = [sys.executable, "-m", "scrapy", "crawl", "urdupoint", "-s", f"URDUPOINT_BASE_URL={base_url}",
+               "-s", f"ARCHIVE_DB={db_path}", "-s", "LOG_LEVEL=WARNING"]
+    for name, value in settings.items():
+        command += ["-s", f"{name}={value}"]
+    return subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
 @pytest.fixture(scope="session")
 def manifest() -> dict:
     return json.loads(MANIFEST.read_text(encoding="utf-8"))

@@ -9,28 +9,18 @@ import json
 import re
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 
 import pytest
 import sqlite_utils
 
 from crawler.lock import ArchiveLock
-from tests.conftest import REPO, run_crawl
+from tests.conftest import run_crawl, start_crawl
 from tests.mirror.build import article_path, build_site, load_articles
 from tests.mirror.server import MirrorServer
 
 ARTICLES = load_articles()
 SLOW = {"DOWNLOAD_DELAY": "0.15", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
-
-
-def start_crawl(base_url: str, db_path, settings: dict) -> subprocess.Popen:
-    command = [sys.executable, "-m", "scrapy", "crawl", "urdupoint", "-s", f"URDUPOINT_BASE_URL={base_url}",
-               "-s", f"ARCHIVE_DB={db_path}", "-s", "LOG_LEVEL=WARNING"]
-    for name, value in settings.items():
-        command += ["-s", f"{name}={value}"]
-    return subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
 def wait_for(condition, timeout: float = 60.0):
