@@ -262,13 +262,6 @@ class Archive:
                 [now, url],
             )
 
-    def link_urls(self, article_id: int, urls: list[str], relation: str, now: str) -> None:
-        """Record URLs as leading to an existing article and mark it seen."""
-        with self.db.atomic():
-            self.db["articles"].update(article_id, {"last_seen": now})
-            self._link(article_id, [(url, relation) for url in urls], now)
-            self._forget_rejections(urls)
-
     def reject(self, url: str, reason: str, status: int | None, permanent: bool, now: str) -> None:
         with self.db.atomic():
             self.db.execute(
