@@ -7,14 +7,19 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.middlewares import ChallengeDetected
 
-KNOWN_ERRORS = {
+KNOWN_ERRORS = {  # Twisted's names, and those Scrapy (2.19) wraps them in
     "TimeoutError": "timeout",
+    "DownloadTimeoutError": "timeout",
     "TCPTimedOutError": "timeout",
     "DNSLookupError": "dns_lookup",
     "ConnectionRefusedError": "connection_refused",
     "ConnectionLost": "connection_lost",
     "ResponseNeverReceived": "connection_lost",
     "ResponseFailed": "connection_lost",
+    "DownloadFailedError": "connection_lost",  # ResponseFailed, ResponseNeverReceived
+    "ResponseDataLossError": "connection_lost",  # cut off mid-body
+    "DownloadConnectionRefusedError": "connection_refused",
+    "CannotResolveHostError": "dns_lookup",
     "CancelledError": "cancelled",
     "DownloadCancelledError": "too_large",
 }

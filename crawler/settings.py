@@ -1,7 +1,7 @@
 """Settings of the news archive crawler.
 
 Every setting the project adds carries a prefix (``ARCHIVE_``, ``NEARDUP_``, ``URDUPOINT_``,
-``CHALLENGE_``, ``SITEMAP_``) and a comment. Any of them can be changed for one run
+``CHALLENGE_``, ``SITEMAP_``, ``RETRY_AFTER_``) and a comment. Any of them can be changed for one run
 with ``scrapy crawl urdupoint -s NAME=value``.
 """
 
@@ -24,6 +24,8 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # a news page is < 1 MiB; anything this big is not one
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2  # initial response + 2 retries = 3 requests
+RETRY_AFTER_MAX = 120  # seconds: the longest Retry-After of a 429 or 503 that is waited for (the retry and the
+# host's other requests wait); a longer one gives the URL up for this run (crawler/retry_after.py)
 REDIRECT_MAX_TIMES = 5
 
 # --- Archive ------------------------------------------------------------------
@@ -78,6 +80,10 @@ CHALLENGE_RETRY_TIMES = 2  # a challenge page is retried this many times, then t
 DOWNLOADER_MIDDLEWARES = {
     # Before RetryMiddleware (550) so that a challenge served with 503 is counted as a challenge.
     "crawler.middlewares.ChallengeMiddleware": 560,
+    # Between ChallengeMiddleware and RetryMiddleware (a response meets 560, then 555, then 550): a challenge
+    # served with 503 is still a challenge, and a 429 or 503 with Retry-After is retried after that wait
+    # here, not at once by RetryMiddleware.
+    "crawler.retry_after.RetryAfterMiddleware": 555,
     # Beside the HTTP cache (900): pages are recorded as they came off the wire (before decompression),
     # a discovery page answered 304 as the cached copy it stands for; a replay answers before the cache.
     "crawler.warc.WarcWriterMiddleware": 890,

@@ -1,5 +1,12 @@
 import pytest
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
@@ -29,3 +36,18 @@ def http_error(status):
 )
 def test_failures_have_short_stable_names(error, expected):
     assert failure_reason(Failure(error)) == expected
+
+
+@pytest.mark.parametrize(
+    "error, expected",
+    [
+        (DownloadTimeoutError("took longer than 2 seconds"), "timeout"),
+        (DownloadFailedError("[<Failure ConnectionDone>]"), "connection_lost"),
+        (ResponseDataLossError(), "connection_lost"),
+        (DownloadConnectionRefusedError(), "connection_refused"),
+        (CannotResolveHostError(), "dns_lookup"),
+    ],
+    ids=["timeout", "dropped", "data_loss", "refused", "dns"],
+)
+def test_scrapys_own_download_errors_have_the_same_names(error, expected):
+    assert failure_reason(Failure(error)) == (expected, None)

@@ -10,10 +10,24 @@ tree cannot say (it is re-read on every request, so a test may edit a copy betwe
      "content_types": {"/legacy.html": "text/html"},
      "headers":       {"/a.html": {"Server": "cloudflare", "cf-mitigated": "challenge"}}}
 
+It can also be told to misbehave, per path, the way a struggling or rate-limiting site does::
+
+    {"slow":          {"/a.html": 3},             # answer only after 3 seconds
+     "drop":          {"/a.html": 2},             # close the first 2 connections without a byte
+     "retry_after":   {"/a.html": [429, 2, 1]}}   # answer the first request 429, with Retry-After: 2
+
+``retry_after`` is ``[status, Retry-After value, times]``: the value is sent as written, so a
+string such as ``"Wed, 21 Oct 2026 07:28:00 GMT"`` sends an HTTP date. ``drop`` and
+``retry_after`` count the requests they acted on, for the server's lifetime; after that the path
+is served as it would be without them. A redirect loop needs no key of its own: two
+``redirects`` that point at each other.
+
 Files are served with an ``ETag`` (a hash of the bytes) and ``Last-Modified`` (the file's
 time), and a request whose ``If-None-Match`` or ``If-Modified-Since`` still holds gets a 304.
 
-Every response is recorded as ``(method, path_with_query, status)`` in ``server.requests``.
+Every response is recorded as ``(method, path_with_query, status)`` in ``server.requests``
+(a dropped connection with status ``0``), and with the ``time.monotonic()`` it arrived at in
+front, ``(time, method, path_with_query, status)``, in ``server.timed_requests``.
 
     >>> with MirrorServer(Path("tests/site")) as server:      # doctest: +SKIP
     ...     urllib.request.urlopen(server.url + "/robots.txt").status
@@ -28,7 +42,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import socket
 import threading
+import time
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -76,9 +92,16 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self):
         self._serve(send_body=False)
 
+    def parse_request(self):
+        self._arrived = time.monotonic()  # the request line has just been read
+        return super().parse_request()
+
     def log_request(self, code="-", size="-"):
         """Called by ``send_response``: record instead of logging to stderr."""
-        self.server.mirror._record(self.command, self.path, int(code))
+        self.server.mirror._record(self._arrival(), self.command, self.path, int(code))
+
+    def _arrival(self) -> float:
+        return getattr(self, "_arrived", None) or time.monotonic()
 
     def log_message(self, format, *args):  # noqa: A002 - quiet: no stderr line per request
         pass
@@ -92,6 +115,15 @@ class _Handler(BaseHTTPRequestHandler):
         extra = dict(routes.get("headers", {}).get(path, {}))
         self._server_header = extra.pop("Server", None)
 
+        if path in routes.get("slow", {}):
+            time.sleep(routes["slow"][path])
+        if path in routes.get("drop", {}) and self.server.mirror._count("drop", path, routes["drop"][path]):
+            return self._drop()
+        if path in routes.get("retry_after", {}):
+            status, retry_after, times = routes["retry_after"][path]
+            if self.server.mirror._count("retry_after", path, times):
+                return self._respond(status, status_body(status, "Error"), "text/html; charset=utf-8", send_body,
+                                     {"Retry-After": str(retry_after), **extra})
         if path in routes.get("redirects", {}):
             status, location = routes["redirects"][path]
             body = status_body(status, "Moved")
@@ -113,6 +145,12 @@ class _Handler(BaseHTTPRequestHandler):
         if self._not_modified(validators["ETag"], modified):
             return self._respond(304, b"", ctype, send_body, {**validators, **extra})
         return self._respond(200, body, ctype, send_body, {**validators, **extra})
+
+    def _drop(self) -> None:
+        """Close the connection without answering, as a server that crashed or was cut off."""
+        self.server.mirror._record(self._arrival(), self.command, self.path, 0)
+        self.close_connection = True
+        self.connection.shutdown(socket.SHUT_RDWR)
 
     def _not_modified(self, etag: str, modified: int) -> bool:
         """Whether the request's validators (If-None-Match first, else If-Modified-Since) still hold."""
@@ -149,14 +187,16 @@ class MirrorServer:
     """A ``ThreadingHTTPServer`` over ``root`` on 127.0.0.1, run in a daemon thread.
 
     ``url`` is ``http://127.0.0.1:PORT``; ``requests`` is a copy of the list of
-    ``(method, path_with_query, status)`` served so far; ``clear_requests()`` empties it.
+    ``(method, path_with_query, status)`` served so far, ``timed_requests`` the same with the
+    time each arrived at in front; ``clear_requests()`` empties both.
     """
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0):
         self.root = Path(root).resolve()
         self.host, self.port = host, port
         self._lock = threading.Lock()
-        self._requests: list[tuple[str, str, int]] = []
+        self._requests: list[tuple[float, str, str, int]] = []
+        self._counts: dict[tuple[str, str], int] = {}  # (misbehaviour, path) -> requests it acted on
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -190,15 +230,29 @@ class MirrorServer:
     @property
     def requests(self) -> list[tuple[str, str, int]]:
         with self._lock:
+            return [(method, path, status) for _, method, path, status in self._requests]
+
+    @property
+    def timed_requests(self) -> list[tuple[float, str, str, int]]:
+        with self._lock:
             return list(self._requests)
 
     def clear_requests(self) -> None:
         with self._lock:
             self._requests.clear()
 
-    def _record(self, method: str, path: str, status: int) -> None:
+    def _record(self, arrived: float, method: str, path: str, status: int) -> None:
         with self._lock:
-            self._requests.append((method, path, status))
+            self._requests.append((arrived, method, path, status))
+
+    def _count(self, misbehaviour: str, path: str, times: int) -> bool:
+        """Whether ``misbehaviour`` acts on this request to ``path``: one of its first ``times``."""
+        with self._lock:
+            done = self._counts.get((misbehaviour, path), 0)
+            if done >= times:
+                return False
+            self._counts[misbehaviour, path] = done + 1
+            return True
 
     # -- file system
     def _routes(self) -> dict:
