@@ -15,6 +15,8 @@ ROBOTSTXT_OBEY = True
 USER_AGENT = "urdupoint-archive/0.1 (news archiver for research; Scrapy)"
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+CONCURRENT_ITEMS = 4  # outputs of one response processed at once; an article page gives one item,
+# and Scrapy's default of 100 starts 100 tasks for every response
 DOWNLOAD_DELAY = 1.0  # seconds between requests to one site; AutoThrottle never goes below it
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
@@ -30,6 +32,8 @@ REDIRECT_MAX_TIMES = 5
 
 # --- Archive ------------------------------------------------------------------
 ARCHIVE_DB = "archive.db"  # SQLite file the crawl writes to; created on first use
+ARCHIVE_WORKER_PROCESSES = None  # processes that extract pages (crawler/workers.py): None for one per
+# CPU core, 0 to extract in the crawl's own process
 ARCHIVE_RETRY_REJECTED_AFTER = 6 * 3600  # seconds before a page that failed for a passing reason
 # (challenge, empty body, timeout) is fetched again; doubles with each failure, up to a week.
 # 404s and pages that are not articles are not fetched again.
@@ -108,6 +112,7 @@ HEALTH_MIN_FIELD_FILL = 0.5  # fail when fewer new articles than this have a pub
 HEALTH_MIN_PAGES = 10  # rates are judged only over at least this many pages
 
 EXTENSIONS = {
+    "crawler.workers.WorkerPool": 0,  # extraction and MinHash in worker processes, on every core
     "crawler.extensions.RunHistory": 0,  # before StatsFile, so the file holds the health results
     "crawler.extensions.StatsFile": 10,
 }

@@ -7,6 +7,10 @@ text as an archived article's, or nearly the same (a republished story: another
 headline, a trimmed paragraph, another dateline; see :mod:`pipelines.neardup`),
 is a duplicate of it. The storage pipeline then links the page to that article
 instead of adding another.
+
+The body's MinHash signature is computed in a worker process (crawler/workers.py)
+before anything is looked up, so that the lookups and the storage pipeline's write
+that follows run together, with no other page's write in between.
 """
 
 import hashlib
@@ -14,6 +18,7 @@ import re
 
 from crawler.items import ArticleItem
 from crawler.urls import canonicalize
+from crawler.workers import WorkerPool
 from pipelines.archive import Archive
 from pipelines.neardup import NearDuplicates, Signature
 
@@ -31,6 +36,7 @@ class DedupPipeline:
         self.neardup_threshold = neardup_threshold  # None: exact duplicates only
         self.archive = None
         self.near_duplicates = None
+        self.workers = WorkerPool.inline()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -42,6 +48,7 @@ class DedupPipeline:
 
     def open_spider(self):
         self.archive = Archive.open(self.archive_path)
+        self.workers = WorkerPool.of(self.crawler)
         if self.neardup_threshold is not None:
             self.near_duplicates = NearDuplicates(self.archive, self.neardup_threshold)
 
@@ -56,9 +63,10 @@ class DedupPipeline:
             return spider.public_article_url(link) or item.fetched_url
         return canonicalize(link) if link else item.fetched_url
 
-    def process_item(self, item):
+    async def process_item(self, item):
         if not isinstance(item, ArticleItem):
             return item
+        signature = await self.workers.run(Signature.of, item.text)
         item.canonical_url = self.canonical_url(item)
         item.content_hash = content_hash(item.text)
         item.article_id = self.archive.article_id_for_urls([item.url, item.fetched_url, *item.via])
@@ -75,7 +83,6 @@ class DedupPipeline:
             if item.duplicate_of is not None:
                 item.similarity = 1.0
         if item.article_id is None and item.duplicate_of is None:
-            signature = Signature.of(item.text)
             item.minhash_bands = signature.bands  # indexed as they are if the page is a new article
             if self.near_duplicates is not None:
                 match = self.near_duplicates.find(signature)

@@ -9,6 +9,9 @@ Rejections (each a WARNING, a ``extract/rejected/<reason>`` stat and a
 import codecs
 import logging
 import re
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -17,6 +20,7 @@ from w3lib.encoding import html_body_declared_encoding
 
 from crawler.items import ArticleItem, RejectedPage
 from crawler.middlewares import is_challenge
+from crawler.workers import WorkerCrashed, WorkerPool
 from pipelines.body import extract_body
 from pipelines.dates import in_outlet_time, in_utc, parse_published
 from pipelines.hints import READ_APART, PageHints
@@ -83,11 +87,130 @@ def parse_html(text: str) -> etree._Element:
     return tree
 
 
+@dataclass
+class Page:
+    """What extraction reads of a fetched page; sent to a worker process (crawler/workers.py)."""
+
+    url: str
+    fetched_url: str
+    body: bytes
+    encoding: str | None
+    language: str | None
+
+    @classmethod
+    def of(cls, item: ArticleItem) -> "Page":
+        return cls(item.url, item.fetched_url, item.body, item.encoding, item.language)
+
+
+@dataclass
+class Extraction:
+    """What extraction made of a page: the item's fields, or why there are none.
+
+    A worker process has no crawl stats and no log, so the stats to count and the
+    lines to log travel back with the result and the pipeline applies them.
+    """
+
+    fields: dict = field(default_factory=dict)
+    rejection: tuple[str, str] | None = None  # (reason, detail)
+    counts: Counter = field(default_factory=Counter)
+    notes: list[tuple[int, str, dict]] = field(default_factory=list)  # (level, message, arguments) to log
+
+    def count(self, key: str, value: int = 1) -> None:
+        self.counts[key] += value
+
+    def note(self, level: int, message: str, arguments: dict | None = None) -> None:
+        self.notes.append((level, message, arguments or {}))
+
+
+def extract_page(page: Page, hints: PageHints) -> Extraction:
+    """The article's fields from ``page``, or a named rejection; never raises."""
+    extraction = Extraction()
+    try:
+        extraction.fields = read_article(page, hints, extraction)
+    except Rejected as rejection:
+        extraction.rejection = (rejection.reason, str(rejection))
+    except Exception:  # a page that breaks a library must cost one page, not the crawl
+        extraction.rejection = ("extraction_error", traceback.format_exc())
+    return extraction
+
+
+def read_article(page: Page, hints: PageHints, extraction: Extraction) -> dict:
+    if is_challenge(200, {}, page.body):
+        raise Rejected("challenge", "a bot-challenge page, not the article")
+    text, how = decode_html(page.body, page.encoding)
+    if how != "declared":
+        extraction.count(f"extract/encoding/{how}")
+        extraction.note(logging.INFO, "Encoding of %(url)s %(how)s (declared %(enc)s)", {"how": how, "enc": page.encoding})
+    tree = parse_html(text)
+    byline = find_byline(tree, hints)
+    if byline is not None:
+        byline.set(READ_APART, "")
+    meta = read_metadata(tree, hints, clean(byline.text_content()) if byline is not None else None)
+    for heading in tree.xpath("//h2 | //h3 | //h4"):
+        if meta.summary and clean(heading.text_content()) == meta.summary:
+            heading.set(READ_APART, "")  # the visible summary repeats the meta description
+    if meta.invalid_jsonld:
+        extraction.count("extract/jsonld/invalid", meta.invalid_jsonld)
+    body, method = extract_body(tree, page.fetched_url, hints)
+    extraction.count(f"extract/body/{method}")
+    if not meta.marked_as_article and (body is None or not meta.published):
+        raise Rejected("not_article", "no article markup and no dated body text")
+    if not meta.title:
+        raise Rejected("no_title", "no headline in JSON-LD, meta tags or h1")
+    if body is None:
+        raise Rejected("empty_body", "no body text found")
+    for name in ("title", "summary", "author"):
+        extraction.count(f"extract/{name}/{meta.sources.get(name, 'missing')}")
+    return {
+        "title": meta.title,
+        "summary": meta.summary,
+        "text": body,
+        "author": meta.author,
+        "category": category(page, meta.canonical_url, hints) or slug(meta.section),
+        "tags": meta.tags,
+        "canonical_url": meta.canonical_url,
+        "language": (meta.language or page.language or "").split("-")[0].lower() or None,
+        **published_fields(meta.published, extraction),
+    }
+
+
+def category(page: Page, canonical_link: str | None, hints: PageHints) -> str | None:
+    """The section named by the page's canonical URL (or the URL fetched), where the site's URLs name it."""
+    pattern = hints.category_in_url
+    for url in (canonical_link, page.fetched_url, page.url):
+        match = pattern and url and pattern.match(urlsplit(url).path)
+        if match:
+            return match["category"]
+    return None
+
+
+def published_fields(candidates: list[tuple[str, str]], extraction: Extraction) -> dict:
+    """The first candidate with a full time wins; a date alone is kept only if nothing better exists."""
+    day_only = None
+    for source, value in candidates:
+        moment = parse_published(value)
+        if moment is None:
+            continue
+        if hasattr(moment, "hour"):
+            extraction.count(f"extract/published_at/{source}")
+            return {"published_at": in_outlet_time(moment), "published_at_utc": in_utc(moment)}
+        day_only = day_only or moment
+    if day_only:
+        extraction.count("extract/published_at/day_only")
+        return {"published_at": day_only.isoformat(), "published_at_utc": day_only.isoformat()}
+    extraction.count("extract/published_at/missing")
+    extraction.note(logging.WARNING, "No publication time found on %(url)s")
+    return {}
+
+
 class ExtractPipeline:
+    """Extracts each fetched page in a worker process (:class:`crawler.workers.WorkerPool`)."""
+
     def __init__(self, stats, hints: PageHints | None = None):
         self.stats = stats
         self.hints = hints or PageHints()
         self.crawler = None
+        self.workers = WorkerPool.inline()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -96,8 +219,9 @@ class ExtractPipeline:
         return pipeline
 
     def open_spider(self):
-        """Take the page hints of the spider being run, if it offers any."""
+        """Take the page hints of the spider being run, if it offers any, and the crawl's workers."""
         self.hints = getattr(self.crawler.spider, "page_hints", None) or self.hints
+        self.workers = WorkerPool.of(self.crawler)
 
     def hints_for(self, url: str) -> PageHints:
         """The hints for the page at ``url``: the spider's ``page_hints_for(url)`` when it has
@@ -105,85 +229,36 @@ class ExtractPipeline:
         hints_for_url = getattr(self.crawler and self.crawler.spider, "page_hints_for", None)
         return (hints_for_url(url) if hints_for_url else None) or self.hints
 
-    def process_item(self, item):
+    async def process_item(self, item):
         if not isinstance(item, ArticleItem):
             return item
         try:
-            self.extract(item)
-        except Rejected as rejection:
-            self.stats.inc_value(f"extract/rejected/{rejection.reason}")
-            logger.warning("Rejected %(url)s: %(reason)s", {"url": item.fetched_url, "reason": rejection})
-            return RejectedPage(item.url, rejection.reason)
-        except Exception:  # a page that breaks a library must cost one page, not the crawl
-            self.stats.inc_value("extract/rejected/extraction_error")
-            logger.exception("Extraction failed on %(url)s", {"url": item.fetched_url})
-            return RejectedPage(item.url, "extraction_error")
+            extraction = await self.workers.run(extract_page, Page.of(item), self.hints_for(item.url))
+        except WorkerCrashed as crash:
+            extraction = Extraction(rejection=("extraction_error", str(crash)))
+        return self.apply(item, extraction)
+
+    def extract_item(self, item):
+        """What :meth:`process_item` gives, computed here and now (``scrapy reextract``, tests)."""
+        if not isinstance(item, ArticleItem):
+            return item
+        return self.apply(item, extract_page(Page.of(item), self.hints_for(item.url)))
+
+    def apply(self, item: ArticleItem, extraction: Extraction):
+        """``item`` with the extracted fields, or the :class:`RejectedPage` it is; stats and log lines counted."""
+        for key, value in extraction.counts.items():
+            self.stats.inc_value(key, value)
+        for level, message, arguments in extraction.notes:
+            logger.log(level, message, {"url": item.fetched_url, **arguments})
+        if extraction.rejection is not None:
+            reason, detail = extraction.rejection
+            self.stats.inc_value(f"extract/rejected/{reason}")
+            if reason == "extraction_error":
+                logger.error("Extraction failed on %(url)s: %(detail)s", {"url": item.fetched_url, "detail": detail})
+            else:
+                logger.warning("Rejected %(url)s: %(reason)s", {"url": item.fetched_url, "reason": detail})
+            return RejectedPage(item.url, reason)
+        for name, value in extraction.fields.items():
+            setattr(item, name, value)
         self.stats.inc_value("extract/articles")
         return item
-
-    def extract(self, item: ArticleItem) -> None:
-        if is_challenge(200, {}, item.body):
-            raise Rejected("challenge", "a bot-challenge page, not the article")
-        text, how = decode_html(item.body, item.encoding)
-        if how != "declared":
-            self.stats.inc_value(f"extract/encoding/{how}")
-            logger.info("Encoding of %(url)s %(how)s (declared %(enc)s)", {"url": item.fetched_url, "how": how, "enc": item.encoding})
-        tree = parse_html(text)
-        hints = self.hints_for(item.url)
-        byline = find_byline(tree, hints)
-        if byline is not None:
-            byline.set(READ_APART, "")
-        meta = read_metadata(tree, hints, clean(byline.text_content()) if byline is not None else None)
-        for heading in tree.xpath("//h2 | //h3 | //h4"):
-            if meta.summary and clean(heading.text_content()) == meta.summary:
-                heading.set(READ_APART, "")  # the visible summary repeats the meta description
-        if meta.invalid_jsonld:
-            self.stats.inc_value("extract/jsonld/invalid", meta.invalid_jsonld)
-        body, method = extract_body(tree, item.fetched_url, hints)
-        self.stats.inc_value(f"extract/body/{method}")
-        if not meta.marked_as_article and (body is None or not meta.published):
-            raise Rejected("not_article", "no article markup and no dated body text")
-        if not meta.title:
-            raise Rejected("no_title", "no headline in JSON-LD, meta tags or h1")
-        if body is None:
-            raise Rejected("empty_body", "no body text found")
-
-        item.title = meta.title
-        item.summary = meta.summary
-        item.text = body
-        item.author = meta.author
-        item.category = self.category(item, meta.canonical_url, hints) or slug(meta.section)
-        item.tags = meta.tags
-        item.canonical_url = meta.canonical_url
-        item.language = (meta.language or item.language or "").split("-")[0].lower() or None
-        self.fill_published(item, meta.published)
-        for name in ("title", "summary", "author"):
-            self.stats.inc_value(f"extract/{name}/{meta.sources.get(name, 'missing')}")
-
-    def category(self, item: ArticleItem, canonical_link: str | None, hints: PageHints | None = None) -> str | None:
-        """The section named by the page's canonical URL (or the URL fetched), where the site's URLs name it."""
-        pattern = (hints or self.hints).category_in_url
-        for url in (canonical_link, item.fetched_url, item.url):
-            match = pattern and url and pattern.match(urlsplit(url).path)
-            if match:
-                return match["category"]
-        return None
-
-    def fill_published(self, item: ArticleItem, candidates: list[tuple[str, str]]) -> None:
-        """The first candidate with a full time wins; a date alone is kept only if nothing better exists."""
-        day_only = None
-        for source, value in candidates:
-            moment = parse_published(value)
-            if moment is None:
-                continue
-            if hasattr(moment, "hour"):
-                item.published_at, item.published_at_utc = in_outlet_time(moment), in_utc(moment)
-                self.stats.inc_value(f"extract/published_at/{source}")
-                return
-            day_only = day_only or moment
-        if day_only:
-            item.published_at = item.published_at_utc = day_only.isoformat()
-            self.stats.inc_value("extract/published_at/day_only")
-        else:
-            self.stats.inc_value("extract/published_at/missing")
-            logger.warning("No publication time found on %(url)s", {"url": item.fetched_url})

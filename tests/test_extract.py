@@ -32,7 +32,7 @@ def article_html(title="Cabinet approves wheat price", body=f"<p>{BODY}</p>") ->
 
 
 def test_an_article_page_gives_its_fields(extract):
-    item = extract.process_item(page(article_html()))
+    item = extract.extract_item(page(article_html()))
     assert (item.title, item.author, item.published_at) == (
         "Cabinet approves wheat price",
         "Sumaira FH",
@@ -61,7 +61,7 @@ CHALLENGE = b"""<!DOCTYPE html><html><head><title>Just a moment...</title></head
     ids=["binary", "empty", "blank", "challenge", "not-article", "empty-body", "no-title"],
 )
 def test_bad_pages_are_rejected_with_a_reason(extract, body, reason):
-    result = extract.process_item(page(body))
+    result = extract.extract_item(page(body))
     assert isinstance(result, RejectedPage)
     assert result.reason == reason
     assert extract.stats.get_value(f"extract/rejected/{reason}") == 1
@@ -70,7 +70,7 @@ def test_bad_pages_are_rejected_with_a_reason(extract, body, reason):
 def test_a_page_whose_header_lies_about_its_encoding_is_repaired(extract):
     body = article_html(body="<p>The £5 fee, said Zoë Müller, “is fair”. " + BODY + "</p>").decode().encode("cp1252")
     body = body.replace(b"<html lang", b'<html><head><meta charset="windows-1252"></head><html lang', 1)
-    item = extract.process_item(page(body, encoding="utf-8"))
+    item = extract.extract_item(page(body, encoding="utf-8"))
     assert item.text.startswith("The £5 fee, said Zoë Müller, “is fair”.")
     assert extract.stats.get_value("extract/encoding/repaired") == 1
 
@@ -101,5 +101,5 @@ def test_decoding(body, encoding, expected):
     ids=["deeply-nested", "huge-line", "unclosed-tags", "mixed-scripts"],
 )
 def test_odd_markup_never_crashes(extract, body):
-    result = extract.process_item(page(body))
+    result = extract.extract_item(page(body))
     assert isinstance(result, (ArticleItem, RejectedPage))

@@ -42,7 +42,7 @@ def test_article_fields_survive_other_markup(expected, markup):
     url = article_url(expected)
     body = change((SITE / article_path(expected).lstrip("/")).read_bytes())
     encoding = "cp1252" if b"charset=windows-1252" in body else "utf-8"
-    item = ExtractPipeline(stats, hints).process_item(
+    item = ExtractPipeline(stats, hints).extract_item(
         ArticleItem(url=url, fetched_url=url, body=body, encoding=encoding, fetched_at="2026-01-01T00:00:00+00:00")
     )
     item = DatelinePipeline(stats).process_item(item)

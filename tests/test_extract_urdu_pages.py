@@ -33,7 +33,7 @@ def extract(a: dict, markup: str):
     stats = get_crawler().stats
     body = (SITE / urdu_path(a)[1:]).read_bytes()
     body = without_classes(body) if markup == "no-classes" else body
-    item = ExtractPipeline(stats, URDU_PAGE_HINTS).process_item(
+    item = ExtractPipeline(stats, URDU_PAGE_HINTS).extract_item(
         ArticleItem(url=urdu_url(a), fetched_url=urdu_url(a), body=body, encoding="utf-8",
                     fetched_at="2026-01-01T00:00:00+00:00", language="ur")
     )

@@ -59,7 +59,7 @@ def extract(body: bytes, encoding: str | None = "utf-8"):
     """The pipeline's answer, which must be a named decision, not its last-resort catch of a crash."""
     url = "https://www.urdupoint.com/en/pakistan/x-1.html"
     pipeline = ExtractPipeline(get_crawler().stats, PAGE_HINTS)
-    result = pipeline.process_item(ArticleItem(url=url, fetched_url=url, body=body, encoding=encoding, fetched_at=""))
+    result = pipeline.extract_item(ArticleItem(url=url, fetched_url=url, body=body, encoding=encoding, fetched_at=""))
     assert getattr(result, "reason", None) != "extraction_error"
     return result
 

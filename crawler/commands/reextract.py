@@ -161,7 +161,7 @@ class Rebuilder:
             language=spider.edition_of(row["url"]) if hasattr(spider, "edition_of") else None,
             warc_file=row["warc_file"], warc_offset=row["warc_offset"], warc_length=row["warc_length"],
         )
-        result = self.dateline.process_item(self.extract.process_item(item))
+        result = self.dateline.process_item(self.extract.extract_item(item))
         if not isinstance(result, ArticleItem):
             return ["rejected"]
         item.content_hash = content_hash(item.text)
