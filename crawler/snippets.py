@@ -21,6 +21,7 @@ does it; any other reader (the datasette plugin) must too. Call it only for the
 rows shown, after ``limit``: it reads each text in Python.
 """
 
+import bisect
 import functools
 import re
 import sqlite3
@@ -35,9 +36,13 @@ _REMOVED = "".join(sorted(char for char, replacement in FOLDS.items() if not rep
 # Latin accents (U+0300-U+036F).
 _LETTER = rf"(?:(?![{re.escape(_REMOVED)}])[^\W_]|[\ue000-\uf8ff])"  # tatweel is a letter, but folded away
 WORD = re.compile(rf"{_LETTER}(?:{_LETTER}|[{re.escape(_REMOVED)}\u0300-\u036f])*")
+# Without any of those characters (most English text), a word is a run of letters and digits:
+# the same words, found in half the time.
+PLAIN_WORD = re.compile(r"[^\W_]+")
+NOT_PLAIN = re.compile(rf"[{re.escape(_REMOVED)}\u0300-\u036f\ue000-\uf8ff]")
+SENTENCE_END = re.compile(r"[.:۔؟][ \t\n\r]+")  # ends where a sentence's first word starts
 PHRASE = re.compile(r'"((?:[^"]|"")*)"(\*?)|([^\s"()]+)')
 OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
-SENTENCE_ENDS = ".:۔؟"
 FIRST_SENTENCE_BONUS, SENTENCE_BONUS, NEW_TERM, REPEATED_TERM = 120, 100, 1000, 1  # as FTS5 scores
 
 
@@ -65,17 +70,31 @@ def search_phrases(match: str | None) -> list[tuple[list[str], bool]]:
     return phrases
 
 
+def _positions(keys: list[str], key: str) -> list[int]:
+    """Every position of ``key`` in ``keys`` (``list.index`` looks in C: faster than a loop over them)."""
+    positions, position = [], -1
+    try:
+        while True:
+            position = keys.index(key, position + 1)
+            positions.append(position)
+    except ValueError:
+        return positions
+
+
 def _instances(keys: list[str], phrases) -> list[tuple[int, int, int]]:
     """``(position, length, phrase)`` of every phrase found in the words ``keys``, in text order."""
     found = []
     for number, (phrase, prefix) in enumerate(phrases):
-        size = len(phrase)
-        for position in range(len(keys) - size + 1):
-            if keys[position : position + size - 1] != phrase[:-1]:
-                continue
-            last = keys[position + size - 1]
-            if last == phrase[-1] or (prefix and last.startswith(phrase[-1])):
-                found.append((position, size, number))
+        size, first, middle, last = len(phrase), phrase[0], phrase[1:-1], phrase[-1]
+        if size == 1 and prefix:
+            positions = [n for n, key in enumerate(keys) if key.startswith(last)]
+        else:
+            positions = [
+                n for n in _positions(keys[: len(keys) - size + 1], first)
+                if keys[n + 1 : n + size - 1] == middle
+                and (keys[n + size - 1] == last or (prefix and keys[n + size - 1].startswith(last)))
+            ]
+        found += [(position, size, number) for position in positions]
     return sorted(found)
 
 
@@ -92,11 +111,11 @@ def _score(instances, start: int, size: int) -> tuple[int, int, int]:
 
 
 def _sentence_starts(text: str, words: list[re.Match]) -> list[int]:
+    """The words that start a sentence: the first, and each right after a sentence end and white space."""
     starts = [0] if words else []
-    for n in range(1, len(words)):
-        gap = text[words[n - 1].end() : words[n].start()]
-        before = gap.rstrip(" \t\n\r")
-        if before != gap and before and before[-1] in SENTENCE_ENDS:
+    for found in SENTENCE_END.finditer(text):
+        n = bisect.bisect_left(words, found.end(), key=re.Match.start)
+        if 0 < n < len(words) and words[n].start() == found.end():
             starts.append(n)
     return starts
 
@@ -125,7 +144,7 @@ def snippet(text: str | None, match: str | None, start: str = "[", end: str = "]
     ``start`` and ``end``, ``ellipsis`` where text was cut."""
     if text is None:
         return None
-    words = list(WORD.finditer(text))
+    words = list((PLAIN_WORD if NOT_PLAIN.search(text) is None else WORD).finditer(text))
     if not words:
         return text
     size = max(int(tokens), 1)

@@ -279,6 +279,17 @@ def raw_page_locations(db: sqlite_utils.Database):
         db[table].add_column("warc_length", int)
 
 
+@migrations()
+def index_published_days(db: sqlite_utils.Database):
+    """Each article's UTC day with its id, so that the ``search`` canned query finds the lowest
+    and highest id of the articles of a date range with two lookups per day it spans, instead of
+    reading the range's every entry of the ``published_at_utc`` index (datasette/metadata.yml:
+    7 instead of 50 ms for everything up to 2019 in a million articles, benchmarks/search_bench.py)."""
+    db.execute(
+        "create index if not exists idx_articles_published_day on articles (substr(published_at_utc, 1, 10), id)"
+    )
+
+
 def apply(db: sqlite_utils.Database) -> None:
     """Bring ``db`` up to the current schema and switch it to WAL mode."""
     db.enable_wal()
