@@ -178,11 +178,17 @@ class Archive:
                    updated_at=now, **_validators(item, urls[0]), **_warc_location(item))
         bands = item.minhash_bands or neardup.Signature.of(item.text).bands
         with self.db.atomic():
-            article_id = self.db["articles"].insert(row).last_pk
+            article_id = self._insert("articles", row)
             self._link(article_id, [(url, "canonical" if n == 0 else "alias") for n, url in enumerate(urls)], now)
             self._forget_rejections(urls)
             self._index_bands(article_id, bands)
         return article_id
+
+    def _insert(self, table: str, row: dict) -> int:
+        """Insert ``row``; its id. Plain SQL: sqlite-utils' ``insert`` reads the schema on every call."""
+        columns = ", ".join(f"[{name}]" for name in row)
+        values = ", ".join(f":{name}" for name in row)
+        return self.db.execute(f"insert into [{table}] ({columns}) values ({values})", row).lastrowid
 
     def add_version(self, article_id: int, item, urls: list[str], now: str) -> int:
         """Make a newer fetch of an article its current version, keeping the one it replaces in

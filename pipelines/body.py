@@ -41,14 +41,13 @@ def drop_markers(text: str, markers: tuple[str, ...]) -> str:
     return normalise_paragraphs(text.replace("\n\n", "\n"))
 
 
-def prune(tree: etree._Element, xpaths: list[str]) -> etree._Element:
-    pruned = copy.deepcopy(tree)
+def prune(tree: etree._Element, xpaths: list[str]) -> None:
+    """Remove what ``xpaths`` select from ``tree``, in place."""
     for xpath in xpaths:
-        for node in pruned.xpath(xpath):
+        for node in tree.xpath(xpath):
             parent = node.getparent()
             if parent is not None:
                 node.drop_tree() if hasattr(node, "drop_tree") else parent.remove(node)
-    return pruned
 
 
 BLOCK_TAGS = frozenset(
@@ -110,21 +109,24 @@ def element_text(node: etree._Element) -> str:
 def extract_body(tree: etree._Element, url: str, hints: PageHints) -> tuple[str | None, str]:
     """``(text, method)``: the body as plain paragraphs, and which path found it.
 
-    When the hinted body element is on the page, trafilatura reads only it (no
-    sidebar or comment can leak in); otherwise it reads the whole pruned page.
+    When the hinted body element is on the page, trafilatura reads only a copy of it,
+    pruned of furniture (no sidebar or comment can leak in), and without its fallback
+    extractors, which exist to find a body on a page whose body is unknown; otherwise it
+    reads the whole page, pruned. ``tree`` is pruned in place in that case.
     """
-    pruned = prune(tree, hints.prune)
-    scope = pruned.xpath(hints.body) if hints.body else []
-    for div in scope or pruned.iter("div"):
-        if loose_text_length(div) >= LOOSE_TEXT_MIN_CHARS:
-            wrap_loose_text(div)
+    scope = tree.xpath(hints.body) if hints.body else []
     if scope:
         document = lxml.html.Element("html")
         body = etree.SubElement(document, "body")
         body.extend(copy.deepcopy(element) for element in scope)
         method = "trafilatura_in_hint"
     else:
-        document, method = pruned, "trafilatura"
+        document, method = tree, "trafilatura"
+    prune(document, hints.prune)
+    scope = list(body) if scope else []
+    for div in scope or document.iter("div"):
+        if loose_text_length(div) >= LOOSE_TEXT_MIN_CHARS:
+            wrap_loose_text(div)
     for node in document.iter():
         node.text = node.text and node.text.replace(ZWNJ, ZWNJ_STAND_IN)
         node.tail = node.tail and node.tail.replace(ZWNJ, ZWNJ_STAND_IN)
@@ -134,6 +136,7 @@ def extract_body(tree: etree._Element, url: str, hints: PageHints) -> tuple[str 
         include_comments=False,
         include_tables=True,
         favor_precision=True,
+        fast=bool(scope),
         deduplicate=False,
         config=TRAFILATURA_CONFIG,
     )
