@@ -13,7 +13,11 @@ apply what comes back. The workers are started from a fork server that has impor
 :data:`PRELOAD` once, so that starting them is cheap and does not copy the crawl's
 threads. A worker that dies (a crash in a C library, the kernel's OOM killer) breaks
 the pool: it is replaced and the job tried once more, then given up with
-:class:`WorkerCrashed`.
+:class:`WorkerCrashed`. A worker ends by itself when the crawl's process is gone.
+
+A script that starts a crawl itself (``CrawlerProcess``) must do so under
+``if __name__ == "__main__":``, as :mod:`multiprocessing` requires: a worker
+imports the script's main module.
 
 ``ARCHIVE_WORKER_PROCESSES`` sets the number of processes: empty for one per CPU
 core available, ``0`` to run everything in the crawl's own process.
@@ -23,6 +27,8 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -31,6 +37,7 @@ from scrapy import signals
 logger = logging.getLogger(__name__)
 
 PRELOAD = ["pipelines.extract", "pipelines.neardup"]  # what the workers need, imported once by the fork server
+WATCH_INTERVAL = 0.5  # seconds between a worker's checks that the crawl still runs
 
 
 class WorkerCrashed(Exception):
@@ -43,6 +50,38 @@ def cores_available() -> int:
 
 def _ready() -> int:
     return os.getpid()
+
+
+def _is_gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] == b"Z"  # a zombie: dead, not reaped yet
+    except FileNotFoundError:
+        return True
+    except OSError:  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass
+        return False
+
+
+def _end_with(crawl_pid: int) -> None:
+    """Worker initializer: end this worker soon after the crawl's process is gone.
+
+    A crawl killed with SIGKILL cannot stop its workers, and a worker waiting for work
+    holds its queue's pipe open itself, so it would wait forever (and keep the fork
+    server alive); a watching thread ends it instead.
+    """
+
+    def watch():
+        while not _is_gone(crawl_pid):
+            time.sleep(WATCH_INTERVAL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="crawl-watch", daemon=True).start()
 
 
 class WorkerPool:
@@ -83,7 +122,9 @@ class WorkerPool:
         if self.executor is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
-            self.executor = ProcessPoolExecutor(self.processes, mp_context=context)
+            self.executor = ProcessPoolExecutor(
+                self.processes, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)
+            )
             for _ in range(self.processes):  # start them all now, not one per job as they are needed
                 self.executor.submit(_ready)
             logger.info("Started %(count)d worker processes", {"count": self.processes})

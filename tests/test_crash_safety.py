@@ -2,9 +2,11 @@
 
 After every kill the archive passes SQLite's integrity check and FTS5's, no article
 is half written (every row complete, reachable from its URL, indexed), and a normal
-run afterwards completes it with nothing missing and nothing doubled.
+run afterwards completes it with nothing missing and nothing doubled. The crawl's
+worker processes (crawler/workers.py) end with it.
 """
 
+import os
 import random
 import sqlite3
 import time
@@ -37,17 +39,45 @@ def assert_consistent(db_path) -> int:
         return conn.execute("select count(*) from articles").fetchone()[0]
 
 
+def descendants(pid: int) -> set[int]:
+    """The processes started by ``pid``, and by those, and so on (Linux /proc)."""
+    parents = {}
+    for entry in os.scandir("/proc"):
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                parents[int(entry.name)] = int(stat.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, ValueError):
+            continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def still_running(pids: set[int], within: float) -> set[int]:
+    deadline = time.monotonic() + within
+    while pids and time.monotonic() < deadline:
+        pids = {pid for pid in pids if os.path.exists(f"/proc/{pid}")}
+        time.sleep(0.1)
+    return pids
+
+
 def test_twenty_random_kills_then_a_normal_run_complete_the_archive(mirror, tmp_path, manifest):
     db_path = tmp_path / "archive.db"
     rng = random.Random(20261128)
-    seen = []
+    seen, left_behind = [], set()
     for _ in range(KILLS):
         crawl = start_crawl(mirror.url, db_path, SLOW)
-        time.sleep(rng.uniform(0.3, 2.5))
+        time.sleep(rng.uniform(1.0, 4.5))  # the first article is stored after 1-3 s
+        workers = descendants(crawl.pid)
         crawl.kill()
         crawl.wait(timeout=30)
         seen.append(assert_consistent(db_path))
+        left_behind |= workers
     assert max(seen) > 0, "no kill happened after the first article was stored"
+    assert left_behind, "no kill happened after the worker processes started"
+    assert still_running(left_behind, within=10) == set()
 
     final = run_crawl(mirror.url, db_path)
     assert final.returncode == 0, final.log[-3000:]

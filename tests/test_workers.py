@@ -1,0 +1,90 @@
+"""The worker processes that extract pages: real processes, a crash costs one page at most."""
+
+import asyncio
+import os
+import signal
+
+import pytest
+
+from crawler.items import ArticleItem, RejectedPage
+from crawler.spiders.urdupoint import PAGE_HINTS
+from crawler.workers import WorkerCrashed, WorkerPool
+from pipelines.extract import ExtractPipeline
+from tests.test_extract import article_html, page
+
+
+def die_once(flag_path: str) -> int:
+    """Kill the worker running it the first time, as a segfault in a C library would; then answer."""
+    if not os.path.exists(flag_path):
+        open(flag_path, "w").close()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return os.getpid()
+
+
+def always_die(*args) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def in_loop(pool: WorkerPool, awaitable):
+    """``awaitable``'s result, in an event loop, the pool closed afterwards."""
+
+    async def job():
+        try:
+            return await awaitable
+        finally:
+            pool.close()
+
+    return asyncio.run(job())
+
+
+def run(pool: WorkerPool, function, *args):
+    return in_loop(pool, pool.run(function, *args))
+
+
+def test_jobs_run_in_other_processes():
+    assert run(WorkerPool(2), os.getpid) != os.getpid()
+
+
+def test_an_inline_pool_runs_jobs_here():
+    assert run(WorkerPool.inline(), os.getpid) == os.getpid()
+
+
+def test_a_worker_that_dies_is_replaced_and_the_job_tried_again(tmp_path):
+    pool = WorkerPool(1)
+    assert run(pool, die_once, str(tmp_path / "died")) != os.getpid()
+    assert (tmp_path / "died").exists()
+
+
+def test_a_job_that_kills_its_worker_twice_is_given_up():
+    with pytest.raises(WorkerCrashed):
+        run(WorkerPool(1), always_die)
+
+
+def test_a_negative_number_of_workers_is_refused():
+    from scrapy.utils.test import get_crawler
+
+    with pytest.raises(ValueError, match="ARCHIVE_WORKER_PROCESSES"):
+        WorkerPool.from_crawler(get_crawler(settings_dict={"ARCHIVE_WORKER_PROCESSES": -1}))
+
+
+def test_the_pipeline_extracts_in_a_worker_what_it_extracts_here():
+    from scrapy.utils.test import get_crawler
+
+    pipeline = ExtractPipeline(get_crawler().stats, PAGE_HINTS)
+    here = pipeline.extract_item(page(article_html()))
+    pipeline.workers = WorkerPool(1)
+    there = in_loop(pipeline.workers, pipeline.process_item(page(article_html())))
+    assert isinstance(there, ArticleItem)
+    assert (there.title, there.text, there.published_at) == (here.title, here.text, here.published_at)
+
+
+def test_a_page_whose_worker_dies_twice_is_rejected_not_lost(monkeypatch):
+    from scrapy.utils.test import get_crawler
+
+    crawler = get_crawler()
+    pipeline = ExtractPipeline(crawler.stats, PAGE_HINTS)
+    pipeline.workers = WorkerPool(1)
+    monkeypatch.setattr("pipelines.extract.extract_page", always_die)
+    result = in_loop(pipeline.workers, pipeline.process_item(page(article_html())))
+    assert isinstance(result, RejectedPage) and result.reason == "extraction_error"
+    assert crawler.stats.get_value("extract/rejected/extraction_error") == 1
