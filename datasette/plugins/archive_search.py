@@ -29,7 +29,6 @@ MARKS = {str(escape("<mark>")): "<mark>", str(escape("</mark>")): "</mark>"}
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 NOT_TEXT_COLUMNS = {"url", "tags", "article_id"}
 TABLE_CELL_CHARS = 300
-SEARCH_CACHE_KIB = 64 * 1024
 SEARCH_MMAP_BYTES = 2**31 - 2**16  # SQLite's SQLITE_MAX_MMAP_SIZE: a larger value is cut to it
 ARCHIVE_CSS = (
     '[lang="ur"] { direction: rtl; unicode-bidi: isolate; text-align: right;'
@@ -38,14 +37,11 @@ ARCHIVE_CSS = (
 
 
 @hookimpl(trylast=True)  # after datasette's own prepare_connection, so this escape_fts replaces it
-def prepare_connection(conn, datasette):
-    # A search reads tens of MB of index and article pages. A page cache of 64 MiB per connection
-    # (SQLite's default is 2 MB; datasette's cache_size_kb setting, when given, is kept) and reads
-    # of the file's first 2 GiB (SQLite's most) through mmap take a tenth off the slowest searches
-    # at a million articles (benchmarks/search_bench.py); neither changes what a query returns.
-    # The cache fills only as pages are read.
-    if not datasette.setting("cache_size_kb"):
-        conn.execute(f"pragma cache_size = -{SEARCH_CACHE_KIB}")
+def prepare_connection(conn):
+    # Pages read through mmap (the file's first 2 GiB, SQLite's most) skip a copy and a system
+    # call each: about 5% off the slowest searches at a million articles, the same results
+    # (benchmarks/search_bench.py). A larger page cache (cache_size) did not help search and made
+    # articles_per_day over a year a fifth slower, so SQLite's default stays.
     conn.execute(f"pragma mmap_size = {SEARCH_MMAP_BYTES}")
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
     conn.create_function("escape_fts", 1, lambda text: fold(escape_fts(text)), deterministic=True)
