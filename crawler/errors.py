@@ -36,9 +36,9 @@ def failure_reason(failure) -> tuple[str, int | None]:
         return f"http_{error.response.status}", error.response.status
     if isinstance(error, ChallengeDetected):
         return "challenge", None
+    if any(words in str(error).lower() for words in ("max size", "maxsize")):  # too big, or a gzip bomb
+        return "too_large", None
     if isinstance(error, IgnoreRequest):
         return ("robots_txt" if "robots.txt" in str(error) else "ignored"), None
     name = type(error).__name__
-    if "max size" in str(error) or "maxsize" in str(error):
-        return "too_large", None
     return KNOWN_ERRORS.get(name, snake_case(name)), None

@@ -1,4 +1,5 @@
-"""A site having a bad day: slow answers, dropped connections, 429 and 503 with Retry-After, a redirect loop.
+"""A site having a bad day: slow answers, dropped connections, 429 and 503 with Retry-After, a redirect loop,
+a gzip bomb.
 
 The mirror is told to misbehave on some of the feed's articles (``_routes.json``, see
 ``tests/mirror/server.py``) and crawled as a user runs it. The crawl finishes, waits as
@@ -8,6 +9,7 @@ what failed for a passing reason. One crawl meets every misbehaviour at once, as
 day brings them, and each test below reads one consequence from it.
 """
 
+import gzip
 import http.client
 import json
 import shutil
@@ -41,6 +43,7 @@ UNAVAILABLE = "/en/pakistan/punjab-extends-relief-operations-in-flood-hit-205219
 UNAVAILABLE_FOR_AN_HOUR = "/en/sports/pakistan-reach-asia-cup-super-four-after-win-2052171.html"
 LOOPING = "/en/agriculture/experts-advise-growers-to-protect-cotton-crop-1856289.html"
 LOOP_PARTNER = "/en/agriculture/experts-advise-growers-round-and-round-1856290.html"
+BOMB = "/en/health/sindh-sets-up-heatstroke-centres-in-public-ho-1856234.html"  # served gzipped, 64 MiB unzipped
 MISBEHAVIOUR = {
     "slow": {SLOW: TIMEOUT + 2},
     "drop": {DROPPED_ONCE: 1, NEVER_ANSWERED: 1000},
@@ -50,6 +53,7 @@ MISBEHAVIOUR = {
         UNAVAILABLE_FOR_AN_HOUR: [503, 3600, 1000],
     },
     "redirects": {LOOPING: [302, LOOP_PARTNER], LOOP_PARTNER: [302, LOOPING]},
+    "headers": {BOMB: {"Content-Encoding": "gzip"}},
 }
 WELL_BEHAVED = (DROPPED_ONCE, RATE_LIMITED, UNAVAILABLE)  # misbehave, then answer within the run
 
@@ -92,11 +96,16 @@ def bad_day(site) -> Run:
     routes = json.loads(routes_file.read_text(encoding="utf-8"))
     routes_file.write_text(json.dumps({
         **routes, **MISBEHAVIOUR, "redirects": {**routes["redirects"], **MISBEHAVIOUR["redirects"]},
+        "headers": {**routes["headers"], **MISBEHAVIOUR["headers"]},
     }), encoding="utf-8")
+    page = root / BOMB.lstrip("/")
+    article = page.read_bytes()
+    page.write_bytes(gzip.compress(b"<html>" + b" " * 64 * 2**20))
     try:
         return run(server, root.parent / "archive.db")
     finally:
         routes_file.write_text(json.dumps(routes), encoding="utf-8")  # the site recovers
+        page.write_bytes(article)
 
 
 @pytest.fixture(scope="module")
@@ -170,9 +179,14 @@ def test_a_redirect_loop_is_recorded_and_not_followed_round(bad_day):
     assert len(bad_day.answers(LOOPING)) == 1 and len(bad_day.answers(LOOP_PARTNER)) == 1
 
 
+def test_a_gzip_bomb_is_refused_as_too_large_without_unzipping_it_all(bad_day):
+    assert bad_day.rejected[public(BOMB)] == "too_large"
+    assert bad_day.crawl.stat("fetch/failed/too_large") == 1
+
+
 def test_the_next_run_fetches_the_pages_that_failed_for_a_passing_reason(next_day):
     assert next_day.crawl.returncode == 0, next_day.crawl.log[-3000:]
-    failed = {SLOW, NEVER_ANSWERED, UNAVAILABLE_FOR_AN_HOUR, LOOPING}
+    failed = {SLOW, NEVER_ANSWERED, UNAVAILABLE_FOR_AN_HOUR, LOOPING, BOMB}
     assert {public(path) for path in failed} <= next_day.archived
     assert not {public(path) for path in failed} & set(next_day.rejected)
     assert next_day.crawl.stat("archive/new") == len(failed)
