@@ -15,6 +15,8 @@ measures, in one run:
    sitemaps into a fresh archive (download, extraction in worker processes, dateline,
    deduplication, storage with full-text index, WARC files), and how many of the articles
    came out with the exact title, text and publication time the mirror was made from;
+   then the same crawl with extraction in the crawl's own process
+   (``ARCHIVE_WORKER_PROCESSES=0``), to show what the workers give;
 3. **trafilatura's crawler**: ``trafilatura --sitemap <index> --parallel <cores>`` writing
    the text of each page to files, as a user who picked that tool would run it, through
    :mod:`benchmarks.run_trafilatura` (which names the mirror so that courlan accepts its
@@ -151,12 +153,13 @@ def bare_extraction(root: Path, paths: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def our_crawl(mirror: ServedMirror, work: Path, days: list[str]) -> dict:
+def our_crawl(mirror: ServedMirror, work: Path, days: list[str], **extra_settings: str) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
     archive = work / "archive.db"
     stats_file = work / "stats.json"
     command = [sys.executable, "-m", "scrapy", "crawl", "urdupoint", "-a", f"since={days[0]}", "-a", f"until={days[-1]}"]
     settings = {**CRAWL_SETTINGS, "URDUPOINT_BASE_URL": mirror.url, "ARCHIVE_DB": str(archive),
-                "STATS_FILE": str(stats_file), "LOG_FILE": str(work / "crawl.log")}
+                "STATS_FILE": str(stats_file), "LOG_FILE": str(work / "crawl.log"), **extra_settings}
     for name, value in settings.items():
         command += ["-s", f"{name}={value}"]
     seconds, peak, result = run_measured(command)
@@ -208,9 +211,11 @@ def throughput(size: int, seed: int, skip_trafilatura: bool) -> None:
     bare_rate = len(paths) / bare
     rows = [("bare trafilatura.extract, 1 process", len(paths), bare, None, "")]
     with tempfile.TemporaryDirectory() as scratch, ServedMirror(root) as mirror:
-        ours = our_crawl(mirror, Path(scratch), days)
+        ours = our_crawl(mirror, Path(scratch) / "workers", days)
         exact = exact_articles(ours["archive"], records)
         rows.append(("our crawl (scrapy crawl urdupoint)", ours["pages"], ours["seconds"], ours["peak"], ""))
+        alone = our_crawl(mirror, Path(scratch) / "alone", days, ARCHIVE_WORKER_PROCESSES="0")
+        rows.append(("our crawl, no worker processes", alone["pages"], alone["seconds"], alone["peak"], ""))
         if not skip_trafilatura:
             for fixed, label in ((False, "as released"), (True, "its URL store fixed")):
                 budget = TRAFILATURA_BUDGETS[fixed]
@@ -226,6 +231,7 @@ def throughput(size: int, seed: int, skip_trafilatura: bool) -> None:
               f"{mib(peak) if peak else '':>12} {remark}")
     print()
     ours_rate = ours["pages"] / ours["seconds"]
+    print(f"our crawl: {ours_rate / (alone['pages'] / alone['seconds']):.2f}x the same crawl without worker processes")
     print(f"our crawl: {ours_rate / bare_rate:.2f}x the bare single-process rate (goal {GOAL_RATIO}x); "
           f"{exact:,} of {len(records):,} articles with the exact title, text and time")
     if not skip_trafilatura and theirs["pages"]:
