@@ -51,6 +51,7 @@ import trafilatura
 
 from benchmarks import generated_mirror, run_trafilatura
 from tests.mirror import build
+from tests.test_crash_safety import descendants
 
 REPO = Path(__file__).resolve().parent.parent
 GOAL_RATIO = 1.6  # our crawl's rate against bare single-process extraction
@@ -72,23 +73,8 @@ def process_tree_memory(root: int) -> int:
     such as those the worker processes share with the fork server they came from, are
     divided among them instead of counted once per process.
     """
-    parents = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                with open(f"/proc/{entry.name}/stat", "rb") as stat:
-                    parents[int(entry.name)] = int(stat.read().rsplit(b")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    tree, grew = {root}, True
-    while grew:
-        grew = False
-        for pid, ppid in parents.items():
-            if ppid in tree and pid not in tree:
-                tree.add(pid)
-                grew = True
     total = 0
-    for pid in tree:
+    for pid in {root} | descendants(root):
         try:
             with open(f"/proc/{pid}/smaps_rollup") as rollup:
                 total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:")) * 1024
