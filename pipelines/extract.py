@@ -4,6 +4,10 @@ Rejections (each a WARNING, a ``extract/rejected/<reason>`` stat and a
 ``RejectedPage`` for the archive): ``binary`` bodies, ``malformed_html``,
 ``challenge`` pages, pages ``not_article`` (no article markup and no body),
 ``no_title`` and ``empty_body``. Fallbacks are counted under ``extract/<field>/<source>``.
+
+:func:`extract_page` does the work, in a worker process (:mod:`crawler.workers`): it
+reads only the page it is given and returns the fields with the stats and log lines,
+which the pipeline applies in the crawl's process.
 """
 
 import codecs
