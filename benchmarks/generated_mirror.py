@@ -123,9 +123,9 @@ def fingerprint(size: int, seed: int) -> str:
     return digest.hexdigest()[:16]
 
 
-def mirror(size: int, seed: int = SEED) -> Path:
+def mirror(size: int, seed: int = SEED, cache: Path = CACHE) -> Path:
     """The directory of the generated site (built now if it is not cached yet)."""
-    root = CACHE / f"mirror-{size}-{seed}"
+    root = cache / f"mirror-{size}-{seed}"
     stamp = root / "_fingerprint"
     if stamp.exists() and stamp.read_text() == fingerprint(size, seed):
         return root
