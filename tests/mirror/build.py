@@ -267,13 +267,13 @@ googletag.cmd.push(function() {{ googletag.defineSlot('/21800000000/UP_EN_InArti
 </div>"""
 
 PAGE = """<!DOCTYPE html>
-<html lang="en">
+<html {language}>
 <head>
 {charset}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 {meta}
-<link rel="stylesheet" href="/en/assets/css/style.css?v=2.41">
+<link rel="stylesheet" href="{assets}/css/{stylesheet}">
 <link rel="icon" href="/favicon.ico">
 {head_ads}
 {json_ld}
@@ -285,7 +285,7 @@ PAGE = """<!DOCTYPE html>
 {sidebar}
 </div>
 {footer}
-<script src="/en/assets/js/main.js?v=2.41" defer></script>
+<script src="{assets}/js/main.js?v={version}" defer></script>
 </body>
 </html>
 """
@@ -389,7 +389,8 @@ def page(*, title: str, meta: str, main: str, categories: list[str], blocks: lis
     charset = ('<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
                if legacy_charset else '<meta charset="utf-8">')
     return PAGE.format(
-        charset=charset, title=esc(title), meta=meta, head_ads=HEAD_ADS,
+        language='lang="en"', charset=charset, assets="/en/assets", stylesheet="style.css?v=2.41", version="2.41",
+        title=esc(title), meta=meta, head_ads=HEAD_ADS,
         json_ld="\n".join(json_ld(b) for b in blocks), body_class=body_class,
         header=render_header(categories), main=main, sidebar=render_sidebar(), footer=FOOTER,
     )
@@ -920,30 +921,6 @@ googletag.cmd.push(function() {{ googletag.defineSlot('/21800000000/UP_UR_InArti
 </script>
 </div>"""
 
-URDU_PAGE = """<!DOCTYPE html>
-<html lang="ur" dir="rtl">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-{meta}
-<link rel="stylesheet" href="/daily/assets/css/urdu.css?v=3.12">
-<link rel="icon" href="/favicon.ico">
-{head_ads}
-{json_ld}
-</head>
-<body class="{body_class}">
-{header}
-<div class="container clearfix">
-{main}
-{sidebar}
-</div>
-{footer}
-<script src="/daily/assets/js/main.js?v=3.12" defer></script>
-</body>
-</html>
-"""
-
 
 def render_urdu_header() -> str:
     items = "\n".join(f'<li><a href="{path}">{esc(name)}</a></li>' for path, name in URDU_SECTIONS)
@@ -1089,8 +1066,9 @@ def render_urdu_article(a: dict, urdu: list[dict]) -> str:
          f'<ul class="comment_list"><li><b class="c_user">{esc(user)}</b><p class="c_text">{esc(comment)}</p></li></ul>\n</div>'),
         "</div>",
     ])
-    return URDU_PAGE.format(
-        title=esc(f"{a['title']} - UrduPoint"), meta=urdu_article_meta(a), head_ads=URDU_HEAD_ADS,
+    return PAGE.format(
+        language='lang="ur" dir="rtl"', charset='<meta charset="utf-8">', assets="/daily/assets",
+        stylesheet="urdu.css?v=3.12", version="3.12", title=esc(f"{a['title']} - UrduPoint"), meta=urdu_article_meta(a), head_ads=URDU_HEAD_ADS,
         json_ld="\n".join(json_ld(b) for b in urdu_ld_blocks(a)), body_class=f"urdu_news_detail tpl_{a['template']}",
         header=render_urdu_header(), main=main, sidebar=render_urdu_sidebar(a, urdu), footer=URDU_FOOTER,
     )
