@@ -123,7 +123,7 @@ def extract_body(tree: etree._Element, url: str, hints: PageHints) -> tuple[str 
     else:
         document, method = tree, "trafilatura"
     prune(document, hints.prune)
-    scope = list(body) if scope else []
+    scope = list(body) if scope else []  # the copies that pruning left
     for div in scope or document.iter("div"):
         if loose_text_length(div) >= LOOSE_TEXT_MIN_CHARS:
             wrap_loose_text(div)
