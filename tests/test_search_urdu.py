@@ -8,11 +8,14 @@ same way (``crawler.search.fts_query``), and snippets come from the original tex
 import random
 import re
 import sqlite3
+from unittest import mock
 
 import pytest
 import sqlite_utils
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from crawler import queries
+from crawler import queries, snippets
 from crawler.normalise import FOLDS, fold, fold_view_sql
 from crawler.search import fts_query
 from crawler.snippets import register, snippet
@@ -196,6 +199,45 @@ def test_the_snippet_matches_fts5s_own_on_english():
         match = fts_query(typed)
         for rowid, expected in conn.execute("select rowid, snippet(f, 0, '[', ']', '…', 16) from f where f match ?", [match]):
             assert snippet(texts[rowid - 1], match, "[", "]", "…", 16) == expected, typed
+
+
+# English-like text: words that queries find, in any case, between gaps that end sentences or do not.
+SNIPPET_WORDS = ["wheat", "Wheat", "WHEAT", "wheats", "price", "prices", "Prime", "minister", "a", "the", "2023",
+                 "covid", "19", "electric", "Electricity", "x", "Lavrov"]
+SNIPPET_GAPS = [" ", "  ", ", ", ". ", ".  ", ".\n", ".\t", ":\r\n", ": ", ".", ":", "-", "'s ", ' "', '." ', "(",
+                ") ", "\n\n", ". . ", "...", "_", ".5 ", " : ", "\x0b", ".\x0c"]
+ASCII_TEXTS = st.one_of(
+    st.tuples(
+        st.sampled_from(["", *SNIPPET_GAPS]),
+        st.lists(st.tuples(st.sampled_from(SNIPPET_WORDS), st.sampled_from(SNIPPET_GAPS)), max_size=120),
+    ).map(lambda text: text[0] + "".join(word + gap for word, gap in text[1])),
+    st.text(alphabet=st.characters(max_codepoint=127), max_size=300),
+)
+TYPED_TERMS = st.one_of(
+    st.sampled_from(SNIPPET_WORDS),
+    st.sampled_from(SNIPPET_WORDS).map(lambda word: word[:3] + "*"),
+    st.lists(st.sampled_from(SNIPPET_WORDS), min_size=2, max_size=3).map(lambda words: '"' + " ".join(words) + '"'),
+    st.lists(st.sampled_from(SNIPPET_WORDS), min_size=2, max_size=3).map(lambda words: '"' + " ".join(words) + '*"'),
+    st.tuples(st.sampled_from(SNIPPET_WORDS), st.sampled_from(SNIPPET_WORDS)).map(" OR ".join),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ASCII_TEXTS, st.lists(TYPED_TERMS, min_size=1, max_size=3), st.integers(1, 40))
+def test_the_snippet_of_ascii_text_is_the_same_by_its_fast_path(text, terms, tokens):
+    """snippets reads ASCII text its own faster way (_ascii_words): the same words, keys,
+    sentence starts and snippets as the way it reads any text (_unicode_words)."""
+    match = fts_query(" ".join(terms))
+    fast, anyway = snippets._ascii_words(text), snippets._unicode_words(text)
+    count = len(fast[0])
+    assert fast[0] == anyway[0]
+    assert fast[1] == anyway[1] or not count  # sentence starts; without words, there is no snippet to start
+    for first in range(0, count, 5):
+        last = min(first + tokens, count) - 1
+        assert [m.span() for m in fast[2](first, last)] == [m.span() for m in anyway[2](first, last)]
+    shown = snippet(text, match, "[", "]", "…", tokens)
+    with mock.patch.object(snippets, "_words", snippets._unicode_words):
+        assert shown == snippet(text, match, "[", "]", "…", tokens)
 
 
 def test_archive_snippet_reads_words_where_the_index_does():
