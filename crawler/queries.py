@@ -14,6 +14,9 @@ date is left out by either filter.
 
 Search text goes through :func:`crawler.search.fts_query`, so any typed text is a
 valid FTS5 query; text with nothing searchable in it matches no article.
+
+``scrapy search`` ranks only the :data:`SEARCH_WINDOW` newest matches (:func:`best_matches`),
+as datasette's canned query ``search`` does; ``scrapy export --search`` keeps every match.
 """
 
 from dataclasses import dataclass
@@ -26,6 +29,10 @@ from pipelines.dates import PAKISTAN_TIME
 RELEVANCE = "bm25(articles_fts, 10.0, 3.0, 1.0)"
 BEST_MATCH = f"{RELEVANCE}, a.id"  # bm25 is lower for a better match
 NEWEST_FIRST = "a.published_at_utc desc, a.id desc"  # undated articles last
+# A search ranks the newest SEARCH_WINDOW matches that pass the filters, not every match: ranking
+# all the articles that hold a common word takes seconds. The canned query ``search`` of
+# datasette/metadata.yml has the same number in its SQL ("limit 5000"), and says it to its users.
+SEARCH_WINDOW = 5000
 
 
 @dataclass(frozen=True)
@@ -63,17 +70,85 @@ def count(filters: Filters) -> tuple[str, dict]:
     return f"select count(*) from ({sql})", params
 
 
+def best_matches(columns: str, filters: Filters) -> tuple[str, dict]:
+    """``select columns`` of the best ``filters.limit`` of the :data:`SEARCH_WINDOW` newest articles
+    that match ``filters.search`` and pass its other filters, best first, and its named parameters.
+
+    The strategy, and so the rows, are those of datasette's canned query ``search``
+    (datasette/metadata.yml, whose comment explains each step), with this module's filters.
+    ``columns`` name the article ``a`` and its score ``best.score`` (``bm25()``, lower for a
+    better match); a tie goes to the newest archived. ``:match`` is the MATCH expression,
+    ``'""'`` (which matches nothing) when nothing searchable was typed.
+    """
+    conditions, params = _conditions(filters)
+    params.update(match=fts_query(filters.search) or '""', window=SEARCH_WINDOW)
+    steps, walk = [], ["articles_fts match :match"]
+    if filters.since is not None or filters.until is not None:
+        # Only the rowids from the lowest to the highest id of the articles of the UTC days
+        # around the dates asked for: FTS5 walks no match outside them.
+        steps += [_DAYS, _BOUNDS]
+        walk.append("rowid between (select low from bounds) and (select high from bounds)")
+        params["since_day"] = filters.since.isoformat() if filters.since else ""
+        params["until_day"] = filters.until.isoformat() if filters.until else ""
+    if conditions:
+        walk.append(f"exists (select 1 from articles a where a.id = articles_fts.rowid and {' and '.join(conditions)})")
+    steps.append(
+        f"candidates(id, score) as materialized (\n  select rowid, {RELEVANCE} from articles_fts\n"
+        f"  where {' and '.join(walk)}\n  order by rowid desc limit :window\n)"
+    )
+    limit = "" if filters.limit is None else " limit :limit"
+    steps.append(f"best(id, score) as (select id, score from candidates order by score, id desc{limit})")
+    if filters.limit is not None:
+        params["limit"] = filters.limit
+    sql = (
+        "with recursive " + ",\n".join(steps)
+        + f"\nselect {columns} from best join articles a on a.id = best.id order by best.score, best.id desc"
+    )
+    return sql, params
+
+
+# The steps of the canned query that bound the rowids by the dates (:since_day, :until_day, '' for none).
+_DAYS = """days(day) as (
+  select min(substr(published_at_utc, 1, 10)) from articles
+  where :until_day != '' and substr(published_at_utc, 1, 10) >= coalesce(date(nullif(:since_day, ''), '-1 day'), '')
+  union all
+  select (select min(substr(published_at_utc, 1, 10)) from articles where substr(published_at_utc, 1, 10) > day)
+  from days where day < date(:until_day, '+1 day')
+)"""
+_BOUNDS = """bounds(low, high) as materialized (
+  select
+    case
+      when :until_day = '' then 0
+      else coalesce(min((select min(id) from articles where substr(published_at_utc, 1, 10) = day)), 0)
+    end,
+    case
+      when :until_day != ''
+        then coalesce(max((select max(id) from articles where substr(published_at_utc, 1, 10) = day)), 0)
+      when :since_day = '' or exists (select 1 from articles where published_at_utc >= date(:since_day, '-1 day'))
+        then 9223372036854775807
+      else 0
+    end
+  from days where day <= date(:until_day, '+1 day')
+)"""
+
+
 def _matching(filters: Filters) -> tuple[str, str, dict]:
     source = "articles a"
-    conditions, params = [], {}
+    conditions, params = _conditions(filters)
     if filters.search is not None:
         source = "articles_fts join articles a on a.id = articles_fts.rowid"
         match = fts_query(filters.search)
         if match is None:
-            conditions.append("0")
+            conditions.insert(0, "0")
         else:
-            conditions.append("articles_fts match :match")
+            conditions.insert(0, "articles_fts match :match")
             params["match"] = match
+    return source, " and ".join(conditions) or "1", params
+
+
+def _conditions(filters: Filters) -> tuple[list[str], dict]:
+    """The conditions on the article ``a`` of ``--since``, ``--until`` and ``--outlet``."""
+    conditions, params = [], {}
     if filters.since is not None:
         conditions.append("a.published_at_utc >= :since")
         params["since"] = day_start_utc(filters.since)
@@ -83,4 +158,4 @@ def _matching(filters: Filters) -> tuple[str, str, dict]:
     if filters.outlet is not None:
         conditions.append("a.outlet = :outlet collate nocase")
         params["outlet"] = filters.outlet
-    return source, " and ".join(conditions) or "1", params
+    return conditions, params

@@ -1,11 +1,19 @@
 """``scrapy search``, run as a user runs it: a subprocess from the repo root over a real archive."""
 
+import argparse
 import json
+import random
 import subprocess
 from pathlib import Path
 
 import pytest
+from datasette.app import Datasette
+from datasette.utils import parse_metadata
+from scrapy.settings import Settings
 
+from crawler import queries
+from crawler.commands.search import DEFAULT_LIMIT
+from crawler.commands.search import Command as SearchCommand
 from pipelines.archive import Archive
 from tests.samples import (
     APP_WHEAT,
@@ -13,16 +21,20 @@ from tests.samples import (
     COTTON,
     COVID,
     FLOUR,
+    NOW,
     SEED,
     URDU_RAIN,
     URDU_WHEAT,
     WHEAT_PRICE,
+    article,
     assert_one_line_error,
     build_archive,
     scrapy,
     scrapy_all,
     scrapy_on_terminal,
 )
+from tests.test_datasette import METADATA, PLUGINS, get
+from tests.test_datasette import SETTINGS as DATASETTE_SETTINGS
 
 FILTERS = {
     "since": (["wheat", "--since", "2023-03-03"], [FLOUR]),
@@ -188,3 +200,101 @@ def test_reads_beside_a_crawl_that_is_writing(tmp_path):
         crawl.db.conn.rollback()
         crawl.close()
     assert titles(json_results(result)) == [SEED.title]
+
+
+# --- the window: scrapy search ranks what datasette's canned query "search" ranks ------------------
+
+SHIPPED_WINDOW = queries.SEARCH_WINDOW  # matches ranked by a search; the tests below rank fewer:
+WINDOW = 4  # a few articles are enough to tell
+WINDOW_CASES = [  # (typed, filters, --limit)
+    ("wheat", {}, None),
+    ("wheat", {}, 3),
+    ("wheat", {"since": "2023-01-20"}, None),
+    ("wheat", {"until": "2023-01-20"}, None),
+    ("wheat", {"since": "2023-01-05", "until": "2023-01-25"}, 2),
+    ("wheat", {"since": "2023-01-10", "until": "2023-01-10"}, None),  # a Pakistan day, not a UTC one
+    ("wheat", {"outlet": "app"}, None),
+    ("wheat", {"outlet": "urdupoint", "since": "2023-01-08"}, None),
+    ('"wheat price"', {}, None),
+    ("wheat OR barley", {"until": "2023-01-28"}, None),
+    ("whe*", {}, None),
+    ("zebra", {}, None),
+]
+
+
+@pytest.fixture(scope="module")
+def window_db(tmp_path_factory) -> Path:
+    """Articles that say "wheat" (or "barley", "price") from none to four times, some in the title,
+    archived in another order than published, two outlets."""
+    rng = random.Random(5)
+    words = ["crop", "farmers", "market", "rain", "district", "minister", "said", "the", "report", "water",
+             "canal", "seed", "sowing", "yield", "board", "Punjab", "Sindh", "growers", "stock", "mills"]
+    days = [f"2023-01-{day:02}" for day in range(1, 31)]
+    rng.shuffle(days)
+    path = tmp_path_factory.mktemp("window") / "archive.db"
+    archive = Archive.open(path)
+    try:
+        for n, day in enumerate(days[:24]):
+            text = " ".join(rng.choice(words) for _ in range(30 + n))
+            for term in rng.sample(["wheat", "wheat", "wheat price", "barley", "wheat", "Wheat"], rng.randrange(5)):
+                at = rng.randrange(len(text))
+                text = f"{text[:at]} {term}. {text[at:]}"
+            title = f"{rng.choice(words).title()} {'Wheat ' if n % 5 == 0 else ''}report number {n}"
+            hour = "00:30" if n % 4 == 0 else "12:00"  # before 05:00 in Pakistan: the UTC day before
+            published = day if n == 7 else f"{day}T{hour}:00+05:00"
+            outlet = "app" if n % 3 == 0 else "urdupoint"
+            item = article(f"https://example.com/{n}", title, [text], published, outlet=outlet)
+            archive.add_article(item, item.urls, NOW)
+    finally:
+        archive.close()
+    return path
+
+
+def search_in_process(db: Path, args: list[str], capsys) -> list[dict]:
+    """``scrapy search ARGS --json`` run in this process, so that a test can change the window."""
+    command = SearchCommand()
+    command.settings = Settings({"ARCHIVE_DB": str(db)})
+    parser = argparse.ArgumentParser()
+    command.add_options(parser)
+    opts, args = parser.parse_known_args([*args, "--json"])
+    command.run(args, opts)
+    assert command.exitcode == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def canned_search(db: Path, window: int, typed: str, filters: dict) -> list[int]:
+    """The ids of the rows of the canned query ``search``, with ``window`` for its 5,000."""
+    metadata = METADATA.read_text(encoding="utf-8")
+    assert metadata.count(f"limit {SHIPPED_WINDOW}\n") == 1
+    metadata = parse_metadata(metadata.replace(f"limit {SHIPPED_WINDOW}\n", f"limit {window}\n"))
+    ds = Datasette([str(db)], metadata=metadata, plugins_dir=str(PLUGINS), settings=DATASETTE_SETTINGS)
+    response = get(ds, "/archive/search.json", q=typed, _shape="array", **filters)
+    assert response.status_code == 200, response.text
+    return [row["article_id"] for row in response.json()]
+
+
+def test_the_window_is_the_canned_querys():
+    search = parse_metadata(METADATA.read_text(encoding="utf-8"))["databases"]["archive"]["queries"]["search"]
+    assert f"order by rowid desc\n  limit {queries.SEARCH_WINDOW}\n" in search["sql"]
+    assert search["description_html"].count(f"{queries.SEARCH_WINDOW:,}") == 2  # what it tells its users
+    assert f"{queries.SEARCH_WINDOW:,} most recently archived" in SearchCommand().long_desc()
+
+
+@pytest.mark.parametrize(("typed", "filters", "limit"), WINDOW_CASES)
+def test_ranks_the_newest_matches_as_the_canned_query_does(window_db, monkeypatch, capsys, typed, filters, limit):
+    monkeypatch.setattr(queries, "SEARCH_WINDOW", WINDOW)
+    args = [typed, *(f"--{name}={value}" for name, value in filters.items())]
+    args += [] if limit is None else [f"--limit={limit}"]
+    found = [result["id"] for result in search_in_process(window_db, args, capsys)]
+    assert found == canned_search(window_db, WINDOW, typed, filters)[: limit or DEFAULT_LIMIT]
+
+
+def test_the_window_leaves_out_older_better_matches(window_db, monkeypatch, capsys):
+    """What the test above compares differs from ranking every match: the window matters."""
+    everything = [result["id"] for result in search_in_process(window_db, ["wheat", "--limit=100"], capsys)]
+    monkeypatch.setattr(queries, "SEARCH_WINDOW", WINDOW)
+    windowed = [result["id"] for result in search_in_process(window_db, ["wheat", "--limit=100"], capsys)]
+    assert len(everything) > WINDOW == len(windowed)
+    assert windowed == sorted(windowed, key=everything.index)  # the same order, fewer articles
+    assert windowed != everything[:WINDOW]
+    assert set(windowed) == set(sorted(everything)[-WINDOW:])  # the newest archived

@@ -37,6 +37,9 @@ class Command(ScrapyCommand):
             "written, OR between two words accepts either, and word* matches any word it begins. "
             "Urdu is found however it is typed: Arabic or Urdu letters, with or without vowel marks or hamza. "
             "Each result shows its publication time (Pakistan), title, URL and the matching words of its text. "
+            f"When more than {queries.SEARCH_WINDOW:,} articles match, the {queries.SEARCH_WINDOW:,} most recently "
+            "archived of them (that pass --since, --until and --outlet) are ranked, as by the archive's "
+            "datasette search: add words or dates to reach older ones. "
             'Example: scrapy search "wheat price" --since 2023-03-01 --limit 5'
         )
 
@@ -72,16 +75,14 @@ class Command(ScrapyCommand):
                 print(f"{INDENT}{result['snippet']}\n")
 
     def _results(self, filters: queries.Filters, marks: tuple[str, str]) -> list[dict]:
-        columns = f"a.id, a.url, a.outlet, a.title, a.published_at, {queries.RELEVANCE} as rank"
-        hits, params = queries.select(columns, filters, queries.BEST_MATCH)
         # The snippet shows the text as written (the index holds it folded), so it is made by
         # archive_snippet (crawler.snippets), and only for the rows shown: after the limit.
-        sql = (
-            f"select hits.*, archive_snippet(a.text, :match, :mark_start, :mark_end, '…', {SNIPPET_TOKENS})"
-            f" as snippet from ({hits}) hits join articles a on a.id = hits.id order by hits.rank, hits.id"
+        columns = (
+            "a.id, a.url, a.outlet, a.title, a.published_at, best.score as rank, "
+            f"archive_snippet(a.text, :match, :mark_start, :mark_end, '…', {SNIPPET_TOKENS}) as snippet"
         )
+        sql, params = queries.best_matches(columns, filters)
         params.update(mark_start=marks[0], mark_end=marks[1])
-        params.setdefault("match", None)  # nothing searchable was typed: no row, no snippet
         conn = open_archive(self.settings["ARCHIVE_DB"])
         try:
             rows = conn.execute(sql, params)
