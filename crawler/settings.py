@@ -32,6 +32,8 @@ REDIRECT_MAX_TIMES = 5
 
 # --- Archive ------------------------------------------------------------------
 ARCHIVE_DB = "archive.db"  # SQLite file the crawl writes to; created on first use
+ARCHIVE_COMMIT_INTERVAL = 1.0  # seconds: the crawl commits what it archived this often (a killed crawl
+# loses at most that, which its next run fetches again); 0 commits every page on its own
 ARCHIVE_WORKER_PROCESSES = None  # processes that extract pages (crawler/workers.py): None for one per
 # CPU core, 0 to extract in the crawl's own process
 ARCHIVE_RETRY_REJECTED_AFTER = 6 * 3600  # seconds before a page that failed for a passing reason

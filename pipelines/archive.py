@@ -1,19 +1,32 @@
-"""The SQLite archive as the crawl sees it: lookups, and writes of one transaction each.
+"""The SQLite archive as the crawl sees it: lookups, and writes that are all or nothing.
 
 The spider asks it what is already known (to fetch only what is new); the dedup
 pipeline asks it which article a page already is; the storage pipeline writes
-through it. Each opens its own connection: WAL mode lets readers and the one
-writer work side by side.
+through it. The two pipelines share one connection (:class:`CrawlArchive`), so that
+the dedup pipeline's lookups see every write before them; the spider and the
+extensions open their own. WAL mode lets readers and the one writer work side by side.
+
+Each write (an article with its URLs and keys, a duplicate link, a rejection) is one
+unit: it happens whole or not at all. A crawl groups its writes into one transaction
+per ``ARCHIVE_COMMIT_INTERVAL`` seconds: one commit per article rewrote the full-text
+index's pages for every article, and a killed crawl loses only what it archived in
+that last interval, which its next run fetches again.
 """
 
+import contextlib
 import json
+import logging
 import sqlite3
+import weakref
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import sqlite_utils
+from twisted.internet.task import LoopingCall
 
 from pipelines import neardup, schema
+
+logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_SECONDS = 30
 MAX_RETRY_AFTER = timedelta(days=7)  # a reader (datasette) may hold the file briefly; wait rather than fail
@@ -58,11 +71,13 @@ def _validators(item, url: str) -> dict:
 
 
 class Archive:
-    def __init__(self, db: sqlite_utils.Database):
+    def __init__(self, db: sqlite_utils.Database, grouped: bool = False):
         self.db = db
+        self.grouped = grouped  # writes gather in one transaction until commit(), else each commits at once
+        self.commits = 0
 
     @classmethod
-    def open(cls, path: str | Path) -> "Archive":
+    def open(cls, path: str | Path, grouped: bool = False) -> "Archive":
         """Open (creating if needed) the archive at ``path``, migrated to the current schema."""
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
         db = sqlite_utils.Database(conn)
@@ -70,10 +85,25 @@ class Archive:
         # In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed crawl still
         # loses nothing it committed; only a power cut may undo the last commits, never corrupt.
         conn.execute("pragma synchronous = normal")
-        return cls(db)
+        return cls(db, grouped)
 
     def close(self) -> None:
+        self.commit()
         self.db.close()
+
+    def commit(self) -> None:
+        """Commit the writes gathered so far, if any."""
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("COMMIT")
+            self.commits += 1
+
+    @contextlib.contextmanager
+    def _write(self):
+        """One write, all or nothing: in a transaction of its own, or a savepoint of the gathering one."""
+        if self.grouped and not self.db.conn.in_transaction:
+            self.db.conn.execute("BEGIN")
+        with self.db.atomic():  # within a transaction: a savepoint, undone alone if the write fails
+            yield
 
     # --- lookups ---------------------------------------------------------------
 
@@ -168,7 +198,7 @@ class Archive:
         wait = min(retry_after * 2 ** max(attempts - 1, 0), MAX_RETRY_AFTER)
         return bool(permanent) or now < datetime.fromisoformat(last_seen) + wait
 
-    # --- writes (one transaction each) -------------------------------------------
+    # --- writes (each all or nothing) ---------------------------------------------
 
     def add_article(self, item, urls: list[str], now: str) -> int:
         """Insert a new article under ``urls[0]``, linking every URL that led to it and indexing
@@ -177,7 +207,7 @@ class Archive:
         row.update(url=urls[0], tags=json.dumps(item.tags, ensure_ascii=False), first_seen=now, last_seen=now,
                    updated_at=now, **_validators(item, urls[0]), **_warc_location(item))
         bands = item.minhash_bands or neardup.Signature.of(item.text).bands
-        with self.db.atomic():
+        with self._write():
             article_id = self._insert("articles", row)
             self._link(article_id, [(url, "canonical" if n == 0 else "alias") for n, url in enumerate(urls)], now)
             self._forget_rejections(urls)
@@ -201,7 +231,7 @@ class Archive:
         old_bands = neardup.Signature.of(current["text"]).bands
         new_bands = item.minhash_bands or neardup.Signature.of(item.text).bands
         columns = ", ".join(VERSION_FIELDS + WARC_FIELDS)
-        with self.db.atomic():
+        with self._write():
             self.db.execute(
                 f"""
                 insert into article_versions (article_id, version, {columns}, fetched_at, replaced_at)
@@ -220,7 +250,7 @@ class Archive:
     def refresh(self, article_id: int, item, urls: list[str], now: str) -> None:
         """An unchanged fetch of an article: link the URLs that led to it, mark it seen (and not gone)."""
         url = self.current_version(article_id)["url"]
-        with self.db.atomic():
+        with self._write():
             self.db["articles"].update(article_id, {"last_seen": now, "gone_at": None, **_validators(item, url),
                                                     **_warc_location(item)})
             self._link(article_id, [(u, "alias") for u in urls], now)
@@ -241,7 +271,7 @@ class Archive:
             "content_hash": item.content_hash,
             "fetched_at": item.fetched_at or now,
         }
-        with self.db.atomic():
+        with self._write():
             self.db["articles"].update(article_id, {"last_seen": now})
             self._link(article_id, [(url, "duplicate") for url in urls], now)
             self._forget_rejections(urls)
@@ -252,12 +282,12 @@ class Archive:
 
     def update_fields(self, article_id: int, fields: dict) -> None:
         """Correct fields of an article's current version in place (``scrapy reextract``)."""
-        with self.db.atomic():
+        with self._write():
             self.db["articles"].update(article_id, fields)
 
     def mark_not_modified(self, url: str, now: str) -> None:
         """The article at ``url`` answered 304 Not Modified to a re-visit."""
-        with self.db.atomic():
+        with self._write():
             self.db.execute(
                 "update articles set last_seen = ?, gone_at = null where id = (select article_id from article_urls where url = ?)",
                 [now, url],
@@ -265,14 +295,14 @@ class Archive:
 
     def mark_gone(self, url: str, now: str) -> None:
         """The article at ``url`` answered 404 or 410 to a re-visit: keep it, marked gone since ``now``."""
-        with self.db.atomic():
+        with self._write():
             self.db.execute(
                 "update articles set gone_at = coalesce(gone_at, ?) where id = (select article_id from article_urls where url = ?)",
                 [now, url],
             )
 
     def reject(self, url: str, reason: str, status: int | None, permanent: bool, now: str) -> None:
-        with self.db.atomic():
+        with self._write():
             self.db.execute(
                 """
                 insert into rejected_urls (url, reason, status, permanent, attempts, first_seen, last_seen)
@@ -284,7 +314,7 @@ class Archive:
             )
 
     def start_run(self, spider: str, mode: str | None, now: str) -> int:
-        with self.db.atomic():
+        with self._write():
             return self.db["crawl_runs"].insert({"spider": spider, "mode": mode, "started_at": now}).last_pk
 
     def last_complete_run_end(self, spider: str, mode: str) -> str | None:
@@ -296,7 +326,7 @@ class Archive:
         return row[0]
 
     def finish_run(self, run_id: int, fields: dict) -> None:
-        with self.db.atomic():
+        with self._write():
             self.db["crawl_runs"].update(run_id, fields)
 
     def last_new_article_at(self) -> str | None:
@@ -324,3 +354,59 @@ class Archive:
 
     def _forget_rejections(self, urls: list[str]) -> None:
         self.db.conn.executemany("delete from rejected_urls where url = ?", [(url,) for url in urls])
+
+
+class CrawlArchive:
+    """The one connection a crawl's pipelines share to read and write the archive.
+
+    The dedup pipeline must see the storage pipeline's writes, even those not committed
+    yet, to know that a page it meets is an article just archived: both take this
+    connection with :meth:`acquire` and give it back with :meth:`release`. It gathers
+    writes for ``ARCHIVE_COMMIT_INTERVAL`` seconds, commits every interval even when no
+    write comes to close the transaction, and commits and closes when the last user
+    releases it (pipelines close before the extensions' ``spider_closed`` runs).
+    """
+
+    _open: "weakref.WeakKeyDictionary[object, CrawlArchive]" = weakref.WeakKeyDictionary()
+
+    def __init__(self, archive: Archive, stats):
+        self.archive = archive
+        self.stats = stats
+        self.users = 0
+        self.flush = LoopingCall(self.commit)
+
+    @classmethod
+    def acquire(cls, crawler) -> Archive:
+        shared = cls._open.get(crawler)
+        if shared is None:
+            interval = crawler.settings.getfloat("ARCHIVE_COMMIT_INTERVAL")
+            if interval < 0:
+                raise ValueError(f"ARCHIVE_COMMIT_INTERVAL must be 0 or more seconds, not {interval}")
+            archive = Archive.open(crawler.settings["ARCHIVE_DB"], grouped=interval > 0)
+            shared = cls._open[crawler] = cls(archive, crawler.stats)
+            if interval:
+                shared.flush.start(interval, now=False)
+        shared.users += 1
+        return shared.archive
+
+    @classmethod
+    def release(cls, crawler) -> None:
+        shared = cls._open[crawler]
+        shared.users -= 1
+        if shared.users == 0:
+            del cls._open[crawler]
+            if shared.flush.running:
+                shared.flush.stop()
+            shared.commit()
+            shared.archive.close()
+            if shared.archive.grouped:
+                shared.stats.set_value("archive/commits", shared.archive.commits)
+
+    def commit(self) -> None:
+        try:
+            self.archive.commit()
+        except sqlite3.Error as error:  # the disk is full, or the file went away: what was gathered is lost
+            self.archive.db.conn.rollback()
+            self.stats.inc_value("archive/commit_failed")
+            logger.error("Could not commit to the archive: %(error)s; this run's last writes are lost and "
+                         "their pages will be fetched again", {"error": error})

@@ -19,7 +19,7 @@ import re
 from crawler.items import ArticleItem
 from crawler.urls import canonicalize
 from crawler.workers import WorkerPool
-from pipelines.archive import Archive
+from pipelines.archive import CrawlArchive
 from pipelines.neardup import NearDuplicates, Signature
 
 
@@ -30,9 +30,8 @@ def content_hash(text: str) -> str:
 
 
 class DedupPipeline:
-    def __init__(self, crawler, archive_path: str, neardup_threshold: float | None):
+    def __init__(self, crawler, neardup_threshold: float | None):
         self.crawler = crawler
-        self.archive_path = archive_path
         self.neardup_threshold = neardup_threshold  # None: exact duplicates only
         self.archive = None
         self.near_duplicates = None
@@ -44,16 +43,16 @@ class DedupPipeline:
         threshold = settings.getfloat("NEARDUP_THRESHOLD") if settings.getbool("NEARDUP_ENABLED") else None
         if threshold is not None and not 0 < threshold <= 1:
             raise ValueError(f"NEARDUP_THRESHOLD must be a similarity in (0, 1], not {threshold}")
-        return cls(crawler, settings["ARCHIVE_DB"], threshold)
+        return cls(crawler, threshold)
 
     def open_spider(self):
-        self.archive = Archive.open(self.archive_path)
+        self.archive = CrawlArchive.acquire(self.crawler)
         self.workers = WorkerPool.of(self.crawler)
         if self.neardup_threshold is not None:
             self.near_duplicates = NearDuplicates(self.archive, self.neardup_threshold)
 
     def close_spider(self):
-        self.archive.close()
+        CrawlArchive.release(self.crawler)
 
     def canonical_url(self, item: ArticleItem) -> str:
         """The page's canonical link when it names an article of the same site, else the URL fetched."""

@@ -1,4 +1,4 @@
-"""StoragePipeline: writes each article to the archive in one transaction.
+"""StoragePipeline: writes each article to the archive, all of it or nothing.
 
 * a new article becomes a row in ``articles`` with all its URLs in ``article_urls``;
 * a page that already is an archived article adds its URLs to it; when its title or
@@ -16,7 +16,7 @@ import logging
 from scrapy.exceptions import DropItem
 
 from crawler.items import ArticleGone, ArticleItem, ArticleNotModified, RejectedPage
-from pipelines.archive import Archive, utc_now
+from pipelines.archive import CrawlArchive, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -34,20 +34,20 @@ def is_same_version(current: dict, item: ArticleItem) -> bool:
 
 
 class StoragePipeline:
-    def __init__(self, archive_path: str, stats):
-        self.archive_path = archive_path
-        self.stats = stats
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
         self.archive = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings["ARCHIVE_DB"], crawler.stats)
+        return cls(crawler)
 
     def open_spider(self):
-        self.archive = Archive.open(self.archive_path)
+        self.archive = CrawlArchive.acquire(self.crawler)
 
     def close_spider(self):
-        self.archive.close()
+        CrawlArchive.release(self.crawler)
 
     def process_item(self, item):
         now = utc_now()

@@ -153,6 +153,7 @@ def test_crawl_stats_say_what_happened(mirror_crawl, manifest):
         "dateline/missing": sum(1 for a in ARTICLES if not a["dateline"]),
     }
     assert crawl.stat("challenge/detected") == 3  # the first answer and two polite retries
+    assert 1 <= crawl.stat("archive/commits") < crawl.stat("archive/new")  # writes gathered, not committed one by one
     assert crawl.stats["finish_reason"] == "finished"
 
 
