@@ -94,6 +94,7 @@ def test_the_index_reads_text_folded_exactly_as_python_folds_it(fresh_db):
     rng = random.Random(7)
     alphabet = [*FOLDS, *"ابپتٹثجچحخدڈذرڑزژسشصضطظعغفقکگلمنںوہھءیے ۔،.aZé19\n"]
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 300))) for _ in range(200)]
+    texts += ["Wheat prices: Rs 4,000 per 40 kg.\n\nCOVID-19", "a\x00" + next(iter(FOLDS)), "ascii, then " + next(iter(FOLDS))]
     ids = archive_with(fresh_db, *texts)
     folded = dict(fresh_db.execute("select id, text from articles_fts_source").fetchall())
     assert [folded[i] for i in ids] == [fold(text) for text in texts]
