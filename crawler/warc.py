@@ -19,11 +19,9 @@ the address actually fetched.
 instead of the network, so that a past crawl can be run again offline.
 """
 
-import asyncio
 import logging
 import os
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -191,18 +189,12 @@ def _public(crawler, url: str) -> str:
 
 
 class WarcWriterMiddleware:
-    """Writes every response to the WARC files; the record's location goes in ``meta["warc_record"]``.
-
-    Records are made and written in a thread of their own, one after another, while the
-    crawl goes on: hashing and compressing a page takes about half a millisecond, most of
-    it in zlib and hashlib, which let the crawl's thread run meanwhile.
-    """
+    """Writes every response to the WARC files; the record's location goes in ``meta["warc_record"]``."""
 
     def __init__(self, crawler, directory: Path, max_size: int):
         self.crawler = crawler
         self.stats = crawler.stats
         self.warcs = RotatingWarcWriter(directory, max_size, crawler.spidercls.name)
-        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc-writer")
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -213,26 +205,13 @@ class WarcWriterMiddleware:
         return cls(crawler, warc_dir(settings), settings.getint("WARC_MAX_SIZE"))
 
     def spider_closed(self):
-        self.thread.shutdown(wait=True)
         self.warcs.close()
 
-    async def process_response(self, request, response):
+    def process_response(self, request, response):
         if "replay" in response.flags:
             return response
-        url = _public(self.crawler, response.url)
-        try:
-            location = await asyncio.wrap_future(self.thread.submit(self._keep, url, request, response))
-        except OSError as error:
-            self.stats.inc_value("warc/failed")
-            logger.error("Could not write %(url)s to the WARC files: %(error)s", {"url": response.url, "error": error})
-            return response
-        self.stats.inc_value("warc/records")
-        request.meta["warc_record"] = location
-        return response
-
-    def _keep(self, url: str, request, response) -> Location:
-        """Write ``response`` and ``request`` under ``url`` (in the writer's thread); the response record's location."""
         writer = self.warcs.writer or WARCWriter(BytesIO(), gzip=True)
+        url = _public(self.crawler, response.url)
         protocol = response.protocol.upper() if (response.protocol or "").upper().startswith("HTTP/") else "HTTP/1.1"
         status_line = f"{response.status} {_reason(response.status)}"
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, values in response.headers.items()
@@ -248,7 +227,15 @@ class WarcWriterMiddleware:
             http_headers=StatusAndHeaders(f"{request.method} {target} {protocol}", request_headers, is_http_request=True),
             warc_headers_dict={"WARC-Concurrent-To": record.rec_headers.get_header("WARC-Record-ID"), FETCH_URI: request.url},
         )
-        return self.warcs.write(record, request_record)
+        try:
+            location = self.warcs.write(record, request_record)
+        except OSError as error:
+            self.stats.inc_value("warc/failed")
+            logger.error("Could not write %(url)s to the WARC files: %(error)s", {"url": response.url, "error": error})
+            return response
+        self.stats.inc_value("warc/records")
+        request.meta["warc_record"] = location
+        return response
 
 
 def _reason(status: int) -> str:
