@@ -214,6 +214,7 @@ WINDOW_CASES = [  # (typed, filters, --limit)
     ("wheat", {"since": "2023-01-05", "until": "2023-01-25"}, 2),
     ("wheat", {"since": "2023-01-10", "until": "2023-01-10"}, None),  # a Pakistan day, not a UTC one
     ("wheat", {"outlet": "app"}, None),
+    ("wheat", {"outlet": "APP"}, None),  # an outlet is found however it is capitalised, as scrapy export finds it
     ("wheat", {"outlet": "urdupoint", "since": "2023-01-08"}, None),
     ('"wheat price"', {}, None),
     ("wheat OR barley", {"until": "2023-01-28"}, None),
