@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-DATASETTE = $(BIN)/python -m datasette archive.db --metadata datasette/metadata.yml --plugins-dir datasette/plugins \
-	--setting sql_time_limit_ms 1000 --setting max_returned_rows 1000 --setting suggest_facets off
+# `make serve ARCHIVE=/data/urdupoint.db` serves another archive (scripts/serve.py says how)
+ARCHIVE ?= archive.db
+DATASETTE = $(BIN)/python scripts/serve.py $(ARCHIVE)
 
 .PHONY: demo test setup serve serve-public
 

@@ -115,9 +115,8 @@ def build_archive(path: Path) -> Path:
 
 
 def serve_command(db_path: Path, port: int, settings: dict = SETTINGS) -> list[str]:
-    """The README's serving command; it must run from the repository root (for ``crawler``)."""
-    command = [sys.executable, "-m", "datasette", "serve", str(db_path), "--metadata", str(METADATA),
-               "--plugins-dir", str(PLUGINS), "--host", "127.0.0.1", "--port", str(port)]
+    """The README's serving command (``make serve`` runs it) for ``db_path``, on 127.0.0.1."""
+    command = [sys.executable, str(REPO / "scripts" / "serve.py"), str(db_path), "--host", "127.0.0.1", "--port", str(port)]
     for name, value in settings.items():
         command += ["--setting", name, ("on" if value else "off") if isinstance(value, bool) else str(value)]
     return command

@@ -6,6 +6,7 @@ no restart, and no request fails or waits on a lock.
 """
 
 import json
+import subprocess
 import threading
 import time
 import urllib.error
@@ -15,7 +16,9 @@ import urllib.request
 import sqlite_utils
 
 from pipelines import schema
+from pipelines.archive import Archive
 from tests.conftest import run_crawl
+from tests.samples import ARTICLES, NOW, article, build_archive
 from tests.test_datasette import SETTINGS, datasette_server, serve_command
 
 # Slow the crawl down so that it lasts a few seconds and datasette is polled during it.
@@ -24,6 +27,8 @@ POLL_SECONDS = 0.1
 COUNT_PATH = "/archive.json?" + urllib.parse.urlencode({"sql": "select count(*) as n from articles", "_shape": "array"})
 PATHS = (COUNT_PATH, "/archive/articles.json?_shape=array&_size=max", "/archive/search.json?q=pakistan&_shape=array",
          "/archive/articles_per_day.json?_shape=array")
+LATE_NEWS = article("https://www.urdupoint.com/en/pakistan/canal-breach-repaired-1000099.html", "Canal breach repaired",
+                    ["Engineers repaired the canal breach overnight."], "2023-03-04T09:00:00+05:00")
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -61,3 +66,25 @@ def test_datasette_serves_a_growing_archive_without_restart(mirror, tmp_path):
     assert final > 0 and counts[-1] == final
     seen_during_crawl = set(counts[:-1])
     assert len(seen_during_crawl - {0, final}) >= 1, f"no intermediate count seen during the crawl: {counts}"
+
+
+def test_an_archive_under_another_name_is_served_with_its_configuration(tmp_path):
+    """``make serve ARCHIVE=/data/urdupoint.db``: the canned queries and the crawl's new rows, all there."""
+    (tmp_path / "data").mkdir()
+    db_path = build_archive(tmp_path / "data" / "urdupoint.db")
+    with datasette_server(db_path, SETTINGS) as url:
+        status, body = fetch(url + "/archive/search.json?" + urllib.parse.urlencode({"q": "wheat", "_shape": "array"}))
+        assert status == 200
+        assert {row["url"] for row in json.loads(body)} == {a.url for a in ARTICLES if "wheat" in f"{a.title} {a.text}".lower()}
+        writer = Archive.open(db_path)  # the real file, as a crawl writes it, while datasette reads the link
+        writer.add_article(LATE_NEWS, LATE_NEWS.urls, NOW)
+        status, body = fetch(url + COUNT_PATH)
+        writer.close()
+    assert status == 200 and json.loads(body)[0]["n"] == len(ARTICLES) + 1
+    assert {path.name for path in db_path.parent.iterdir()} <= {"urdupoint.db", "urdupoint.db-wal", "urdupoint.db-shm"}
+
+
+def test_serving_an_archive_that_does_not_exist_says_so(tmp_path):
+    result = subprocess.run(serve_command(tmp_path / "nowhere.db", 0), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"Error: no archive at {tmp_path / 'nowhere.db'}: run a crawl first (make demo, or scrapy crawl urdupoint)"
