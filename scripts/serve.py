@@ -30,7 +30,8 @@ def command(served: Path, options: list[str]) -> list[str]:
 
 
 def serve(archive: Path, options: list[str]) -> int:
-    """Run datasette on ``archive`` until it ends or this process is asked to stop; its exit status."""
+    """Run datasette on ``archive`` until it ends or this process is asked to stop; its exit status
+    (128 + the signal's number when a signal ended it, as a shell reports it)."""
     with tempfile.TemporaryDirectory(prefix="archive-serve-") as folder:
         served = archive
         if archive.name != SERVED_NAME:
@@ -39,9 +40,10 @@ def serve(archive: Path, options: list[str]) -> int:
         server = subprocess.Popen(command(served, options), cwd=REPO)  # from the root: the plugin imports crawler
         signal.signal(signal.SIGTERM, lambda *_: server.terminate())
         try:
-            return server.wait()
+            status = server.wait()
         except KeyboardInterrupt:  # Ctrl-C reached datasette too; wait for it to finish
-            return server.wait()
+            status = server.wait()
+    return 128 - status if status < 0 else status
 
 
 def main(argv: list[str]) -> int:
