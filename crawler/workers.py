@@ -11,9 +11,18 @@ The functions sent must be pure and their arguments and results picklable: a wor
 shares nothing with the crawl (no stats, no archive, no logging) — the pipelines
 apply what comes back. The workers are started from a fork server that has imported
 :data:`PRELOAD` once, so that starting them is cheap and does not copy the crawl's
-threads. A worker that dies (a crash in a C library, the kernel's OOM killer) breaks
-the pool: it is replaced and the job tried once more, then given up with
-:class:`WorkerCrashed`. A worker ends by itself when the crawl's process is gone.
+threads. A worker that dies (a crash in a C library, the kernel's OOM killer) is
+replaced; the job it was running is tried once more, then given up with
+:class:`WorkerCrashed`, and the jobs waiting for it go to the others.
+
+Each worker has a socket of its own to the crawl, which the crawl's event loop reads:
+no thread in the crawl's process hands jobs over, where
+:class:`concurrent.futures.ProcessPoolExecutor` has two, whose work and contention
+for the GIL cost the crawl's thread about 0.2 ms a job. A worker holds at most
+:data:`JOBS_PER_WORKER` jobs, so that it finds its next one waiting when it is done,
+and a page too big for the socket's buffer only goes to a worker with nothing to do,
+so that sending it never waits for a job to end. A worker ends when its socket
+closes: when the pool closes, or when the crawl's process is gone, even killed.
 
 A script that starts a crawl itself (``CrawlerProcess``) must do so under
 ``if __name__ == "__main__":``, as :mod:`multiprocessing` requires: a worker
@@ -24,20 +33,22 @@ core available, ``0`` to run everything in the crawl's own process.
 """
 
 import asyncio
+import itertools
 import logging
 import multiprocessing
 import os
-import threading
-import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import pickle
+from collections import deque
+from dataclasses import dataclass, field
 
 from scrapy import signals
 
 logger = logging.getLogger(__name__)
 
 PRELOAD = ["pipelines.extract", "pipelines.neardup"]  # what the workers need, imported once by the fork server
-WATCH_INTERVAL = 0.5  # seconds between a worker's checks that the crawl still runs
+JOBS_PER_WORKER = 2  # the job running and the next one, ready in the socket
+SMALL_JOB_BYTES = 64 * 1024  # a job this big fits the socket's buffer: sending it never waits
+CLOSE_TIMEOUT = 5  # seconds a worker has to end once its socket is closed
 
 
 class WorkerCrashed(Exception):
@@ -48,47 +59,50 @@ def cores_available() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _ready() -> int:
-    return os.getpid()
-
-
-def _is_gone(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stat:
-            return stat.read().rsplit(b")", 1)[1].split()[0] == b"Z"  # a zombie: dead, not reaped yet
-    except FileNotFoundError:
-        return True
-    except OSError:  # no /proc: ask the kernel
+def _serve(connection) -> None:
+    """A worker's life: run each job received, send back its result or its exception, until the socket closes."""
+    while True:
         try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            pass
-        return False
+            number, function, args = pickle.loads(connection.recv_bytes())
+        except (EOFError, OSError):  # the pool closed, or the crawl's process is gone
+            return
+        try:
+            answer = pickle.dumps((number, True, function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as error:  # the job's own error, or a result that cannot be pickled
+            try:
+                answer = pickle.dumps((number, False, error), protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:
+                answer = pickle.dumps((number, False, RuntimeError(repr(error))), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            connection.send_bytes(answer)
+        except OSError:
+            return
 
 
-def _end_with(crawl_pid: int) -> None:
-    """Worker initializer: end this worker soon after the crawl's process is gone.
+@dataclass
+class _Job:
+    number: int
+    payload: bytes  # (number, function, args), pickled
+    name: str  # the function's, for messages
+    future: asyncio.Future
+    crashes: int = 0
 
-    A crawl killed with SIGKILL cannot stop its workers, and a worker waiting for work
-    holds its queue's pipe open itself, so it would wait forever (and keep the fork
-    server alive); a watching thread ends it instead.
-    """
 
-    def watch():
-        while not _is_gone(crawl_pid):
-            time.sleep(WATCH_INTERVAL)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="crawl-watch", daemon=True).start()
+@dataclass
+class _Worker:
+    process: multiprocessing.Process
+    connection: object  # multiprocessing.connection.Connection, the crawl's end
+    jobs: dict = field(default_factory=dict)  # number -> _Job, in the order sent (the first is running)
 
 
 class WorkerPool:
     def __init__(self, processes: int, stats=None):
         self.processes = processes
         self.stats = stats
-        self.executor: ProcessPoolExecutor | None = None
+        self.workers: list[_Worker] = []
+        self.waiting: deque[_Job] = deque()
+        self.numbers = itertools.count()
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -115,44 +129,101 @@ class WorkerPool:
         return cls(0)
 
     def start(self) -> None:
-        if self.processes:
-            self._executor()
-
-    def _executor(self) -> ProcessPoolExecutor:
-        if self.executor is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(PRELOAD)
-            self.executor = ProcessPoolExecutor(
-                self.processes, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)
-            )
-            for _ in range(self.processes):  # start them all now, not one per job as they are needed
-                self.executor.submit(_ready)
+        """Start every worker now, not when the first job comes."""
+        if self.processes and not self.workers:
+            self.loop = asyncio.get_running_loop()
+            for _ in range(self.processes):
+                self._start_worker()
             logger.info("Started %(count)d worker processes", {"count": self.processes})
-        return self.executor
+
+    def _start_worker(self) -> None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        ours, theirs = context.Pipe()
+        process = context.Process(target=_serve, args=(theirs,), name="archive-worker", daemon=True)
+        process.start()
+        theirs.close()
+        worker = _Worker(process, ours)
+        self.workers.append(worker)
+        self.loop.add_reader(ours.fileno(), self._answer, worker)
+        self._hand_out()
 
     async def run(self, function, *args):
         """``function(*args)``, computed in a worker process (in this one with no workers)."""
         if not self.processes:
             return function(*args)
-        for _ in range(2):
-            executor = self._executor()
-            try:
-                return await asyncio.wrap_future(executor.submit(function, *args))
-            except BrokenProcessPool:
-                self._replace_broken(executor)
-        raise WorkerCrashed(f"the worker process running {function.__qualname__} died twice")
+        self.start()
+        number = next(self.numbers)
+        payload = pickle.dumps((number, function, args), protocol=pickle.HIGHEST_PROTOCOL)
+        job = _Job(number, payload, getattr(function, "__qualname__", repr(function)), self.loop.create_future())
+        self.waiting.append(job)
+        self._hand_out()
+        return await job.future
 
-    def _replace_broken(self, executor: ProcessPoolExecutor) -> None:
-        """Drop ``executor`` if it is still the pool's (the jobs it failed all report it)."""
-        if executor is not self.executor:
+    def _hand_out(self) -> None:
+        """Send waiting jobs, oldest first, to the least busy workers that can take them now."""
+        while self.waiting:
+            job = self.waiting[0]
+            if job.future.done():  # its awaiter went away (cancelled)
+                self.waiting.popleft()
+                continue
+            worker = min(self.workers, key=lambda w: len(w.jobs), default=None)
+            if worker is None or len(worker.jobs) >= JOBS_PER_WORKER:
+                return
+            if worker.jobs and len(job.payload) > SMALL_JOB_BYTES:
+                return  # only a worker with nothing to do takes a big page: sending it must not wait
+            self.waiting.popleft()
+            worker.jobs[job.number] = job
+            try:
+                worker.connection.send_bytes(job.payload)
+            except OSError:  # it died since its last answer
+                self._lost(worker)
+
+    def _answer(self, worker: _Worker) -> None:
+        """The worker's socket is readable: an answer, or the end of a worker that died."""
+        try:
+            number, done, value = pickle.loads(worker.connection.recv_bytes())
+        except (EOFError, OSError):
+            self._lost(worker)
             return
-        logger.warning("A worker process died: starting new ones")
+        job = worker.jobs.pop(number)
+        if not job.future.done():
+            (job.future.set_result if done else job.future.set_exception)(value)
+        self._hand_out()
+
+    def _lost(self, worker: _Worker) -> None:
+        """A worker died: replace it. The job it was running gets one more try; the others, never begun, go back."""
+        if worker not in self.workers:
+            return
+        self._stop(worker, wait=0)
+        logger.warning("A worker process died (exit code %(code)s): starting a new one",
+                       {"code": worker.process.exitcode})
         if self.stats is not None:
             self.stats.inc_value("workers/crashed")
-        executor.shutdown(wait=False, cancel_futures=True)
-        self.executor = None
+        jobs = list(worker.jobs.values())
+        for n, job in enumerate(jobs):
+            job.crashes += n == 0
+        for job in reversed(jobs):
+            if job.crashes >= 2:
+                if not job.future.done():
+                    job.future.set_exception(WorkerCrashed(f"the worker process running {job.name} died twice"))
+            else:
+                self.waiting.appendleft(job)
+        self._start_worker()
+
+    def _stop(self, worker: _Worker, wait: float) -> None:
+        self.workers.remove(worker)
+        self.loop.remove_reader(worker.connection.fileno())
+        worker.connection.close()  # a worker waiting for a job reads the end of its socket and ends
+        worker.process.join(wait)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
 
     def close(self) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-            self.executor = None
+        unfinished = [*self.waiting, *(job for worker in self.workers for job in worker.jobs.values())]
+        for worker in list(self.workers):
+            self._stop(worker, wait=CLOSE_TIMEOUT)
+        for job in unfinished:
+            job.future.cancel()
+        self.waiting.clear()

@@ -5,6 +5,7 @@ import os
 import signal
 
 import pytest
+from scrapy.utils.test import get_crawler
 
 from crawler.items import ArticleItem, RejectedPage
 from crawler.spiders.urdupoint import PAGE_HINTS
@@ -60,16 +61,38 @@ def test_a_job_that_kills_its_worker_twice_is_given_up():
         run(WorkerPool(1), always_die)
 
 
-def test_a_negative_number_of_workers_is_refused():
-    from scrapy.utils.test import get_crawler
+def test_a_crash_costs_only_the_job_that_was_running():
+    stats = get_crawler().stats
+    pool = WorkerPool(1, stats)  # both jobs go to the one worker: the second waits behind the first
 
+    async def both():
+        return await asyncio.gather(pool.run(always_die), pool.run(os.getpid), return_exceptions=True)
+
+    died, answered = in_loop(pool, both())
+    assert isinstance(died, WorkerCrashed)
+    assert isinstance(answered, int) and answered != os.getpid()
+    assert stats.get_value("workers/crashed") == 2
+
+
+def test_a_jobs_own_error_reaches_its_caller_and_the_worker_lives_on():
+    stats = get_crawler().stats
+    pool = WorkerPool(1, stats)
+
+    async def jobs():
+        with pytest.raises(ValueError, match="invalid literal"):
+            await pool.run(int, "not a number")
+        return await pool.run(os.getpid)
+
+    assert in_loop(pool, jobs()) != os.getpid()
+    assert stats.get_value("workers/crashed") is None
+
+
+def test_a_negative_number_of_workers_is_refused():
     with pytest.raises(ValueError, match="ARCHIVE_WORKER_PROCESSES"):
         WorkerPool.from_crawler(get_crawler(settings_dict={"ARCHIVE_WORKER_PROCESSES": -1}))
 
 
 def test_the_pipeline_extracts_in_a_worker_what_it_extracts_here():
-    from scrapy.utils.test import get_crawler
-
     pipeline = ExtractPipeline(get_crawler().stats, PAGE_HINTS)
     here = pipeline.extract_item(page(article_html()))
     pipeline.workers = WorkerPool(1)
@@ -79,8 +102,6 @@ def test_the_pipeline_extracts_in_a_worker_what_it_extracts_here():
 
 
 def test_a_page_whose_worker_dies_twice_is_rejected_not_lost(monkeypatch):
-    from scrapy.utils.test import get_crawler
-
     crawler = get_crawler()
     pipeline = ExtractPipeline(crawler.stats, PAGE_HINTS)
     pipeline.workers = WorkerPool(1)
