@@ -29,6 +29,7 @@ RETRY_TIMES = 2  # initial response + 2 retries = 3 requests
 RETRY_AFTER_MAX = 120  # seconds: the longest Retry-After of a 429 or 503 that is waited for (the retry and the
 # host's other requests wait); a longer one gives the URL up for this run (crawler/retry_after.py)
 REDIRECT_MAX_TIMES = 5
+DUPEFILTER_CLASS = "crawler.dupefilter.RedirectLoopDupeFilter"  # Scrapy's, naming redirect loops of feeds and listings
 
 # --- Archive ------------------------------------------------------------------
 ARCHIVE_DB = "archive.db"  # SQLite file the crawl writes to; created on first use

@@ -179,6 +179,19 @@ def test_a_redirect_loop_is_recorded_and_not_followed_round(bad_day):
     assert len(bad_day.answers(LOOPING)) == 1 and len(bad_day.answers(LOOP_PARTNER)) == 1
 
 
+def test_a_listing_that_redirects_round_is_named_a_redirect_loop(site_copy, tmp_path):
+    listing, partner = "/en/news/technology.html", "/en/news/technology-latest.html"
+    (site_copy / "_routes.json").write_text(json.dumps({"redirects": {listing: [301, partner], partner: [302, listing]}}),
+                                            encoding="utf-8")
+    with MirrorServer(site_copy) as server:
+        crawl = run(server, tmp_path / "archive.db").crawl
+        asked = [path for _, _, path, _ in server.timed_requests if path in (listing, partner)]
+    assert crawl.returncode == 0 and crawl.stats["finish_reason"] == "finished"
+    assert asked == [listing, partner]  # once each: not followed round
+    assert crawl.stat("fetch/failed/redirect_loop") == 1
+    assert f"Not following {server.url}{listing} round: it redirects back to itself" in crawl.log
+
+
 def test_a_gzip_bomb_is_refused_as_too_large_without_unzipping_it_all(bad_day):
     assert bad_day.rejected[public(BOMB)] == "too_large"
     assert bad_day.crawl.stat("fetch/failed/too_large") == 1
