@@ -247,7 +247,7 @@ def run(size: int, db_path: Path, seed: int, window: int, probes: int, batch: in
         if duplicate_of is not None:
             archive.add_duplicate(duplicate_of, item, [item.url], similarity, NOW)
         else:
-            item.minhash_bands = signature.bands if signature else ()
+            item.minhash_bands = signature.bands
             ids[i] = archive.add_article(item, [item.url], NOW)
         if i + 1 in marks:
             conn.commit()

@@ -44,7 +44,7 @@ class ArticleItem:
     article_id: int | None = None  # the archived article this page already is, if any
     duplicate_of: int | None = None  # the archived article whose body this page repeats, if any
     similarity: float | None = None  # of this body to duplicate_of's: 1.0 for the same text, else Jaccard of shingles
-    minhash_bands: tuple[int, ...] = ()  # the body's near-duplicate index keys, when dedup computed them
+    minhash_bands: tuple[int, ...] | None = None  # the body's near-duplicate index keys; None: not computed yet
 
     @property
     def urls(self) -> list[str]:

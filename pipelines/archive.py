@@ -70,6 +70,11 @@ def _validators(item, url: str) -> dict:
     return {"etag": item.etag, "last_modified": item.last_modified}
 
 
+def bands_of(item) -> tuple[int, ...]:
+    """The near-duplicate index keys of the item's text: as the dedup pipeline computed them, else now."""
+    return neardup.Signature.of(item.text).bands if item.minhash_bands is None else item.minhash_bands
+
+
 class Archive:
     def __init__(self, db: sqlite_utils.Database, grouped: bool = False):
         self.db = db
@@ -206,7 +211,7 @@ class Archive:
         row = {name: getattr(item, name) for name in ARTICLE_FIELDS}
         row.update(url=urls[0], tags=json.dumps(item.tags, ensure_ascii=False), first_seen=now, last_seen=now,
                    updated_at=now, **_validators(item, urls[0]), **_warc_location(item))
-        bands = item.minhash_bands or neardup.Signature.of(item.text).bands
+        bands = bands_of(item)
         with self._write():
             article_id = self._insert("articles", row)
             self._link(article_id, [(url, "canonical" if n == 0 else "alias") for n, url in enumerate(urls)], now)
@@ -229,7 +234,7 @@ class Archive:
                    versions=current["versions"] + 1, **_validators(item, current["url"]))
         row.update({name: getattr(item, name, None) for name in WARC_FIELDS})
         old_bands = neardup.Signature.of(current["text"]).bands
-        new_bands = item.minhash_bands or neardup.Signature.of(item.text).bands
+        new_bands = bands_of(item)
         columns = ", ".join(VERSION_FIELDS + WARC_FIELDS)
         with self._write():
             self.db.execute(

@@ -66,6 +66,7 @@ class DedupPipeline:
         if not isinstance(item, ArticleItem):
             return item
         signature = await self.workers.run(Signature.of, item.text)
+        item.minhash_bands = signature.bands  # what the archive indexes if the text is stored as an article's
         item.canonical_url = self.canonical_url(item)
         item.content_hash = content_hash(item.text)
         item.article_id = self.archive.article_id_for_urls([item.url, item.fetched_url, *item.via])
@@ -82,7 +83,6 @@ class DedupPipeline:
             if item.duplicate_of is not None:
                 item.similarity = 1.0
         if item.article_id is None and item.duplicate_of is None:
-            item.minhash_bands = signature.bands  # indexed as they are if the page is a new article
             if self.near_duplicates is not None:
                 match = self.near_duplicates.find(signature)
                 if match is not None:

@@ -34,6 +34,12 @@ class Crawl:
         return self.stats.get(name, 0)
 
 
+def crawl_command(args, settings: dict) -> list[str]:
+    """``python -m scrapy crawl urdupoint ARGS -s NAME=value ...``."""
+    return [sys.executable, "-m", "scrapy", "crawl", "urdupoint", *args,
+            *(part for name, value in settings.items() for part in ("-s", f"{name}={value}"))]
+
+
 def run_crawl(base_url: str, db_path: Path, *args: str, settings: dict | None = None) -> Crawl:
     """``scrapy crawl urdupoint`` against ``base_url`` into ``db_path``; returns its stats and log."""
     work = db_path.parent
@@ -48,10 +54,7 @@ def run_crawl(base_url: str, db_path: Path, *args: str, settings: dict | None = 
         "AUTOTHROTTLE_START_DELAY": "0",
         **(settings or {}),
     }
-    command = [sys.executable, "-m", "scrapy", "crawl", "urdupoint", *args]
-    for name, value in options.items():
-        command += ["-s", f"{name}={value}"]
-    process = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=CRAWL_TIMEOUT)
+    process = subprocess.run(crawl_command(args, options), cwd=REPO, capture_output=True, text=True, timeout=CRAWL_TIMEOUT)
     log = (log_path.read_text(encoding="utf-8") if log_path.exists() else "") + process.stderr
     stats = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
     return Crawl(process.returncode, stats, log)
@@ -59,11 +62,8 @@ def run_crawl(base_url: str, db_path: Path, *args: str, settings: dict | None = 
 
 def start_crawl(base_url: str, db_path: Path, settings: dict) -> subprocess.Popen:
     """``scrapy crawl urdupoint`` started in the background, for tests that stop or overlap it."""
-    command = [sys.executable, "-m", "scrapy", "crawl", "urdupoint", "-s", f"URDUPOINT_BASE_URL={base_url}",
-               "-s", f"ARCHIVE_DB={db_path}", "-s", "LOG_LEVEL=WARNING"]
-    for name, value in settings.items():
-        command += ["-s", f"{name}={value}"]
-    return subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    options = {"URDUPOINT_BASE_URL": base_url, "ARCHIVE_DB": str(db_path), "LOG_LEVEL": "WARNING", **settings}
+    return subprocess.Popen(crawl_command((), options), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
 @pytest.fixture(scope="session")
