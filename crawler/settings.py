@@ -115,10 +115,15 @@ HEALTH_MIN_FIELD_FILL = 0.5  # fail when fewer new articles than this have a pub
 HEALTH_MIN_PAGES = 10  # rates are judged only over at least this many pages
 
 EXTENSIONS = {
+    "crawler.garbage.GarbageCollection": 0,  # collects garbage cycles less often (GC_THRESHOLD)
     "crawler.workers.WorkerPool": 0,  # extraction and MinHash in worker processes, on every core
     "crawler.extensions.RunHistory": 0,  # before StatsFile, so the file holds the health results
     "crawler.extensions.StatsFile": 10,
 }
+
+# --- Python's garbage collector (crawler/garbage.py) ----------------------------
+GC_THRESHOLD = 20_000  # new container objects between two runs of the cycle collector during a crawl
+# (Python's default is 700); 0 leaves the collector as Python sets it
 
 # --- Logging and Scrapy defaults we rely on -----------------------------------
 LOG_LEVEL = "INFO"
