@@ -13,7 +13,7 @@ import trafilatura
 from lxml import etree
 from trafilatura.settings import use_config
 
-from pipelines.hints import PageHints
+from pipelines.hints import PageHints, compiled
 
 MIN_BODY_CHARS = 80  # a brief shorter than this is a stub, not an article
 # trafilatura deletes characters that are not printable, the zero-width non-joiner among them;
@@ -44,7 +44,7 @@ def drop_markers(text: str, markers: tuple[str, ...]) -> str:
 def prune(tree: etree._Element, xpaths: list[str]) -> None:
     """Remove what ``xpaths`` select from ``tree``, in place."""
     for xpath in xpaths:
-        for node in tree.xpath(xpath):
+        for node in compiled(xpath)(tree):
             parent = node.getparent()
             if parent is not None:
                 node.drop_tree() if hasattr(node, "drop_tree") else parent.remove(node)
@@ -114,7 +114,7 @@ def extract_body(tree: etree._Element, url: str, hints: PageHints) -> tuple[str 
     extractors, which exist to find a body on a page whose body is unknown; otherwise it
     reads the whole page, pruned. ``tree`` is pruned in place in that case.
     """
-    scope = tree.xpath(hints.body) if hints.body else []
+    scope = compiled(hints.body)(tree) if hints.body else []
     if scope:
         document = lxml.html.Element("html")
         body = etree.SubElement(document, "body")

@@ -27,7 +27,7 @@ from crawler.middlewares import is_challenge
 from crawler.workers import WorkerCrashed, WorkerPool
 from pipelines.body import extract_body
 from pipelines.dates import in_outlet_time, in_utc, parse_published
-from pipelines.hints import READ_APART, PageHints
+from pipelines.hints import READ_APART, PageHints, compiled
 from pipelines.metadata import clean, find_byline, read_metadata
 
 logger = logging.getLogger(__name__)
@@ -75,15 +75,17 @@ def decode_html(body: bytes, encoding: str | None) -> tuple[str, str]:
     return text, "lossy"
 
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never text; lxml refuses them
+# Control characters are never text and lxml refuses them: each becomes a space. None is part
+# of a multi-byte UTF-8 sequence, so the encoded page's bytes can be translated, a table lookup per byte.
+CONTROL_CHARACTERS_TO_SPACE = bytes.maketrans(bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]), b" " * 30)
 
 
 def parse_html(text: str) -> etree._Element:
     if "\x00" in text[:4096]:
         raise Rejected("binary", "the body contains NUL bytes: not an HTML page")
-    text = CONTROL_CHARACTERS.sub(" ", text)
+    body = text.encode("utf-8").translate(CONTROL_CHARACTERS_TO_SPACE)
     try:
-        tree = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+        tree = lxml.html.document_fromstring(body, parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError) as error:
         raise Rejected("malformed_html", f"unparseable HTML ({error})") from error
     if tree is None or not len(tree):
@@ -150,9 +152,10 @@ def read_article(page: Page, hints: PageHints, extraction: Extraction) -> dict:
     if byline is not None:
         byline.set(READ_APART, "")
     meta = read_metadata(tree, hints, clean(byline.text_content()) if byline is not None else None)
-    for heading in tree.xpath("//h2 | //h3 | //h4"):
-        if meta.summary and clean(heading.text_content()) == meta.summary:
-            heading.set(READ_APART, "")  # the visible summary repeats the meta description
+    if meta.summary:
+        for heading in compiled("//h2 | //h3 | //h4")(tree):
+            if clean(heading.text_content()) == meta.summary:
+                heading.set(READ_APART, "")  # the visible summary repeats the meta description
     if meta.invalid_jsonld:
         extraction.count("extract/jsonld/invalid", meta.invalid_jsonld)
     body, method = extract_body(tree, page.fetched_url, hints)
