@@ -45,6 +45,7 @@ class ArticleItem:
     duplicate_of: int | None = None  # the archived article whose body this page repeats, if any
     similarity: float | None = None  # of this body to duplicate_of's: 1.0 for the same text, else Jaccard of shingles
     minhash_bands: tuple[int, ...] | None = None  # the body's near-duplicate index keys; None: not computed yet
+    signed: tuple | None = None  # (text, its near-duplicate Signature), computed ahead with the extraction
 
     @property
     def urls(self) -> list[str]:

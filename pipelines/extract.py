@@ -26,9 +26,11 @@ from crawler.items import ArticleItem, RejectedPage
 from crawler.middlewares import is_challenge
 from crawler.workers import WorkerCrashed, WorkerPool
 from pipelines.body import extract_body
+from pipelines.dateline import body_after_dateline
 from pipelines.dates import in_outlet_time, in_utc, parse_published
 from pipelines.hints import READ_APART, PageHints, compiled
 from pipelines.metadata import clean, find_byline, read_metadata
+from pipelines.neardup import Signature
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +122,7 @@ class Extraction:
     rejection: tuple[str, str] | None = None  # (reason, detail)
     counts: Counter = field(default_factory=Counter)
     notes: list[tuple[int, str, dict]] = field(default_factory=list)  # (level, message, arguments) to log
+    signed: tuple[str, Signature] | None = None  # see extract_and_sign
 
     def count(self, key: str, value: int = 1) -> None:
         self.counts[key] += value
@@ -137,6 +140,17 @@ def extract_page(page: Page, hints: PageHints) -> Extraction:
         extraction.rejection = (rejection.reason, str(rejection))
     except Exception:  # a page that breaks a library must cost one page, not the crawl
         extraction.rejection = ("extraction_error", traceback.format_exc())
+    return extraction
+
+
+def extract_and_sign(page: Page, hints: PageHints) -> Extraction:
+    """:func:`extract_page`, and the near-duplicate signature of the text as the dateline
+    pipeline will leave it: the dedup pipeline's work, done in the same trip to a worker
+    process. The dedup pipeline uses it only if the text it gets is the text signed."""
+    extraction = extract_page(page, hints)
+    if extraction.rejection is None:
+        text = body_after_dateline(extraction.fields["text"])
+        extraction.signed = (text, Signature.of(text))
     return extraction
 
 
@@ -240,7 +254,7 @@ class ExtractPipeline:
         if not isinstance(item, ArticleItem):
             return item
         try:
-            extraction = await self.workers.run(extract_page, Page.of(item), self.hints_for(item.url))
+            extraction = await self.workers.run(extract_and_sign, Page.of(item), self.hints_for(item.url))
         except WorkerCrashed as crash:
             extraction = Extraction(rejection=("extraction_error", str(crash)))
         return self.apply(item, extraction)
@@ -267,5 +281,6 @@ class ExtractPipeline:
             return RejectedPage(item.url, reason)
         for name, value in extraction.fields.items():
             setattr(item, name, value)
+        item.signed = extraction.signed
         self.stats.inc_value("extract/articles")
         return item

@@ -9,18 +9,25 @@ background paragraphs, template briefs, the same event written up independently)
 are built from the mirror's articles; ``kind`` and ``note`` say how each pair differs.
 """
 
+import asyncio
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 import sqlite_utils
+from scrapy.utils.test import get_crawler
 
 from crawler import settings
 from crawler.items import ArticleItem
+from crawler.spiders.urdupoint import PAGE_HINTS
 from pipelines import schema
 from pipelines.archive import Archive
-from pipelines.dedup import content_hash
+from pipelines.dateline import DatelinePipeline
+from pipelines.dedup import DedupPipeline, content_hash
+from pipelines.extract import ExtractPipeline
 from pipelines.neardup import NearDuplicates, Signature, jaccard, shingle_hashes, shingles, text_diff
+from tests.test_extract import BODY, article_html, page
 
 PAIRS = json.loads((Path(__file__).parent / "neardup" / "pairs.json").read_text(encoding="utf-8"))
 NOW = "2026-01-05T10:00:00+00:00"
@@ -73,6 +80,11 @@ def test_hashed_shingles_give_the_same_similarity_as_the_shingles_themselves():
         a, b = pair["a"]["text"], pair["b"]["text"]
         assert len(shingle_hashes(a)) == len(shingles(a))
         assert jaccard(shingle_hashes(a), shingle_hashes(b)) == pytest.approx(jaccard(shingles(a), shingles(b))), pair["id"]
+
+
+@pytest.mark.parametrize("space", [chr(c) for c in range(0x3001) if chr(c).isspace()])
+def test_the_content_hash_folds_case_and_every_kind_of_white_space(space):
+    assert content_hash(f"{space}Lahore,{space}{space}March 2{space}") == hashlib.sha256(b"lahore, march 2").hexdigest()
 
 
 def test_text_diff_shows_changed_paragraphs_only():
@@ -161,3 +173,30 @@ def test_an_archive_from_before_the_feature_is_migrated_without_losing_anything(
     match = NearDuplicates(archive, settings.NEARDUP_THRESHOLD).find(Signature.of(pair["b"]["text"]))
     assert match is not None and match.article_id == 1
     archive.close()
+
+
+def test_extraction_signs_the_text_as_the_dateline_pipeline_will_leave_it():
+    stats = get_crawler().stats
+    dateline = "New Delhi, March 2 (UrduPoint / Pakistan Point News - 2nd Mar, 2023 ) :"
+    extracted = asyncio.run(ExtractPipeline(stats, PAGE_HINTS).process_item(
+        page(article_html(body=f"<p>{dateline} {BODY}</p>"))))
+    signed_text, signature = extracted.signed
+    assert signed_text.startswith(BODY[:40]) and dateline not in signed_text
+    assert signed_text == DatelinePipeline(stats).process_item(extracted).text
+    assert signature.bands == Signature.of(signed_text).bands
+
+
+@pytest.mark.parametrize("text_since_signed, signed_with", [("unchanged", "other"), ("changed", "its own")])
+def test_dedup_takes_the_signature_computed_ahead_only_if_it_is_of_the_text_it_gets(tmp_path, text_since_signed,
+                                                                                       signed_with):
+    crawler = get_crawler(settings_dict={"ARCHIVE_DB": str(tmp_path / "archive.db"), "ARCHIVE_COMMIT_INTERVAL": 0})
+    dedup = DedupPipeline.from_crawler(crawler)
+    dedup.open_spider()
+    text = PAIRS[0]["a"]["text"]
+    other = Signature.of(PAIRS[1]["a"]["text"])  # what the text is not: it shows which signature was used
+    page_item = item("https://www.urdupoint.com/en/world/a-1.html", "A", text)
+    page_item.signed = (text if text_since_signed == "unchanged" else text + " Edited.", other)
+    asyncio.run(dedup.process_item(page_item))
+    dedup.close_spider()
+    expected = other if signed_with == "other" else Signature.of(text)
+    assert page_item.minhash_bands == expected.bands and page_item.signed is None

@@ -105,7 +105,7 @@ def test_a_page_whose_worker_dies_twice_is_rejected_not_lost(monkeypatch):
     crawler = get_crawler()
     pipeline = ExtractPipeline(crawler.stats, PAGE_HINTS)
     pipeline.workers = WorkerPool(1)
-    monkeypatch.setattr("pipelines.extract.extract_page", always_die)
+    monkeypatch.setattr("pipelines.extract.extract_and_sign", always_die)
     result = in_loop(pipeline.workers, pipeline.process_item(page(article_html())))
     assert isinstance(result, RejectedPage) and result.reason == "extraction_error"
     assert crawler.stats.get_value("extract/rejected/extraction_error") == 1
