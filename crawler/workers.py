@@ -45,7 +45,9 @@ from scrapy import signals
 
 logger = logging.getLogger(__name__)
 
-PRELOAD = ["pipelines.extract", "pipelines.neardup"]  # what the workers need, imported once by the fork server
+# What the workers need, imported once by the fork server while the crawl starts; datasketch
+# (and the scipy it loads, half a second) would otherwise be imported by each worker at its first page.
+PRELOAD = ["pipelines.extract", "pipelines.neardup", "datasketch"]
 JOBS_PER_WORKER = 2  # the job running and the next one, ready in the socket
 SMALL_JOB_BYTES = 64 * 1024  # a job this big fits the socket's buffer: sending it never waits
 CLOSE_TIMEOUT = 5  # seconds a worker has to end once its socket is closed
