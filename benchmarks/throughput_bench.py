@@ -31,7 +31,9 @@ defaults are 1 s and AutoThrottle): ours with ``DOWNLOAD_DELAY=0``, ``AUTOTHROTT
 and 16 concurrent requests, trafilatura's with ``SLEEP_TIME = 0`` in its configuration
 (its default is 5 s between two requests to one host). Each time counts the whole
 command, start-up included. Peak memory is that of the command's whole process tree
-(our crawl's worker processes included, shared pages divided among them), sampled every half second.
+(our crawl's worker processes included, shared pages divided among them), sampled every half second,
+with the CPU time of each process: it prints what a page cost the crawl's own process, its
+worker processes and the mirror server, and how many cores were busy on average.
 
 With ``--memory`` it also crawls the first 2,000 and then all 20,000 articles of a
 20,000-article mirror and reports the ratio of their peak memory.
@@ -47,6 +49,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import trafilatura
@@ -92,10 +95,28 @@ def process_tree_memory(root: int) -> int:
     return total
 
 
-def run_measured(command: list[str], timeout: float | None = None) -> tuple[float, int, subprocess.CompletedProcess]:
-    """``(seconds, peak bytes of its process tree, result)`` of running ``command``; stopped after
-    ``timeout`` seconds, when the result's ``returncode`` is None."""
-    peak = 0
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user and system) process ``pid`` has used so far; None once it is gone (Linux /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak: int  # bytes of memory of the whole process tree, at most
+    pid: int  # the command's own process
+    cpu: dict[int, float]  # CPU seconds of each process of the tree, as last sampled
+    result: subprocess.CompletedProcess  # returncode None: stopped after its time
+
+
+def run_measured(command: list[str], timeout: float | None = None) -> Measured:
+    """Runs ``command``, sampling its process tree's memory and CPU time; stops it after ``timeout`` seconds."""
+    peak, cpu = 0, {}
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     done = threading.Event()
@@ -104,6 +125,8 @@ def run_measured(command: list[str], timeout: float | None = None) -> tuple[floa
         nonlocal peak
         while not done.is_set():
             peak = max(peak, process_tree_memory(process.pid))
+            for pid in {process.pid} | descendants(process.pid):
+                cpu[pid] = cpu_seconds(pid) or cpu.get(pid, 0.0)
             done.wait(MEMORY_SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -118,7 +141,7 @@ def run_measured(command: list[str], timeout: float | None = None) -> tuple[floa
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
-    return seconds, peak, subprocess.CompletedProcess(command, returncode, None, err)
+    return Measured(seconds, peak, process.pid, cpu, subprocess.CompletedProcess(command, returncode, None, err))
 
 
 class ServedMirror:
@@ -157,11 +180,15 @@ def our_crawl(mirror: ServedMirror, work: Path, days: list[str], **extra_setting
                 "STATS_FILE": str(stats_file), "LOG_FILE": str(work / "crawl.log"), **extra_settings}
     for name, value in settings.items():
         command += ["-s", f"{name}={value}"]
-    seconds, peak, result = run_measured(command)
-    if result.returncode not in (0, 1):  # 1: a health check failed, which a benchmark run does not mind
-        raise SystemExit(f"the crawl failed ({result.returncode}):\n{result.stderr.decode()[-3000:]}")
+    server_cpu = cpu_seconds(mirror.process.pid)
+    run = run_measured(command)
+    if run.result.returncode not in (0, 1):  # 1: a health check failed, which a benchmark run does not mind
+        raise SystemExit(f"the crawl failed ({run.result.returncode}):\n{run.result.stderr.decode()[-3000:]}")
     stats = json.loads(stats_file.read_text())
-    return {"seconds": seconds, "peak": peak, "pages": stats.get("archive/new", 0), "archive": archive}
+    return {"seconds": run.seconds, "peak": run.peak, "pages": stats.get("archive/new", 0), "archive": archive,
+            "cpu": {"the crawl's process": run.cpu.get(run.pid, 0.0),
+                    "worker processes": sum(seconds for pid, seconds in run.cpu.items() if pid != run.pid),
+                    "the mirror server": cpu_seconds(mirror.process.pid) - server_cpu}}
 
 
 def exact_articles(archive: Path, records: list[dict]) -> int:
@@ -183,9 +210,9 @@ def trafilatura_crawl(mirror: ServedMirror, root: Path, work: Path, parallel: in
     output = work / ("trafilatura-fixed" if fixed else "trafilatura")
     command = [sys.executable, "-m", "benchmarks.run_trafilatura", *(["--fix-url-store"] if fixed else []), "--",
                "--sitemap", sitemap, "--parallel", str(parallel), "-o", str(output), "--config-file", str(config)]
-    seconds, peak, result = run_measured(command, timeout=budget)
+    run = run_measured(command, timeout=budget)
     pages = sum(1 for path in output.rglob("*") if path.is_file()) if output.exists() else 0
-    return {"seconds": seconds, "peak": peak, "pages": pages, "finished": result.returncode is not None}
+    return {"seconds": run.seconds, "peak": run.peak, "pages": pages, "finished": run.result.returncode is not None}
 
 
 def mib(size: int) -> str:
@@ -232,8 +259,12 @@ def throughput(size: int, seed: int, skip_trafilatura: bool, rounds: int) -> Non
     print()
     ours_rate = ours["pages"] / ours["seconds"]
     print(f"our crawl: {ours_rate / (alone['pages'] / alone['seconds']):.2f}x the same crawl without worker processes")
+    busy = sum(ours["cpu"].values()) / ours["seconds"]
+    print("our crawl: CPU a page " + ", ".join(f"{name} {seconds / ours['pages'] * 1000:.2f} ms"
+                                              for name, seconds in ours["cpu"].items())
+          + f"; {busy:.2f} of {cores} cores busy on average")
     print(f"our crawl: {ours_rate / bare_rate:.2f}x the bare single-process rate (goal {GOAL_RATIO}x), the median of "
-          f"{rounds} rounds ({', '.join(f'{ratio:.2f}x' for ratio in ratios)}); "
+          f"{rounds} round{'s' if rounds > 1 else ''} ({', '.join(f'{ratio:.2f}x' for ratio in ratios)}); "
           f"{exact:,} of {len(records):,} articles with the exact title, text and time")
     if not skip_trafilatura and theirs["pages"]:
         print(f"our crawl: {ours_rate / (theirs['pages'] / theirs['seconds']):.1f}x trafilatura's crawler (URL store fixed)")
