@@ -11,7 +11,9 @@ The functions sent must be pure and their arguments and results picklable: a wor
 shares nothing with the crawl (no stats, no archive, no logging) — the pipelines
 apply what comes back. The workers are started from a fork server that has imported
 :data:`PRELOAD` once, so that starting them is cheap and does not copy the crawl's
-threads. A worker that dies (a crash in a C library, the kernel's OOM killer) is
+threads. They are started by a thread of their own: the fork server's first start
+takes a second or more, during which the crawl goes on downloading, and the jobs
+wait until a worker is up. A worker that dies (a crash in a C library, the kernel's OOM killer) is
 replaced; the job it was running is tried once more, then given up with
 :class:`WorkerCrashed`, and the jobs waiting for it go to the others.
 
@@ -39,6 +41,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import threading
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -106,6 +109,9 @@ class WorkerPool:
         self.waiting: deque[_Job] = deque()
         self.numbers = itertools.count()
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.starting: list[threading.Thread] = []  # threads starting worker processes
+        self.started: list[_Worker] = []  # workers up, not yet taken into the pool by the event loop
+        self.started_lock = threading.Lock()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -132,24 +138,61 @@ class WorkerPool:
         return cls(0)
 
     def start(self) -> None:
-        """Start every worker now, not when the first job comes."""
-        if self.processes and not self.workers:
+        """Start every worker, without waiting for them: jobs wait until one is up."""
+        if self.processes and self.loop is None:
             self.loop = asyncio.get_running_loop()
-            for _ in range(self.processes):
-                self._start_worker()
-            logger.info("Started %(count)d worker processes", {"count": self.processes})
+            self._start_workers(self.processes)
+            logger.info("Starting %(count)d worker processes", {"count": self.processes})
 
-    def _start_worker(self) -> None:
+    def _start_workers(self, count: int) -> None:
+        thread = threading.Thread(target=self._spawn, args=(count,), name="archive-worker-start", daemon=True)
+        self.starting.append(thread)
+        thread.start()
+
+    def _spawn(self, count: int) -> None:
+        """In a thread of its own: start ``count`` worker processes, each handed to the event loop once up."""
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
-        ours, theirs = context.Pipe()
-        process = context.Process(target=_serve, args=(theirs,), name="archive-worker", daemon=True)
-        process.start()
-        theirs.close()
-        worker = _Worker(process, ours)
-        self.workers.append(worker)
-        self.loop.add_reader(ours.fileno(), self._answer, worker)
+        for _ in range(count):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_serve, args=(theirs,), name="archive-worker", daemon=True)
+            try:
+                process.start()
+            except Exception as error:  # no more processes, no memory: the jobs must not wait for ever
+                self.loop.call_soon_threadsafe(self._not_started, error)
+                return
+            finally:
+                theirs.close()
+            with self.started_lock:
+                self.started.append(_Worker(process, ours))
+            try:
+                self.loop.call_soon_threadsafe(self._adopt)
+            except RuntimeError:  # the event loop is closed: close() has taken or stopped it
+                pass
+
+    def _adopt(self) -> None:
+        """Take the workers started since into the pool, and give them jobs."""
+        with self.started_lock:
+            started, self.started = self.started, []
+        for worker in started:
+            self.workers.append(worker)
+            self.loop.add_reader(worker.connection.fileno(), self._answer, worker)
         self._hand_out()
+
+    def _not_started(self, error: Exception) -> None:
+        """A worker process could not be started: with none running, the jobs run in the crawl's process."""
+        logger.error("Could not start a worker process: %(error)s", {"error": error})
+        if self.workers:
+            return
+        logger.warning("Extracting in the crawl's own process")
+        self.processes = 0
+        waiting, self.waiting = self.waiting, deque()
+        for job in waiting:
+            _, function, args = pickle.loads(job.payload)
+            try:
+                job.future.set_result(function(*args))
+            except Exception as job_error:
+                job.future.set_exception(job_error)
 
     async def run(self, function, *args):
         """``function(*args)``, computed in a worker process (in this one with no workers)."""
@@ -212,7 +255,7 @@ class WorkerPool:
                     job.future.set_exception(WorkerCrashed(f"the worker process running {job.name} died twice"))
             else:
                 self.waiting.appendleft(job)
-        self._start_worker()
+        self._start_workers(1)
 
     def _stop(self, worker: _Worker, wait: float) -> None:
         self.workers.remove(worker)
@@ -224,6 +267,10 @@ class WorkerPool:
             worker.process.join()
 
     def close(self) -> None:
+        for thread in self.starting:  # a start under way ends once the fork server is up
+            thread.join()
+        if self.loop is not None:
+            self._adopt()
         unfinished = [*self.waiting, *(job for worker in self.workers for job in worker.jobs.values())]
         for worker in list(self.workers):
             self._stop(worker, wait=CLOSE_TIMEOUT)

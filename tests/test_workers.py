@@ -1,6 +1,7 @@
 """The worker processes that extract pages: real processes, a crash costs one page at most."""
 
 import asyncio
+import multiprocessing
 import os
 import signal
 
@@ -109,3 +110,25 @@ def test_a_page_whose_worker_dies_twice_is_rejected_not_lost(monkeypatch):
     result = in_loop(pipeline.workers, pipeline.process_item(page(article_html())))
     assert isinstance(result, RejectedPage) and result.reason == "extraction_error"
     assert crawler.stats.get_value("extract/rejected/extraction_error") == 1
+
+
+def test_starting_the_workers_does_not_hold_up_the_event_loop():
+    async def first_job():
+        pool = WorkerPool(1)
+        pool.start()
+        up_when_start_returns = list(pool.workers)  # the fork server takes a good part of a second
+        pid = await pool.run(os.getpid)
+        pool.close()
+        return up_when_start_returns, pid
+
+    up_when_start_returns, pid = asyncio.run(first_job())
+    assert up_when_start_returns == [] and pid != os.getpid()
+
+
+def test_when_no_worker_can_start_the_jobs_run_in_the_crawls_process(monkeypatch, caplog):
+    def cannot_start(process):
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.get_context("forkserver").Process, "start", cannot_start)
+    assert run(WorkerPool(2), os.getpid) == os.getpid()
+    assert "Could not start a worker process: Resource temporarily unavailable" in caplog.text
