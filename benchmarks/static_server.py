@@ -13,12 +13,10 @@ Run from the repository root::
 
 import argparse
 import asyncio
-import hashlib
-from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from tests.mirror.server import NOT_FOUND_BODY, content_type_for
+from tests.mirror.server import NOT_FOUND_BODY, content_type_for, file_for, validators
 
 HEADERS_END = b"\r\n\r\n"
 
@@ -36,26 +34,17 @@ class StaticFiles:
     def __init__(self, root: Path):
         self.root = root.resolve()
 
-    def file_for(self, path: str) -> Path | None:
-        """The file at URL ``path`` (``index.html`` for a directory's), never one outside the root or hidden."""
-        parts = [part for part in path.split("/") if part]
-        if any(part.startswith(("_", ".")) or "\\" in part for part in parts):
-            return None
-        target = self.root.joinpath(*parts) / ("index.html" if path.endswith("/") else "")
-        return target if target.is_file() else None
-
     def answer(self, method: str, target: str, if_none_match: str | None) -> tuple[bytes, bytes]:
         """``(status line and headers, body)`` for a request."""
-        found = self.file_for(unquote(urlsplit(target).path) or "/")
+        found = file_for(self.root, unquote(urlsplit(target).path) or "/")
         if found is None:
             return NOT_FOUND if method != "HEAD" else (NOT_FOUND[0], b"")
         body = found.read_bytes()
-        etag = f'"{hashlib.sha1(body).hexdigest()[:20]}"'
-        validators = {"ETag": etag, "Last-Modified": formatdate(found.stat().st_mtime, usegmt=True)}
-        if if_none_match is not None and etag in if_none_match:
-            return response_head("304 Not Modified", validators), b""
+        headers = validators(body, found.stat().st_mtime)
+        if if_none_match is not None and headers["ETag"] in if_none_match:
+            return response_head("304 Not Modified", headers), b""
         head = response_head("200 OK", {"Content-Type": content_type_for(found.name), "Content-Length": len(body),
-                                        **validators})
+                                        **headers})
         return head, body if method != "HEAD" else b""
 
 

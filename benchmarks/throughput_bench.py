@@ -78,15 +78,15 @@ CRAWL_SETTINGS = {
 }
 
 
-def process_tree_memory(root: int) -> int:
-    """Bytes of memory of process ``root`` and all its descendants (Linux /proc).
+def process_tree_memory(tree: set[int]) -> int:
+    """Bytes of memory of the processes ``tree`` (Linux /proc).
 
     Each process counts its proportional set size (PSS): pages shared between processes,
     such as those the worker processes share with the fork server they came from, are
     divided among them instead of counted once per process.
     """
     total = 0
-    for pid in {root} | descendants(root):
+    for pid in tree:
         try:
             with open(f"/proc/{pid}/smaps_rollup") as rollup:
                 total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:")) * 1024
@@ -124,8 +124,9 @@ def run_measured(command: list[str], timeout: float | None = None) -> Measured:
     def sample():
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, process_tree_memory(process.pid))
-            for pid in {process.pid} | descendants(process.pid):
+            tree = {process.pid} | descendants(process.pid)  # one walk of /proc for both readings
+            peak = max(peak, process_tree_memory(tree))
+            for pid in tree:
                 cpu[pid] = cpu_seconds(pid) or cpu.get(pid, 0.0)
             done.wait(MEMORY_SAMPLE_SECONDS)
 

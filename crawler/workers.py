@@ -13,9 +13,9 @@ apply what comes back. The workers are started from a fork server that has impor
 :data:`PRELOAD` once, so that starting them is cheap and does not copy the crawl's
 threads. They are started by a thread of their own: the fork server's first start
 takes a second or more, during which the crawl goes on downloading, and the jobs
-wait until a worker is up. A worker that dies (a crash in a C library, the kernel's OOM killer) is
-replaced; the job it was running is tried once more, then given up with
-:class:`WorkerCrashed`, and the jobs waiting for it go to the others.
+wait until a worker is up. A worker that dies (a crash in a C library, the kernel's
+OOM killer) is replaced; the job it was running is tried once more, then given up
+with :class:`WorkerCrashed`, and the jobs waiting for it go to the others.
 
 Each worker has a socket of its own to the crawl, which the crawl's event loop reads:
 no thread in the crawl's process hands jobs over, where
@@ -24,8 +24,8 @@ for the GIL cost the crawl's thread about 0.2 ms a job. A worker holds at most
 :data:`JOBS_PER_WORKER` jobs, so that it finds its next one waiting when it is done
 even when the crawl's thread, busy with other pages, is a few milliseconds late to
 send another; a page too big for the socket's buffer only goes to a worker with
-nothing to do, so that sending it never waits for a job to end. A worker ends when its socket
-closes: when the pool closes, or when the crawl's process is gone, even killed.
+nothing to do, so that sending it never waits for a job to end. A worker ends when
+its socket closes: when the pool closes, or when the crawl's process is gone, even killed.
 
 A script that starts a crawl itself (``CrawlerProcess``) must do so under
 ``if __name__ == "__main__":``, as :mod:`multiprocessing` requires: a worker

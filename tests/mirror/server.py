@@ -78,6 +78,30 @@ def content_type_for(name: str) -> str:
     return "application/octet-stream"
 
 
+def local_path(root: Path, path: str) -> Path | None:
+    """Where URL ``path`` lies under ``root`` (resolved); None for a hidden (``_``) name or a path out of it."""
+    parts = [p for p in path.split("/") if p]
+    if any(p.startswith("_") or p in (".", "..") or "\\" in p for p in parts):
+        return None
+    target = root.joinpath(*parts).resolve() if parts else root
+    return target if target == root or root in target.parents else None
+
+
+def file_for(root: Path, path: str) -> Path | None:
+    """The file served at URL ``path`` (a directory's ``index.html`` for a path ending in ``/``), if any."""
+    target = local_path(root, path)
+    if target is None:
+        return None
+    if path.endswith("/"):
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+def validators(body: bytes, modified: float) -> dict:
+    """The ETag and Last-Modified headers of a file with ``body``, last modified at ``modified``."""
+    return {"ETag": f'"{hashlib.sha1(body).hexdigest()[:20]}"', "Last-Modified": formatdate(int(modified), usegmt=True)}
+
+
 def status_body(status: int, text: str) -> bytes:
     return f"<!DOCTYPE html>\n<html><head><title>{status} {text}</title></head><body><h1>{text}</h1></body></html>\n".encode()
 
@@ -133,7 +157,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = (self.server.mirror.root / name).read_bytes() if name else status_body(status, "Error")
             ctype = routes.get("content_types", {}).get(path) or content_type_for(name or ".html")
             return self._respond(status, body, ctype, send_body, extra)
-        target = self.server.mirror._file_for(path)
+        target = file_for(self.server.mirror.root, path)
         if target is None:
             if self.server.mirror._is_dir(path):
                 return self._respond(301, status_body(301, "Moved"), "text/html; charset=utf-8", send_body,
@@ -141,10 +165,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._respond(404, NOT_FOUND_BODY, "text/html; charset=utf-8", send_body, {})
         ctype = routes.get("content_types", {}).get(path) or content_type_for(target.name)
         body, modified = target.read_bytes(), int(target.stat().st_mtime)
-        validators = {"ETag": f'"{hashlib.sha1(body).hexdigest()[:20]}"', "Last-Modified": formatdate(modified, usegmt=True)}
-        if self._not_modified(validators["ETag"], modified):
-            return self._respond(304, b"", ctype, send_body, {**validators, **extra})
-        return self._respond(200, body, ctype, send_body, {**validators, **extra})
+        headers = validators(body, modified)
+        if self._not_modified(headers["ETag"], modified):
+            return self._respond(304, b"", ctype, send_body, {**headers, **extra})
+        return self._respond(200, body, ctype, send_body, {**headers, **extra})
 
     def _drop(self) -> None:
         """Close the connection without answering, as a server that crashed or was cut off."""
@@ -259,23 +283,8 @@ class MirrorServer:
         path = self.root / ROUTES_FILE
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
-    def _local(self, path: str) -> Path | None:
-        parts = [p for p in path.split("/") if p]
-        if any(p.startswith("_") or p in (".", "..") or "\\" in p for p in parts):
-            return None
-        target = self.root.joinpath(*parts).resolve() if parts else self.root
-        return target if target == self.root or self.root in target.parents else None
-
-    def _file_for(self, path: str) -> Path | None:
-        target = self._local(path)
-        if target is None:
-            return None
-        if path.endswith("/"):
-            target = target / "index.html"
-        return target if target.is_file() else None
-
     def _is_dir(self, path: str) -> bool:
-        target = self._local(path)
+        target = local_path(self.root, path)
         return bool(target and not path.endswith("/") and (target / "index.html").is_file())
 
 
