@@ -37,6 +37,8 @@ ARCHIVE_COMMIT_INTERVAL = 1.0  # seconds: the crawl commits what it archived thi
 # loses at most that, which its next run fetches again); 0 commits every page on its own
 ARCHIVE_WORKER_PROCESSES = None  # processes that extract pages (crawler/workers.py): None for one per
 # CPU core, 0 to extract in the crawl's own process
+ARCHIVE_WORKER_NICENESS = 10  # added to the worker processes' niceness: they yield the CPU to the crawl's
+# own process, which feeds them (crawler/workers.py); 0 runs them at the crawl's priority
 ARCHIVE_RETRY_REJECTED_AFTER = 6 * 3600  # seconds before a page that failed for a passing reason
 # (challenge, empty body, timeout) is fetched again; doubles with each failure, up to a week.
 # 404s and pages that are not articles are not fetched again.

@@ -93,6 +93,18 @@ def test_a_negative_number_of_workers_is_refused():
         WorkerPool.from_crawler(get_crawler(settings_dict={"ARCHIVE_WORKER_PROCESSES": -1}))
 
 
+def test_workers_run_at_a_lower_priority_than_the_crawl():
+    here = os.nice(0)
+    assert run(WorkerPool(1, niceness=7), os.nice, 0) == min(here + 7, 19)
+    assert run(WorkerPool(1, niceness=0), os.nice, 0) == here
+
+
+def test_the_workers_niceness_comes_from_the_settings():
+    assert WorkerPool.from_crawler(get_crawler(settings_dict={"ARCHIVE_WORKER_NICENESS": 3})).niceness == 3
+    with pytest.raises(ValueError, match="ARCHIVE_WORKER_NICENESS"):
+        WorkerPool.from_crawler(get_crawler(settings_dict={"ARCHIVE_WORKER_NICENESS": -1}))
+
+
 def test_the_pipeline_extracts_in_a_worker_what_it_extracts_here():
     pipeline = ExtractPipeline(get_crawler().stats, PAGE_HINTS)
     here = pipeline.extract_item(page(article_html()))
