@@ -18,7 +18,8 @@ median ratio reported):
    deduplication, storage with full-text index, WARC files), and how many of the articles
    came out with the exact title, text and publication time the mirror was made from;
    then the same crawl with extraction in the crawl's own process
-   (``ARCHIVE_WORKER_PROCESSES=0``), to show what the workers give;
+   (``ARCHIVE_WORKER_PROCESSES=0``), to show what the workers give, and with the workers
+   at the crawl's own priority (``ARCHIVE_WORKER_NICENESS=0``), to show what yielding gives;
 3. **trafilatura's crawler**: ``trafilatura --sitemap <index> --parallel <cores>`` writing
    the text of each page to files, as a user who picked that tool would run it, through
    :mod:`benchmarks.run_trafilatura` (which names the mirror so that courlan accepts its
@@ -244,6 +245,8 @@ def throughput(size: int, seed: int, skip_trafilatura: bool, rounds: int) -> Non
                 ("our crawl (scrapy crawl urdupoint)", ours["pages"], ours["seconds"], ours["peak"], "")]
         alone = our_crawl(mirror, Path(scratch) / "alone", days, ARCHIVE_WORKER_PROCESSES="0")
         rows.append(("our crawl, no worker processes", alone["pages"], alone["seconds"], alone["peak"], ""))
+        level = our_crawl(mirror, Path(scratch) / "level", days, ARCHIVE_WORKER_NICENESS="0")
+        rows.append(("our crawl, workers at the crawl's priority", level["pages"], level["seconds"], level["peak"], ""))
         if not skip_trafilatura:
             for fixed, label in ((False, "as released"), (True, "its URL store fixed")):
                 budget = TRAFILATURA_BUDGETS[fixed]
@@ -260,6 +263,8 @@ def throughput(size: int, seed: int, skip_trafilatura: bool, rounds: int) -> Non
     print()
     ours_rate = ours["pages"] / ours["seconds"]
     print(f"our crawl: {ours_rate / (alone['pages'] / alone['seconds']):.2f}x the same crawl without worker processes")
+    print(f"our crawl: {ours_rate / (level['pages'] / level['seconds']):.2f}x the same crawl with its workers at its own "
+          f"priority (ARCHIVE_WORKER_NICENESS=0)")
     busy = sum(ours["cpu"].values()) / ours["seconds"]
     print("our crawl: CPU a page " + ", ".join(f"{name} {seconds / ours['pages'] * 1000:.2f} ms"
                                               for name, seconds in ours["cpu"].items())
