@@ -8,8 +8,8 @@ Run from the repository root::
 It generates (once, cached) a mirror of ``--size`` article pages with
 :mod:`benchmarks.generated_mirror`, serves it on 127.0.0.1 from another process
 (:mod:`benchmarks.static_server`, which takes little of the CPU the crawls need), and
-measures, in one run (the first two side by side in ``--rounds`` rounds, the round with the
-median ratio reported):
+measures, in one run (the floor and our crawl side by side in ``--rounds`` rounds, the round
+with the median ratio reported):
 
 1. **bare extraction**, the floor: ``trafilatura.extract(html)`` with its defaults over
    every article page, already in memory, in this one process;
@@ -17,9 +17,10 @@ median ratio reported):
    sitemaps into a fresh archive (download, extraction in worker processes, dateline,
    deduplication, storage with full-text index, WARC files), and how many of the articles
    came out with the exact title, text and publication time the mirror was made from;
-   then the same crawl with extraction in the crawl's own process
-   (``ARCHIVE_WORKER_PROCESSES=0``), to show what the workers give, and with the workers
-   at the crawl's own priority (``ARCHIVE_WORKER_NICENESS=0``), to show what yielding gives;
+   beside it in each round, the same crawl with its workers at the crawl's own priority
+   (``ARCHIVE_WORKER_NICENESS=0``), to show what their yielding the CPU gives; then the
+   same crawl with extraction in the crawl's own process (``ARCHIVE_WORKER_PROCESSES=0``),
+   to show what the workers give;
 3. **trafilatura's crawler**: ``trafilatura --sitemap <index> --parallel <cores>`` writing
    the text of each page to files, as a user who picked that tool would run it, through
    :mod:`benchmarks.run_trafilatura` (which names the mirror so that courlan accepts its
@@ -70,6 +71,8 @@ TRAFILATURA_BUDGETS = {False: 60.0, True: 900.0}  # seconds trafilatura's crawle
 # Sampled every 50 ms, the process tree cost a tenth of a core, taken from the crawl being
 # measured; every half second it costs 1%, and the peak, a plateau, is still seen.
 MEMORY_SAMPLE_SECONDS = 0.5
+# The crawls of each round: ours as configured, and with its workers at the crawl's own priority.
+ROUND_CRAWLS = {"ours": {}, "level": {"ARCHIVE_WORKER_NICENESS": "0"}}
 CRAWL_SETTINGS = {
     "DOWNLOAD_DELAY": "0",
     "AUTOTHROTTLE_ENABLED": "0",
@@ -173,6 +176,10 @@ def bare_extraction(root: Path, paths: list[str]) -> float:
     return time.perf_counter() - started
 
 
+def rate(crawl: dict) -> float:
+    return crawl["pages"] / crawl["seconds"]
+
+
 def our_crawl(mirror: ServedMirror, work: Path, days: list[str], **extra_settings: str) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     archive = work / "archive.db"
@@ -235,18 +242,21 @@ def throughput(size: int, seed: int, skip_trafilatura: bool, rounds: int) -> Non
         measured = []
         for number in range(1, rounds + 1):  # the floor and our crawl, side by side, each round
             bare = bare_extraction(root, paths)
-            ours = our_crawl(mirror, Path(scratch) / f"round-{number}", days)
-            measured.append((ours["pages"] / ours["seconds"] / (len(paths) / bare), bare, ours))
+            crawls = {}
+            for name in ("ours", "level") if number % 2 else ("level", "ours"):  # each crawl goes first in turn
+                crawls[name] = our_crawl(mirror, Path(scratch) / f"round-{number}-{name}", days, **ROUND_CRAWLS[name])
+            measured.append((rate(crawls["ours"]) / (len(paths) / bare), bare, crawls))
         ratios = [ratio for ratio, _, _ in measured]
-        _, bare, ours = sorted(measured, key=lambda round_: round_[0])[(rounds - 1) // 2]  # the median round
+        yields = sorted(rate(crawls["ours"]) / rate(crawls["level"]) for _, _, crawls in measured)
+        _, bare, crawls = sorted(measured, key=lambda round_: round_[0])[(rounds - 1) // 2]  # the median round
+        ours, level = crawls["ours"], crawls["level"]
         bare_rate = len(paths) / bare
         exact = exact_articles(ours["archive"], records)
         rows = [("bare trafilatura.extract, 1 process", len(paths), bare, None, ""),
-                ("our crawl (scrapy crawl urdupoint)", ours["pages"], ours["seconds"], ours["peak"], "")]
+                ("our crawl (scrapy crawl urdupoint)", ours["pages"], ours["seconds"], ours["peak"], ""),
+                ("our crawl, workers at the crawl's priority", level["pages"], level["seconds"], level["peak"], "")]
         alone = our_crawl(mirror, Path(scratch) / "alone", days, ARCHIVE_WORKER_PROCESSES="0")
         rows.append(("our crawl, no worker processes", alone["pages"], alone["seconds"], alone["peak"], ""))
-        level = our_crawl(mirror, Path(scratch) / "level", days, ARCHIVE_WORKER_NICENESS="0")
-        rows.append(("our crawl, workers at the crawl's priority", level["pages"], level["seconds"], level["peak"], ""))
         if not skip_trafilatura:
             for fixed, label in ((False, "as released"), (True, "its URL store fixed")):
                 budget = TRAFILATURA_BUDGETS[fixed]
@@ -257,14 +267,14 @@ def throughput(size: int, seed: int, skip_trafilatura: bool, rounds: int) -> Non
     print()
     print(f"{'':<52} {'pages':>7} {'seconds':>8} {'pages/s':>8} {'x bare':>7} {'peak memory':>12}")
     for label, pages, seconds, peak, remark in rows:
-        rate = pages / seconds
-        print(f"{label:<52} {pages:>7,} {seconds:>8.1f} {rate:>8.1f} {rate / bare_rate:>7.2f} "
+        pages_per_second = pages / seconds
+        print(f"{label:<52} {pages:>7,} {seconds:>8.1f} {pages_per_second:>8.1f} {pages_per_second / bare_rate:>7.2f} "
               f"{mib(peak) if peak else '':>12} {remark}")
     print()
-    ours_rate = ours["pages"] / ours["seconds"]
-    print(f"our crawl: {ours_rate / (alone['pages'] / alone['seconds']):.2f}x the same crawl without worker processes")
-    print(f"our crawl: {ours_rate / (level['pages'] / level['seconds']):.2f}x the same crawl with its workers at its own "
-          f"priority (ARCHIVE_WORKER_NICENESS=0)")
+    ours_rate = rate(ours)
+    print(f"our crawl: {ours_rate / rate(alone):.2f}x the same crawl without worker processes")
+    print(f"our crawl: {yields[(rounds - 1) // 2]:.2f}x the same crawl with its workers at its own priority "
+          f"(ARCHIVE_WORKER_NICENESS=0), the median of the rounds ({', '.join(f'{ratio:.2f}x' for ratio in yields)})")
     busy = sum(ours["cpu"].values()) / ours["seconds"]
     print("our crawl: CPU a page " + ", ".join(f"{name} {seconds / ours['pages'] * 1000:.2f} ms"
                                               for name, seconds in ours["cpu"].items())
@@ -273,7 +283,7 @@ def throughput(size: int, seed: int, skip_trafilatura: bool, rounds: int) -> Non
           f"{rounds} round{'s' if rounds > 1 else ''} ({', '.join(f'{ratio:.2f}x' for ratio in ratios)}); "
           f"{exact:,} of {len(records):,} articles with the exact title, text and time")
     if not skip_trafilatura and theirs["pages"]:
-        print(f"our crawl: {ours_rate / (theirs['pages'] / theirs['seconds']):.1f}x trafilatura's crawler (URL store fixed)")
+        print(f"our crawl: {ours_rate / rate(theirs):.1f}x trafilatura's crawler (URL store fixed)")
     print("trafilatura counts every page it wrote a text for (articles, listings, the sitemap index); "
           "ours counts articles archived.")
 
