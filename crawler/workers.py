@@ -38,9 +38,10 @@ The workers run at a lower priority (``ARCHIVE_WORKER_NICENESS`` added to their
 niceness) than the crawl's process, which downloads, stores and feeds them: with as
 many workers as cores, three busy processes share two cores, and at equal priority
 the kernel gives each about two thirds of one, so the crawl's thread falls behind and
-the workers wait for pages. Yielding to it, they take what it leaves: a 5,000-page
-crawl ran 12% faster with its workers at niceness 5 than at 0, and about as fast at
-10 (the default, as for ``nice``), 15 or 19.
+the workers wait for pages. Yielding to it, they take what it leaves: in eight paired
+runs a 5,000-page crawl was 8% faster (the median) with its workers at niceness 10
+(the default, as for ``nice``) than at 0, with less CPU a page; 5, 15 and 19 did
+about as well as 10.
 """
 
 import asyncio
