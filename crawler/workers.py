@@ -40,8 +40,8 @@ many workers as cores, three busy processes share two cores, and at equal priori
 the kernel gives each about two thirds of one, so the crawl's thread falls behind and
 the workers wait for pages. Yielding to it, they take what it leaves: in eight paired
 runs a 5,000-page crawl was 8% faster (the median) with its workers at niceness 10
-(the default, as for ``nice``) than at 0, with less CPU a page; 5, 15 and 19 did
-about as well as 10.
+(the default, as for ``nice``) than at 0, with less CPU a page; 15 and 19 did about
+as well as 10, and 5 a little less.
 """
 
 import asyncio
