@@ -5,7 +5,7 @@ import re
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.middlewares import ChallengeDetected
+from crawler.middlewares import ChallengeDetected, RedirectOffSite
 
 KNOWN_ERRORS = {  # Twisted's names, and those Scrapy (2.19) wraps them in
     "TimeoutError": "timeout",
@@ -36,6 +36,8 @@ def failure_reason(failure) -> tuple[str, int | None]:
         return f"http_{error.response.status}", error.response.status
     if isinstance(error, ChallengeDetected):
         return "challenge", None
+    if isinstance(error, RedirectOffSite):
+        return "redirect_off_site", None
     if any(words in str(error).lower() for words in ("max size", "maxsize")):  # too big, or a gzip bomb
         return "too_large", None
     if isinstance(error, IgnoreRequest):

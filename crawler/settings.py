@@ -97,6 +97,12 @@ DOWNLOADER_MIDDLEWARES = {
     # a discovery page answered 304 as the cached copy it stands for; a replay answers before the cache.
     "crawler.warc.WarcWriterMiddleware": 890,
     "crawler.warc.WarcReplayMiddleware": 880,
+    # Scrapy's redirect middlewares, at their places, refusing a redirect away from the outlet's fetch address
+    # (scheme, host and port): Scrapy's off-site check ignores ports.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.SameOriginMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.SameOriginRedirectMiddleware": 600,
 }
 
 # --- Raw-page archive (crawler/warc.py) ----------------------------------------

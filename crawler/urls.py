@@ -24,6 +24,7 @@ TRACKING_PARAMS = frozenset(
     }
 )
 TRACKING_PREFIXES = ("utm_", "_ga", "_hs", "pk_", "mtm_")
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def is_tracking_param(name: str) -> bool:
@@ -39,12 +40,23 @@ def canonicalize(url: str) -> str:
     """
     parts = urlsplit(safe_url_string(url.strip()))
     host = (parts.hostname or "").lower()
-    if parts.port and parts.port != {"http": 80, "https": 443}.get(parts.scheme):
+    if parts.port and parts.port != DEFAULT_PORTS.get(parts.scheme):
         host = f"{host}:{parts.port}"
     query = urlencode(
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
     )
     return urlunsplit((parts.scheme.lower(), host, parts.path or "/", query, ""))
+
+
+def origin(url: str) -> tuple[str, str, int | None] | None:
+    """``(scheme, host, port)`` of an absolute URL, the scheme's default port filled in; None for a bad port."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or DEFAULT_PORTS.get(scheme)
+    except ValueError:
+        return None
+    return scheme, (parts.hostname or "").lower(), port
 
 
 class SiteAddress:
@@ -60,24 +72,38 @@ class SiteAddress:
     def __init__(self, public_base: str, fetch_base: str | None = None, aliases: tuple[str, ...] = ()):
         self.public_base = public_base.rstrip("/")
         self.fetch_base = (fetch_base or public_base).rstrip("/")
-        public_host = urlsplit(self.public_base).netloc.lower()
-        self._public_hosts = {public_host, *aliases}
-        self._fetch_host = urlsplit(self.fetch_base).netloc.lower()
+        public_host = urlsplit(self.public_base).hostname or ""
+        self._public_hosts = {public_host.lower(), *aliases}
+        self._fetch_origin = origin(self.fetch_base)
 
     @property
     def fetch_domain(self) -> str:
         return urlsplit(self.fetch_base).hostname or ""
 
+    def is_fetch_origin(self, url: str) -> bool:
+        """Whether ``url`` has the scheme, host and port the site is fetched from."""
+        return origin(url) == self._fetch_origin
+
     def is_on_site(self, url: str) -> bool:
-        host = urlsplit(url).netloc.lower()
-        return host in self._public_hosts or host == self._fetch_host
+        """Whether ``url`` is at the fetch address, or on a public host over http(s) at its default port.
+
+        Another port or scheme of the fetch host is another server, not the site.
+        """
+        found = origin(url)
+        if found is None:
+            return False
+        scheme, host, port = found
+        return found == self._fetch_origin or (
+            host in self._public_hosts and scheme in DEFAULT_PORTS and port == DEFAULT_PORTS[scheme]
+        )
 
     def to_public(self, url: str) -> str:
         """Canonical public form of a URL on the site (fetch address or any public host)."""
-        parts = urlsplit(canonicalize(url))
-        if parts.netloc in self._public_hosts or parts.netloc == self._fetch_host:
+        canonical = canonicalize(url)
+        parts = urlsplit(canonical)
+        if self.is_on_site(canonical):
             return canonicalize(self.public_base + urlunsplit(("", "", parts.path, parts.query, "")))
-        return urlunsplit(parts)
+        return canonical
 
     def to_fetch(self, url: str) -> str:
         """The address to download a public URL from."""
