@@ -5,6 +5,7 @@ return a value of its documented kind (or raise only its documented error).
 """
 
 import gzip
+import re
 import sqlite3
 import string
 
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from scrapy.utils.test import get_crawler
 
 from crawler.items import ArticleItem, RejectedPage
+from crawler.normalise import fold
 from crawler.search import fts_query
 from crawler.sitemaps import SitemapError, read_sitemap
 from crawler.spiders.urdupoint import PAGE_HINTS
@@ -27,6 +29,7 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 TAGS = ["html", "head", "body", "div", "p", "span", "script", "style", "h1", "h2", "table", "td", "br", "a", "meta"]
 SCRIPTS = st.sampled_from(["Latin", "Arabic", "Hebrew", "Cyrillic", "Han", "Devanagari"])
 ANY_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=400)
+FTS5_OPERATORS = {"AND", "OR", "NOT", "NEAR"}  # typed alone, a query's operators, not words
 RTL_MIX = st.lists(
     st.sampled_from(["کراچی", "اسلام آباد", "\u200f", "\u202e", "\u200c", "(", ")", "۔", "ء", "2024", "Karachi", " ", ":"]),
     max_size=40,
@@ -105,13 +108,26 @@ def test_absurd_dates_are_refused_not_guessed(value):
     assert parsed is None or 1995 <= parsed.year <= 2100
 
 
+@st.composite
+def sitemap_shaped(draw) -> bytes:
+    """A root element of any name around entries with random locations, sometimes gzipped."""
+    root = draw(st.sampled_from(["urlset", "sitemapindex", "html", "rss", "sitemap"]))
+    entries = draw(st.lists(st.tuples(st.sampled_from(["url", "sitemap", "item"]), ANY_TEXT), max_size=5))
+    xml = "".join(f"<{tag}><loc>{loc}</loc></{tag}>" for tag, loc in entries)
+    body = f"<?xml version='1.0'?><{root}>{xml}</{root}>".encode("utf-8")
+    return gzip.compress(body, mtime=0) if draw(st.booleans()) else body
+
+
 @FAST
-@given(st.binary(max_size=4000))
+@given(st.one_of(st.binary(max_size=4000), sitemap_shaped()))
 def test_sitemaps_of_any_bytes_are_read_or_refused_with_a_reason(body):
     try:
-        read_sitemap(body, 100_000)
+        sitemap = read_sitemap(body, 100_000)
     except SitemapError as error:
         assert error.reason in {"corrupt", "oversized", "malformed"}
+        return
+    assert sitemap.type in {"urlset", "sitemapindex"}
+    assert all(isinstance(entry, dict) for entry in sitemap)  # the spider reads each entry's "loc"
 
 
 @FAST
@@ -128,8 +144,10 @@ def test_any_typed_query_is_valid_fts5(text):
     conn = sqlite3.connect(":memory:")
     conn.execute("create virtual table t using fts5(x, tokenize='unicode61 remove_diacritics 2')")
     query = fts_query(text)
-    if query is not None:
-        conn.execute("select * from t where t match ?", [query]).fetchall()
+    if query is None:  # only when nothing is left to search: no word but the operators
+        assert [word for word in re.findall(r"[^\W_]+", fold(text)) if word not in FTS5_OPERATORS] == []
+        return
+    conn.execute("select * from t where t match ?", [query]).fetchall()
 
 
 @FAST
