@@ -4,8 +4,8 @@ CPython looks for garbage cycles among its youngest objects every 700 new contai
 objects, and through the whole heap every hundred such runs. A crawl makes requests,
 responses, deferreds and items by the million, nearly all freed at once by reference
 counting, and its heap holds everything Scrapy, Twisted, lxml and trafilatura imported:
-with the defaults the crawl's process spent 8% of its time in the collector (1.7 s of
-20 s for 5,000 articles), half of it walking the whole heap.
+with the defaults the crawl's process spends a good share of its time in the collector,
+half of it walking the whole heap.
 
 When the engine starts, this extension moves what start-up made into the collector's
 permanent generation (modules, classes and settings are never garbage) and raises the

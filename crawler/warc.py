@@ -146,9 +146,9 @@ def scan(directory: str | Path):
 class MemberWriter(WARCWriter):
     """warcio's writer, each record compressed into a gzip member of its own by ISA-L (``isal``).
 
-    warcio compresses with zlib at level 9, 0.3 ms for a 15 KB page: most of what
-    keeping a page cost the crawl's process. ISA-L's default level takes a seventh of
-    that for files 7% bigger, the same gzip format any WARC reader takes.
+    warcio compresses with zlib at level 9, which would be most of what keeping a page costs
+    the crawl's process; ISA-L's default level costs several times less, for files a little
+    bigger, in the same gzip format any WARC reader takes.
     """
 
     def __init__(self, file):

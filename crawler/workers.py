@@ -20,7 +20,7 @@ with :class:`WorkerCrashed`, and the jobs waiting for it go to the others.
 Each worker has a socket of its own to the crawl, which the crawl's event loop reads:
 no thread in the crawl's process hands jobs over, where
 :class:`concurrent.futures.ProcessPoolExecutor` has two, whose work and contention
-for the GIL cost the crawl's thread about 0.2 ms a job. A worker holds at most
+for the GIL take time from the crawl's thread with every job. A worker holds at most
 :data:`JOBS_PER_WORKER` jobs, so that it finds its next one waiting when it is done
 even when the crawl's thread, busy with other pages, is a few milliseconds late to
 send another; a page too big for the socket's buffer only goes to a worker with
@@ -38,10 +38,8 @@ The workers run at a lower priority (``ARCHIVE_WORKER_NICENESS`` added to their
 niceness) than the crawl's process, which downloads, stores and feeds them: with as
 many workers as cores, three busy processes share two cores, and at equal priority
 the kernel gives each about two thirds of one, so the crawl's thread falls behind and
-the workers wait for pages. Yielding to it, they take what it leaves: in eight paired
-runs a 5,000-page crawl was 8% faster (the median) with its workers at niceness 10
-(the default, as for ``nice``) than at 0, with less CPU a page; 15 and 19 did about
-as well as 10, and 5 a little less.
+the workers wait for pages. Yielding to it, they take what it leaves, and the crawl
+goes faster (``benchmarks/README.md`` has the figures). The default, 10, is ``nice``'s.
 """
 
 import asyncio
@@ -61,7 +59,7 @@ logger = logging.getLogger(__name__)
 # What the workers need, imported once by the fork server while the crawl starts; datasketch
 # (and the scipy it loads, half a second) would otherwise be imported by each worker at its first page.
 PRELOAD = ["pipelines.extract", "pipelines.neardup", "datasketch"]
-JOBS_PER_WORKER = 4  # the job running and three more, ready in the socket (with 2, the cores were 3% less busy)
+JOBS_PER_WORKER = 4  # the job running and three more, ready in the socket (with fewer, workers wait on the crawl's thread)
 SMALL_JOB_BYTES = 48 * 1024  # three jobs this big fit a socket's buffer (208 KiB by default): sending never waits
 CLOSE_TIMEOUT = 5  # seconds a worker has to end once its socket is closed
 

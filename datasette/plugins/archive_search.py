@@ -39,9 +39,8 @@ ARCHIVE_CSS = (
 @hookimpl(trylast=True)  # after datasette's own prepare_connection, so this escape_fts replaces it
 def prepare_connection(conn):
     # Pages read through mmap (the file's first 2 GiB, SQLite's most) skip a copy and a system
-    # call each: about 5% off the slowest searches at a million articles, the same results
-    # (benchmarks/search_bench.py). A larger page cache (cache_size) did not help search and made
-    # articles_per_day over a year a fifth slower, so SQLite's default stays.
+    # call each, which speeds up the slowest searches; the page cache keeps SQLite's default size
+    # (a larger one does not help search and slows articles_per_day: benchmarks/README.md).
     conn.execute(f"pragma mmap_size = {SEARCH_MMAP_BYTES}")
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
     conn.create_function("escape_fts", 1, lambda text: fold(escape_fts(text)), deterministic=True)
