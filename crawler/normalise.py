@@ -108,7 +108,7 @@ def fold_view_sql(view: str, table: str, key: str, columns: list[str]) -> str:
     The replacements are split over steps of :data:`SQL_CHAIN_LENGTH`, since
     SQLite's parser refuses deeper nesting. Every character folded is outside ASCII,
     so text that is all ASCII (as many bytes as characters: most of the English
-    edition) is given as written, without the 77 passes of the chain, which were
+    edition) is given as written, without the 77 passes of the chain, which are
     most of the cost of indexing an article.
     """
     folds = sorted(FOLDS.items())
