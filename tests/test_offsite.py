@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from crawler.urls import SiteAddress
 from tests.conftest import run_crawl
 from tests.mirror.server import MirrorServer
 
@@ -140,3 +141,23 @@ def test_redirects_to_another_port_of_the_outlets_host_are_refused(site_copy, tm
     assert len(warnings) == 4, warnings  # one line for each
     assert any(f"Could not read {mirror.url}{FEED}: redirect_off_site" in line for line in warnings)
     assert any(f"Not following {mirror.url}{MOVED_ARTICLE}" in line for line in warnings)
+
+
+@pytest.mark.parametrize(
+    ("url", "on_site"),
+    [
+        ("http://127.0.0.1:8123/en/world/a-1.html", True),  # the fetch address
+        ("http://127.0.0.1:8124/en/world/a-1.html", False),  # another port of its host
+        ("https://127.0.0.1:8123/en/world/a-1.html", False),  # another scheme
+        ("http://127.0.0.1/en/world/a-1.html", False),  # the scheme's default port
+        ("https://www.urdupoint.com/en/world/a-1.html", True),  # the public address
+        ("http://urdupoint.com:80/en/world/a-1.html", True),  # a public host, at the default port
+        ("https://www.urdupoint.com:8443/en/world/a-1.html", False),
+        ("ftp://www.urdupoint.com/en/world/a-1.html", False),
+        ("http://127.0.0.1:99999999/en/", False),  # not a port at all
+    ],
+)
+def test_the_site_is_its_fetch_address_and_its_public_hosts(url, on_site):
+    site = SiteAddress("https://www.urdupoint.com", "http://127.0.0.1:8123", aliases=("urdupoint.com",))
+    assert site.is_on_site(url) is on_site
+    assert site.is_fetch_origin(url) is (on_site and url.startswith("http://127.0.0.1:8123/"))
