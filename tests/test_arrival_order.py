@@ -16,6 +16,7 @@ files) and of runs (``crawl_runs``).
 import asyncio
 import copy
 import itertools
+import json
 from datetime import datetime, timezone
 
 import pytest
@@ -27,8 +28,10 @@ from crawler.items import ArticleItem
 from pipelines.dedup import DedupPipeline, content_hash, publication_order
 from pipelines.neardup import Signature, jaccard, shingles
 from pipelines.storage import StoragePipeline
-from tests.mirror.build import article_url
-from tests.test_history import BY_ID, REPUBLISHED_FROM_ID, republished, search, text_of
+from tests.conftest import run_crawl
+from tests.mirror.build import article_path, article_url, build_site
+from tests.mirror.server import ROUTES_FILE, MirrorServer
+from tests.test_history import ARTICLES, BY_ID, REPUBLISHED_FROM_ID, republished, search, text_of
 
 NOW = "2026-01-05T10:00:00+00:00"
 FETCH_BOOKKEEPING = {"id", "first_seen", "last_seen", "updated_at", "fetched_at", "replaced_at",
@@ -202,3 +205,47 @@ def test_an_earlier_copy_takes_the_place_of_an_edited_article_and_nothing_is_los
     pipelines.close()
     assert [v["version"] for v in db["article_versions"].rows] == [1, 2]
     assert db["articles"].get(article["id"])["versions"] == 3
+
+
+# --- real crawls of a mirror holding copies, with concurrency and worker processes on --------------------
+
+
+@pytest.fixture
+def copies_site(site_copy):
+    """The mirror with the copies published beside their stories."""
+    build_site(ARTICLES + [copy_ for copies in COPIES.values() for copy_ in copies], site_copy)
+    return site_copy
+
+
+def crawl_archive(site, db_path, after: dict | None = None):
+    """A crawl of ``site`` with every page of ``after`` answered only once the pages it names were, plus 2 s."""
+    routes = json.loads((site / ROUTES_FILE).read_text(encoding="utf-8"))
+    routes.update(after={path: list(first) for path, first in (after or {}).items()},
+                  slow={path: 2 for path in after or {}})
+    (site / ROUTES_FILE).write_text(json.dumps(routes), encoding="utf-8")
+    with MirrorServer(site) as server:
+        crawl = run_crawl(server.url, db_path)
+    assert crawl.returncode == 0, crawl.log[-3000:]
+    return crawl, Database(db_path)
+
+
+def test_two_crawls_of_one_mirror_give_identical_archives(copies_site, tmp_path):
+    _, first = crawl_archive(copies_site, tmp_path / "first.db")
+    _, second = crawl_archive(copies_site, tmp_path / "second.db")
+    assert_copies_linked_to_the_first(first)
+    assert_consistent(first)
+    assert canonical(first) == canonical(second)
+
+
+def test_the_archive_is_the_same_whichever_copy_arrives_first(copies_site, tmp_path):
+    originals_last = {article_path(BY_ID[first]): [article_path(c) for c in copies] for first, copies in COPIES.items()}
+    copies_last = {article_path(c): [article_path(BY_ID[first])] for first, copies in COPIES.items() for c in copies}
+    late, swapped = crawl_archive(copies_site, tmp_path / "originals-last.db", originals_last)
+    early, linked = crawl_archive(copies_site, tmp_path / "copies-last.db", copies_last)
+    assert_copies_linked_to_the_first(swapped)
+    assert_consistent(swapped)
+    assert canonical(swapped) == canonical(linked)
+    assert late.stat("archive/replaced_by_earlier_copy") >= len(COPIES)  # the originals met their copies archived
+    assert early.stat("archive/replaced_by_earlier_copy") == 0
+    assert late.stat("archive/duplicates") == early.stat("archive/duplicates") == 3
+    assert late.stat("archive/new") == early.stat("archive/new")
