@@ -184,6 +184,8 @@ def test_ties_on_the_published_time_go_to_the_lowest_number_then_the_url():
         late, "https://www.urdupoint.com/en/world/a-2052410.html")
     assert publication_order(late, "https://www.urdupoint.com/en/world/a-2052411.html") < publication_order(
         None, "https://www.urdupoint.com/en/world/a-2052410.html")  # a copy without a time ranks after
+    assert publication_order(late, "https://www.urdupoint.com/daily/livenews/2025-09-19/news-4381920.html") < (
+        publication_order(late, "https://www.urdupoint.com/daily/livenews/2025-09-19/news-4382047.html"))
 
 
 def test_an_earlier_copy_takes_the_place_of_an_edited_article_and_nothing_is_lost(tmp_path):
