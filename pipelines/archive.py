@@ -6,11 +6,11 @@ through it. The two pipelines share one connection (:class:`CrawlArchive`), so t
 the dedup pipeline's lookups see every write before them; the spider and the
 extensions open their own. WAL mode lets readers and the one writer work side by side.
 
-Each write (an article with its URLs and keys, a duplicate link, a rejection) is one
-unit: it happens whole or not at all. A crawl groups its writes into one transaction
-per ``ARCHIVE_COMMIT_INTERVAL`` seconds: one commit per article rewrote the full-text
-index's pages for every article, and a killed crawl loses only what it archived in
-that last interval, which its next run fetches again.
+Each write (an article with its URLs and keys, a duplicate link, an earlier copy put in
+an article's place, a rejection) is one unit: it happens whole or not at all. A crawl
+groups its writes into one transaction per ``ARCHIVE_COMMIT_INTERVAL`` seconds: one
+commit per article rewrote the full-text index's pages for every article, and a killed
+crawl loses only what it archived in that last interval, which its next run fetches again.
 """
 
 import contextlib
@@ -52,6 +52,7 @@ ARTICLE_FIELDS = (
 # What a version is: the fields an edit can change (outlet and language never do).
 VERSION_FIELDS = tuple(name for name in ARTICLE_FIELDS if name not in ("outlet", "language")) + ("tags",)
 WARC_FIELDS = ("warc_file", "warc_offset", "warc_length")  # where the version's raw page is kept
+COPY_FIELDS = ("title", "author", "published_at", "text", "content_hash")  # what ``duplicates`` keeps of a copy
 
 
 def utc_now() -> str:
@@ -137,11 +138,11 @@ class Archive:
         return row[0] if row else None
 
     def current_version(self, article_id: int) -> dict | None:
-        """The article's URL, current title and text, and how many versions it has had."""
+        """The article's URL, current title, text and publication time, and how many versions it has had."""
         row = self.db.execute(
-            "select url, title, text, versions from articles where id = ?", [article_id]
+            "select url, title, text, published_at_utc, versions from articles where id = ?", [article_id]
         ).fetchone()
-        return dict(zip(("url", "title", "text", "versions"), row)) if row else None
+        return dict(zip(("url", "title", "text", "published_at_utc", "versions"), row)) if row else None
 
     def near_duplicate_candidates(self, bands, limit: int, per_band: int) -> list[tuple[int, str]]:
         """``(id, text)`` of up to ``limit`` articles sharing band keys with ``bands``, most shared first.
@@ -274,26 +275,49 @@ class Archive:
     def add_duplicate(self, article_id: int, item, urls: list[str], similarity: float, now: str) -> None:
         """Link a page that repeats an article to it, keeping the copy's title, text and differences."""
         current = self.current_version(article_id)
-        row = {
-            "article_id": article_id,
-            "similarity": similarity,
-            "article_version": current["versions"],
-            "title": item.title,
-            "author": item.author,
-            "published_at": item.published_at,
-            "text": item.text,
-            "text_diff": neardup.text_diff(current["text"], item.text, current["url"], urls[0]),
-            "content_hash": item.content_hash,
-            "fetched_at": item.fetched_at or now,
-        }
+        copy = {name: getattr(item, name) for name in COPY_FIELDS}
+        copy.update(url=urls[0], fetched_at=item.fetched_at or now)
         with self._write():
             self.db["articles"].update(article_id, {"last_seen": now})
             self._link(article_id, [(url, "duplicate") for url in urls], now)
             self._forget_rejections(urls)
-            self.db.conn.executemany(
-                f"insert or ignore into duplicates (url, {', '.join(row)}) values (?{', ?' * len(row)})",
-                [(url, *row.values()) for url in self._urls_linked(article_id, urls, "duplicate")],
+            self._keep_copy(article_id, current, copy, similarity, self._urls_linked(article_id, urls, "duplicate"))
+
+    def put_in_place_of(self, article_id: int, item, urls: list[str], similarity: float, now: str) -> None:
+        """Make a page the article it repeats, which was published after it; that article's page
+        becomes one of its duplicates.
+
+        The row keeps its id, so that everything pointing at it (its URLs, versions and
+        duplicates, links into the archive) stays valid, and takes the page's fields, URL and
+        index keys. The URLs that led to the page it held become duplicate links, each kept in
+        ``duplicates`` with that page's title, text and differences; its earlier versions stay
+        in ``article_versions``, numbered before the current one; the article's other
+        duplicates are compared with the new text.
+        """
+        demoted = self._current_copy(article_id)
+        row = {name: getattr(item, name) for name in ARTICLE_FIELDS}
+        row.update(url=urls[0], tags=json.dumps(item.tags, ensure_ascii=False), last_seen=now, updated_at=now,
+                   gone_at=None, etag=None, last_modified=None)
+        row.update(**_validators(item, urls[0]), **{name: getattr(item, name, None) for name in WARC_FIELDS})
+        old_bands = neardup.Signature.of(demoted["text"]).bands
+        new_bands = bands_of(item)
+        with self._write():
+            own_urls = [url for url, in self.db.execute(
+                "select url from article_urls where article_id = ? and relation != 'duplicate'", [article_id])]
+            self.db.execute(
+                "update article_urls set relation = 'duplicate' where article_id = ? and relation != 'duplicate'",
+                [article_id],
             )
+            self.db["articles"].update(article_id, row)
+            self._link(article_id, [(url, "canonical" if n == 0 else "alias") for n, url in enumerate(urls)], now)
+            self._forget_rejections(urls)
+            self.db.conn.executemany(
+                "delete from neardup_bands where band = ? and article_id = ?", [(band, article_id) for band in old_bands]
+            )
+            self._index_bands(article_id, new_bands)
+            current = self.current_version(article_id)
+            self._compare_copies_again(article_id, current, item.content_hash)
+            self._keep_copy(article_id, current, demoted, similarity, own_urls)
 
     def update_fields(self, article_id: int, fields: dict) -> None:
         """Correct fields of an article's current version in place (``scrapy reextract``)."""
@@ -346,6 +370,44 @@ class Archive:
 
     def last_new_article_at(self) -> str | None:
         return self.db.execute("select max(first_seen) from articles").fetchone()[0]
+
+    def _current_copy(self, article_id: int) -> dict:
+        """The page the article row holds, as a ``duplicates`` row would keep it."""
+        columns = ("url", *COPY_FIELDS, "coalesce(updated_at, first_seen)")
+        values = self.db.execute(f"select {', '.join(columns)} from articles where id = ?", [article_id]).fetchone()
+        return dict(zip(("url", *COPY_FIELDS, "fetched_at"), values))
+
+    def _keep_copy(self, article_id: int, article: dict, copy: dict, similarity: float, urls: list[str]) -> None:
+        """A ``duplicates`` row for each of ``urls``: the ``copy`` (``COPY_FIELDS``, its first ``url`` and
+        ``fetched_at``) with its differences from the ``article``'s current version."""
+        row = {
+            "article_id": article_id,
+            "similarity": similarity,
+            "article_version": article["versions"],
+            **{name: copy[name] for name in COPY_FIELDS},
+            "text_diff": neardup.text_diff(article["text"], copy["text"], article["url"], copy["url"]),
+            "fetched_at": copy["fetched_at"],
+        }
+        self.db.conn.executemany(
+            f"insert or ignore into duplicates (url, {', '.join(row)}) values (?{', ?' * len(row)})",
+            [(url, *row.values()) for url in urls],
+        )
+
+    def _compare_copies_again(self, article_id: int, article: dict, content_hash: str) -> None:
+        """Give the article's duplicates their similarity to, and differences from, its current text."""
+        shingles = neardup.shingle_hashes(article["text"])
+        copies = self.db.execute(
+            "select url, text, content_hash, text_diff from duplicates where article_id = ? and text is not null",
+            [article_id],
+        ).fetchall()
+        updates = []
+        for url, text, copy_hash, diff in copies:
+            similarity = 1.0 if copy_hash == content_hash else neardup.jaccard(shingles, neardup.shingle_hashes(text))
+            new_diff = neardup.text_diff(article["text"], text, article["url"], neardup.copy_label(diff, url))
+            updates.append((round(similarity, 4), article["versions"], new_diff, url))
+        self.db.conn.executemany(
+            "update duplicates set similarity = ?, article_version = ?, text_diff = ? where url = ?", updates
+        )
 
     def _link(self, article_id: int, urls_and_relations, now: str) -> None:
         self.db.conn.executemany(

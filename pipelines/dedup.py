@@ -8,12 +8,20 @@ headline, a trimmed paragraph, another dateline; see :mod:`pipelines.neardup`),
 is a duplicate of it. The storage pipeline then links the page to that article
 instead of adding another.
 
+Which copy of a story is the article does not depend on the order the pages arrive
+in: the copy published first is (then the one the outlet numbered lowest, then the
+URL: :func:`publication_order`). When a page is an earlier copy of an archived
+article, the storage pipeline puts it in the article's place and links the archived
+page to it as a duplicate, so two crawls of one site give the same archive.
+
 The body's MinHash signature is computed in a worker process (crawler/workers.py),
 with the page's extraction, before anything is looked up, so that the lookups and the
 storage pipeline's write that follows run together, with no other page's write in between.
 """
 
 import hashlib
+import re
+from urllib.parse import urlsplit
 
 from crawler.items import ArticleItem
 from crawler.urls import canonicalize
@@ -21,11 +29,30 @@ from crawler.workers import WorkerPool
 from pipelines.archive import CrawlArchive
 from pipelines.neardup import NearDuplicates, Signature
 
+OUTLET_NUMBER = re.compile(r"(\d+)\D*$")  # the last number in a URL's path: the one the outlet gives the article
+
 
 def content_hash(text: str) -> str:
     """SHA-256 of the body with case and white space folded: the same text however it was laid out."""
     folded = " ".join(text.split()).casefold()  # str.split() splits where re's \s matches, at a quarter of the cost
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def publication_order(published_at_utc: str | None, url: str) -> tuple:
+    """Where a copy of a story ranks among its copies: the first is the article.
+
+    Published first (a copy without a time after those with one), then the lowest number
+    the outlet gave it (``...-2052192.html``, ``news-3761204.html``), then the URL: nothing
+    that depends on when the crawl met it, such as the archive's own ids.
+    """
+    number = OUTLET_NUMBER.search(urlsplit(url).path)
+    return published_at_utc is None, published_at_utc or "", number is None, int(number[1]) if number else 0, url
+
+
+def is_earlier_copy(item: ArticleItem, article: dict) -> bool:
+    """Whether the page ranks before the archived ``article`` (its ``url`` and ``published_at_utc``) it repeats."""
+    return publication_order(item.published_at_utc, item.urls[0]) < publication_order(
+        article["published_at_utc"], article["url"])
 
 
 class DedupPipeline:

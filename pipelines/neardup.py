@@ -202,6 +202,12 @@ def text_diff(old: str, new: str, old_label: str, new_label: str) -> str:
     )
 
 
+def copy_label(diff: str | None, default: str) -> str:
+    """The name a :func:`text_diff` gave the new text (its ``+++`` line); ``default`` when the diff is empty."""
+    lines = (diff or "").split("\n", 2)
+    return lines[1].removeprefix("+++ ") if len(lines) > 1 and lines[1].startswith("+++ ") else default
+
+
 def index_rows(articles) -> list[tuple[int, int]]:
     """``(band key, article id)`` rows of the band index for ``(article id, text)`` pairs."""
     return [(key, article_id) for article_id, text in articles for key in Signature.of(text).bands]

@@ -5,7 +5,9 @@
   text changed, it becomes the article's new version and the one it replaces is kept
   in ``article_versions`` (an unchanged page adds no version);
 * a page whose body repeats an archived article, exactly or nearly, is linked to it
-  as a duplicate, its own title, text and differences kept in ``duplicates``;
+  as a duplicate, its own title, text and differences kept in ``duplicates``; when the
+  page was published before that article (:func:`pipelines.dedup.is_earlier_copy`), it
+  takes the article's place and the article's page becomes its duplicate instead;
 * a re-visit answered 304 marks the article seen; one answered 404 or 410 marks it
   gone (it stays in the archive);
 * a rejected page is recorded in ``rejected_urls`` with its reason, then dropped.
@@ -17,6 +19,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.items import ArticleGone, ArticleItem, ArticleNotModified, RejectedPage
 from pipelines.archive import CrawlArchive, utc_now
+from pipelines.dedup import is_earlier_copy
 
 logger = logging.getLogger(__name__)
 
@@ -75,11 +78,25 @@ class StoragePipeline:
                 logger.info("%(url)s changed: version %(version)d of article %(id)d",
                             {"url": item.fetched_url, "version": version, "id": item.article_id})
         elif item.duplicate_of is not None:
-            self.archive.add_duplicate(item.duplicate_of, item, urls, item.similarity or 1.0, now)
-            self.stats.inc_value("archive/duplicates")
-            logger.info("%(url)s repeats article %(id)d (similarity %(similarity).2f): linked",
-                        {"url": item.fetched_url, "id": item.duplicate_of, "similarity": item.similarity or 1.0})
+            self.store_copy(item, urls, now)
         else:
             item.article_id = self.archive.add_article(item, urls, now)
             self.stats.inc_value("archive/new")
         return item
+
+    def store_copy(self, item: ArticleItem, urls: list[str], now: str) -> None:
+        """A page repeating an archived article: linked to it, or put in its place when published before it."""
+        similarity = item.similarity or 1.0
+        article = self.archive.current_version(item.duplicate_of)
+        self.stats.inc_value("archive/duplicates")
+        if is_earlier_copy(item, article):
+            self.archive.put_in_place_of(item.duplicate_of, item, urls, similarity, now)
+            self.stats.inc_value("archive/replaced_by_earlier_copy")
+            logger.info("%(url)s repeats article %(id)d (similarity %(similarity).2f) and was published first: it is "
+                        "the article now, and %(article)s its duplicate",
+                        {"url": item.fetched_url, "id": item.duplicate_of, "similarity": similarity,
+                         "article": article["url"]})
+        else:
+            self.archive.add_duplicate(item.duplicate_of, item, urls, similarity, now)
+            logger.info("%(url)s repeats article %(id)d (similarity %(similarity).2f): linked",
+                        {"url": item.fetched_url, "id": item.duplicate_of, "similarity": similarity})

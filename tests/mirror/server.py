@@ -12,7 +12,8 @@ tree cannot say (it is re-read on every request, so a test may edit a copy betwe
 
 It can also be told to misbehave, per path, the way a struggling or rate-limiting site does::
 
-    {"slow":          {"/a.html": 3},             # answer only after 3 seconds
+    {"after":         {"/a.html": ["/b.html"]},   # answer only once /b.html has been answered (20 s at most)
+     "slow":          {"/a.html": 3},             # answer only after 3 seconds (more, after "after")
      "drop":          {"/a.html": 2},             # close the first 2 connections without a byte
      "retry_after":   {"/a.html": [429, 2, 1]}}   # answer the first request 429, with Retry-After: 2
 
@@ -20,7 +21,8 @@ It can also be told to misbehave, per path, the way a struggling or rate-limitin
 string such as ``"Wed, 21 Oct 2026 07:28:00 GMT"`` sends an HTTP date. ``drop`` and
 ``retry_after`` count the requests they acted on, for the server's lifetime; after that the path
 is served as it would be without them. A redirect loop needs no key of its own: two
-``redirects`` that point at each other.
+``redirects`` that point at each other. ``after`` makes the order pages arrive in a test's
+choice, whatever order they are asked for in (with ``slow``, a margin after the pages waited for).
 
 Files are served with an ``ETag`` (a hash of the bytes) and ``Last-Modified`` (the file's
 time), and a request whose ``If-None-Match`` or ``If-Modified-Since`` still holds gets a 304.
@@ -52,6 +54,7 @@ from urllib.parse import unquote, urlsplit
 
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "site"
 ROUTES_FILE = "_routes.json"
+AFTER_TIMEOUT = 20  # seconds an "after" path waits for the paths it follows, at most
 CONTENT_TYPES = {  # by file-name ending, longest first
     ".xml.gz": "application/x-gzip",  # the body *is* the gzip file: no Content-Encoding
     ".gz": "application/x-gzip",
@@ -139,6 +142,8 @@ class _Handler(BaseHTTPRequestHandler):
         extra = dict(routes.get("headers", {}).get(path, {}))
         self._server_header = extra.pop("Server", None)
 
+        if path in routes.get("after", {}):
+            self.server.mirror._wait_for_answers(routes["after"][path])
         if path in routes.get("slow", {}):
             time.sleep(routes["slow"][path])
         if path in routes.get("drop", {}) and self.server.mirror._count("drop", path, routes["drop"][path]):
@@ -221,6 +226,8 @@ class MirrorServer:
         self._lock = threading.Lock()
         self._requests: list[tuple[float, str, str, int]] = []
         self._counts: dict[tuple[str, str], int] = {}  # (misbehaviour, path) -> requests it acted on
+        self._answered: set[str] = set()  # paths answered in the server's lifetime
+        self._answer_given = threading.Condition(self._lock)
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -268,6 +275,12 @@ class MirrorServer:
     def _record(self, arrived: float, method: str, path: str, status: int) -> None:
         with self._lock:
             self._requests.append((arrived, method, path, status))
+            self._answered.add(unquote(urlsplit(path).path))
+            self._answer_given.notify_all()
+
+    def _wait_for_answers(self, paths: list[str]) -> None:
+        with self._answer_given:
+            self._answer_given.wait_for(lambda: self._answered.issuperset(paths), AFTER_TIMEOUT)
 
     def _count(self, misbehaviour: str, path: str, times: int) -> bool:
         """Whether ``misbehaviour`` acts on this request to ``path``: one of its first ``times``."""
