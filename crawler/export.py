@@ -21,6 +21,7 @@ separated by a line holding only a form feed (see :func:`txt_article`).
 
 import csv
 import json
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import TextIO
@@ -54,9 +55,11 @@ OTHER_URLS_SQL = (
     " where article_id = a.id and url != a.url order by first_seen, url))"
 )
 
-# What a spreadsheet (Excel, LibreOffice, Google Sheets) reads as the start of a
-# formula: OWASP's list for CSV injection.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet (Excel, LibreOffice, Google Sheets) may read as the start of a
+# formula: OWASP's list for CSV injection (= + - @, tab, CR, LF), and the pipe that
+# some spreadsheets take as a DDE command. Compared after NFKC folding, so that the
+# full-width forms (＝ ＋ － ＠ ｜) that some spreadsheets fold to these count too.
+FORMULA_STARTS = frozenset("=+-@\t\r\n|")
 
 OUTLET_NAMES = {"urdupoint": "UrduPoint.com"}  # as the outlet signs its text files
 MONTHS = (  # not strftime("%B"), which follows the locale
@@ -78,9 +81,25 @@ def neutralise_formula(value):
     live link or command when the CSV is opened. The ``'`` shows in the cell:
     the price of never running one.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and (_formula_start(value[:1]) or _formula_start(_first_visible(value))):
         return "'" + value
     return value
+
+
+def _formula_start(char: str) -> bool:
+    return unicodedata.normalize("NFKC", char) in FORMULA_STARTS
+
+
+def _first_visible(text: str) -> str:
+    """The first character of ``text`` that is neither white space nor invisible ("" if none).
+
+    Spreadsheets skip leading spaces, no-break spaces, zero-width spaces and
+    byte-order marks (Unicode's format characters) before they look for a formula.
+    """
+    for char in text:
+        if not (char.isspace() or unicodedata.category(char) == "Cf"):
+            return char
+    return ""
 
 
 def write_csv(rows: Iterable[Mapping], out: TextIO, columns: Iterable[str], sanitize: bool = True) -> int:
