@@ -15,8 +15,9 @@ oldest first. In CSV, ``tags`` is the JSON array the archive stores and
 CSV is meant to be opened in a spreadsheet, so by default a cell that a
 spreadsheet would run as a formula is neutralised (:func:`neutralise_formula`).
 
-Plain text reproduces the layout of UrduPoint's own article text files, articles
-separated by a line holding only a form feed (see :func:`txt_article`).
+Plain text reproduces the layout of UrduPoint's own article text files, each
+followed by a line naming its URL and id, articles separated by a line holding
+only a form feed (see :func:`txt_article`).
 """
 
 import csv
@@ -154,8 +155,11 @@ def txt_article(article: Mapping) -> str:
 
         ...last paragraph
 
-    Days and times are Pakistan time. The dateline is put back before the text as
-    ``{dateline} :`` (the separator the page used is not stored). Without a
+        Source: https://www.urdupoint.com/en/world/blinken-...-1653838.html | archive id 1
+
+    The last line, after the outlet's layout, names the article's URL and its ``id``
+    in the archive. Days and times are Pakistan time. The dateline is put back before
+    the text as ``{dateline} :`` (the separator the page used is not stored). Without a
     publication date, the first line is only the outlet and there is no
     ``Published`` line; with a date but no time, ``Published`` gives the date only.
     """
@@ -170,6 +174,7 @@ def txt_article(article: Mapping) -> str:
         text = f"{article['dateline']} :{text}"
     for paragraph in text.split("\n\n"):
         lines += ["", paragraph]
+    lines += ["", f"Source: {article['url']} | archive id {article['id']}"]
     return "\n".join(lines) + "\n\n"
 
 

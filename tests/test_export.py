@@ -58,6 +58,11 @@ The last time Blinken and Lavrov were in the same room, at a G20 meeting in Bali
 """
 
 
+def exported_seed_txt(article_id: int) -> str:
+    """The seed article as ``scrapy export`` writes it: the user's example, then its URL and id."""
+    return SEED_TXT + f"Source: {SEED.url} | archive id {article_id}\n\n"
+
+
 def row(item, **changes) -> dict:
     """The export row of ``item``, as the archive gives it."""
     values = {name: getattr(item, name, None) for name in EXPORT_COLUMNS}
@@ -107,7 +112,7 @@ def test_neutralise_formula(value, expected):
 
 
 def test_seed_article_in_its_own_layout():
-    assert txt_article(row(SEED)) == SEED_TXT
+    assert txt_article(row(SEED)) == exported_seed_txt(1)
 
 
 def test_txt_layout_from_fields():
@@ -122,6 +127,8 @@ def test_txt_layout_from_fields():
         f"{WHEAT_PRICE.dateline} :{paragraphs[0]}\n"
         "\n"
         f"{paragraphs[1]}\n"
+        "\n"
+        f"Source: {WHEAT_PRICE.url} | archive id 1\n"
         "\n"
     )
 
@@ -145,7 +152,8 @@ def test_txt_dates_are_pakistan_time(published_at, first_line, byline):
 
 def test_txt_without_date_or_dateline():
     undated = article("https://www.app.com.pk/x/", "Rain Expected", ["First.", "Second."], None, outlet="app")
-    assert txt_article(row(undated)) == " app\n\nRain Expected\n\nFirst.\n\nSecond.\n\n"
+    expected = " app\n\nRain Expected\n\nFirst.\n\nSecond.\n\nSource: https://www.app.com.pk/x/ | archive id 1\n\n"
+    assert txt_article(row(undated)) == expected
 
 
 def test_txt_of_urdu():
@@ -157,8 +165,16 @@ def test_txt_of_urdu():
 def test_write_txt_puts_a_form_feed_line_between_articles():
     out = io.StringIO()
     assert write_txt([row(SEED), row(COVID)], out) == 2
-    assert out.getvalue() == SEED_TXT + "\f\n" + txt_article(row(COVID))
+    assert out.getvalue() == exported_seed_txt(1) + "\f\n" + txt_article(row(COVID))
     assert out.getvalue().split("\n").count("\f") == 1
+
+
+def test_write_txt_names_each_articles_url_and_id():
+    out = io.StringIO()
+    write_txt([row(SEED, id=7), row(URDU_RAIN, id=12)], out)
+    seed, rain = out.getvalue().split("\f\n")
+    assert seed.endswith(f"\n\nSource: {SEED.url} | archive id 7\n\n")
+    assert rain.endswith(f"\n\nSource: {URDU_RAIN.url} | archive id 12\n\n")
 
 
 def test_write_csv():

@@ -5,8 +5,10 @@ import csv
 import io
 import json
 import re
+import sqlite3
 import subprocess
 import tracemalloc
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from scrapy.settings import Settings
 from crawler.commands.export import Command as ExportCommand
 from crawler.export import EXPORT_COLUMNS, txt_article
 from pipelines import schema
-from tests.test_export import SEED_TXT, row
+from tests.test_export import exported_seed_txt, row
 from tests.samples import (
     ARTICLES,
     COTTON,
@@ -100,6 +102,12 @@ def exported(runs, out: Path, name: str) -> bytes:
     return path.read_bytes()
 
 
+def archive_ids(db: Path) -> dict[str, int]:
+    """Each article's id in the archive ``db``, by URL."""
+    with closing(sqlite3.connect(db)) as conn:
+        return dict(conn.execute("select url, id from articles"))
+
+
 def csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
 
@@ -135,11 +143,11 @@ def test_csv_keeps_formulas_with_no_sanitize(runs, out):
     assert (formula["title"], formula["summary"]) == (FORMULA.title, FORMULA.summary)
 
 
-def test_bom_only_when_asked(runs, out):
+def test_bom_only_when_asked(db, runs, out):
     plain, with_bom = exported(runs, out, "csv"), exported(runs, out, "csv-bom")
     assert not plain.startswith(BOM)
     assert with_bom == BOM + plain
-    assert exported(runs, out, "txt-bom") == BOM + SEED_TXT.encode("utf-8")
+    assert exported(runs, out, "txt-bom") == BOM + exported_seed_txt(archive_ids(db)[SEED.url]).encode("utf-8")
 
 
 def test_csv_columns_keep_the_documented_order(runs, out):
@@ -170,16 +178,23 @@ def test_filters(runs, out, name, expected):
     assert runs[name].stderr.startswith(f"Exported {len(expected)} articles to ")
 
 
-def test_txt_of_the_seed_article_is_the_users_example(runs, out):
-    assert exported(runs, out, "txt-seed") == SEED_TXT.encode("utf-8")
+def test_txt_of_the_seed_article_is_the_users_example(db, runs, out):
+    assert exported(runs, out, "txt-seed") == exported_seed_txt(archive_ids(db)[SEED.url]).encode("utf-8")
     assert runs["txt-seed"].stderr.startswith("Exported 1 article to ")
 
 
-def test_txt_holds_every_article_between_form_feed_lines(runs, out):
+def test_txt_holds_every_article_between_form_feed_lines(db, runs, out):
+    ids = archive_ids(db)
     text = exported(runs, out, "txt").decode("utf-8")
-    assert text == "\f\n".join(txt_article(row(item)) for item in NEWEST_FIRST)
+    assert text == "\f\n".join(txt_article(row(item, id=ids[item.url])) for item in NEWEST_FIRST)
     assert text.split("\n").count("\f") == len(ARTICLES) - 1
-    assert SEED_TXT in text
+    assert exported_seed_txt(ids[SEED.url]) in text
+
+
+def test_txt_names_each_articles_url_and_id(db, runs, out):
+    articles = exported(runs, out, "txt").decode("utf-8").split("\f\n")
+    named = [re.findall(r"^Source: (\S+) \| archive id (\d+)$", text, re.M) for text in articles]
+    assert named == [[(item.url, str(archive_ids(db)[item.url]))] for item in NEWEST_FIRST]
 
 
 @pytest.mark.parametrize("name", BAD)
