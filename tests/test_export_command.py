@@ -62,6 +62,13 @@ GOOD = {
     "txt": ["-o", "all.txt"],
     "txt-seed": ["-o", "seed.txt", "--search", "Lavrov", "--until", "2023-03-02"],
     "txt-bom": ["-o", "bom.txt", "--bom", "--search", "Lavrov"],
+    "format-over-extension": ["-o", "jsonl-in.csv", "--format", "jsonl"],
+    "format-without-extension": ["-o", "articles.out", "--format", "CSV"],
+}
+TO_STDOUT = {
+    "stdout-jsonl": ["-o", "-", "--format", "jsonl"],
+    "stdout-csv-bom": ["-o", "-", "--format", "csv", "--bom"],
+    "stdout-txt": ["-o", "-", "--format", "txt", "--search", "Lavrov"],
 }
 BAD = {
     "no-output": [],
@@ -79,18 +86,22 @@ BAD = {
     "negative-limit": ["-o", "limit.csv", "--limit", "-1"],
     "unknown-option": ["-o", "typo.csv", "--bomb"],
     "stray-argument": ["wheat", "-o", "stray.csv"],
+    "stdout-without-format": ["-o", "-"],
+    "unknown-format-option": ["-o", "format.csv", "--format", "xlsx"],
+    "bom-for-jsonl-format": ["-o", "format-bom.csv", "--format", "jsonl", "--bom"],
+    "columns-for-txt-format": ["-o", "format-columns.csv", "--format", "txt", "--columns", "title"],
 }
 
 
 def in_folder(args: list[str], folder: Path) -> list[str]:
-    """``args`` with the file named by ``-o`` put in ``folder``."""
-    return [str(folder / arg) if previous == "-o" else arg for previous, arg in zip(["", *args], args)]
+    """``args`` with the file named by ``-o`` (but standard output, ``-``) put in ``folder``."""
+    return [str(folder / arg) if previous == "-o" and arg != "-" else arg for previous, arg in zip(["", *args], args)]
 
 
 @pytest.fixture(scope="module")
 def runs(db, out) -> dict[str, subprocess.CompletedProcess]:
     """Every ``scrapy export`` of this module but the terminal one, run at once; files go to ``out``."""
-    cases = {**GOOD, **{f"bad:{name}": args for name, args in BAD.items()}}
+    cases = {**GOOD, **TO_STDOUT, **{f"bad:{name}": args for name, args in BAD.items()}}
     return scrapy_all(db, {name: ["export", *in_folder(args, out)] for name, args in cases.items()})
 
 
@@ -195,6 +206,28 @@ def test_txt_names_each_articles_url_and_id(db, runs, out):
     articles = exported(runs, out, "txt").decode("utf-8").split("\f\n")
     named = [re.findall(r"^Source: (\S+) \| archive id (\d+)$", text, re.M) for text in articles]
     assert named == [[(item.url, str(archive_ids(db)[item.url]))] for item in NEWEST_FIRST]
+
+
+def test_format_overrides_the_extension(runs, out):
+    records = [json.loads(line) for line in exported(runs, out, "format-over-extension").decode("utf-8").splitlines()]
+    assert [record["url"] for record in records] == [item.url for item in NEWEST_FIRST]
+    assert exported(runs, out, "format-without-extension") == exported(runs, out, "csv")
+
+
+def test_jsonl_to_standard_output(runs, out):
+    result = runs["stdout-jsonl"]
+    assert (result.returncode, result.stderr) == (0, f"Exported {len(ARTICLES)} articles to standard output\n")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records == [json.loads(line) for line in exported(runs, out, "jsonl").decode("utf-8").splitlines()]
+    assert not (out / "-").exists()
+
+
+def test_csv_and_txt_to_standard_output(db, runs, out):
+    csv_out, txt_out = runs["stdout-csv-bom"], runs["stdout-txt"]
+    assert (csv_out.returncode, txt_out.returncode) == (0, 0), csv_out.stderr + txt_out.stderr
+    assert csv_out.stdout.startswith("\ufeff")
+    assert csv_rows(csv_out.stdout.removeprefix("\ufeff").encode("utf-8")) == csv_rows(exported(runs, out, "csv"))
+    assert txt_out.stdout == exported_seed_txt(archive_ids(db)[SEED.url])
 
 
 @pytest.mark.parametrize("name", BAD)
