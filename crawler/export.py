@@ -82,13 +82,19 @@ def neutralise_formula(value):
     live link or command when the CSV is opened. The ``'`` shows in the cell:
     the price of never running one.
     """
-    if isinstance(value, str) and (_formula_start(value[:1]) or _formula_start(_first_visible(value))):
+    if isinstance(value, str) and _starts_like_a_formula(value):
         return "'" + value
     return value
 
 
-def _formula_start(char: str) -> bool:
-    return unicodedata.normalize("NFKC", char) in FORMULA_STARTS
+def _starts_like_a_formula(text: str) -> bool:
+    """Whether ``text`` starts with a formula character, or its first visible character is one (after NFKC)."""
+    first = text[:1]
+    if first in FORMULA_STARTS:
+        return True
+    if first.isascii() and not first.isspace():  # most cells: visible ASCII, nothing to fold or skip
+        return False
+    return unicodedata.normalize("NFKC", _first_visible(text)) in FORMULA_STARTS
 
 
 def _first_visible(text: str) -> str:
