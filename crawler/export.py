@@ -57,10 +57,11 @@ OTHER_URLS_SQL = (
 )
 
 # What a spreadsheet (Excel, LibreOffice, Google Sheets) may read as the start of a
-# formula: OWASP's list for CSV injection (= + - @, tab, CR, LF), and the pipe that
-# some spreadsheets take as a DDE command. Compared after NFKC folding, so that the
-# full-width forms (＝ ＋ － ＠ ｜) that some spreadsheets fold to these count too.
-FORMULA_STARTS = frozenset("=+-@\t\r\n|")
+# formula: OWASP's list for CSV injection (= + - @, tab, CR, LF), NUL (OWASP ASVS
+# 1.2.10), and the pipe that some spreadsheets take as a DDE command. Compared after
+# NFKC folding, so that the full-width forms (＝ ＋ － ＠ ｜) that some spreadsheets
+# fold to these count too.
+FORMULA_STARTS = frozenset("=+-@\t\r\n|\0")
 
 OUTLET_NAMES = {"urdupoint": "UrduPoint.com"}  # as the outlet signs its text files
 MONTHS = (  # not strftime("%B"), which follows the locale

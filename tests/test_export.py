@@ -81,6 +81,7 @@ def row(item, **changes) -> dict:
         pytest.param("\r=1+1", "'\r=1+1", id="carriage-return"),
         pytest.param("\n=1+1", "'\n=1+1", id="line-feed"),
         pytest.param("|calc", "'|calc", id="pipe"),
+        pytest.param("\0=1+1", "'\0=1+1", id="nul"),
         pytest.param(" =1+1", "' =1+1", id="space-then-equals"),
         pytest.param("\u00a0=1+1", "'\u00a0=1+1", id="no-break-space-then-equals"),
         pytest.param("\u200b=1+1", "'\u200b=1+1", id="zero-width-space-then-equals"),
