@@ -48,7 +48,8 @@ class Command(ScrapyCommand):
             "Export the articles of the archive (setting ARCHIVE_DB), newest first, to FILE (-o - for standard "
             "output); --format, or else FILE's extension, picks the format: csv, jsonl or txt (UrduPoint's "
             "text-file layout, each article followed by its URL and id, articles separated by a form feed). "
-            "FILE is replaced only once the export is complete. Columns, in order: "
+            "FILE is replaced only once the export is complete; a symbolic link, FIFO or device is refused. "
+            "Columns, in order: "
             + ", ".join(export.EXPORT_COLUMNS)
             + ". CSV cells that a spreadsheet would run as formulas get a leading ' unless --no-sanitize. "
             'Example: scrapy export -o wheat.csv --search "wheat price" --since 2023-03-01 --bom'
