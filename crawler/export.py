@@ -15,12 +15,14 @@ oldest first. In CSV, ``tags`` is the JSON array the archive stores and
 CSV is meant to be opened in a spreadsheet, so by default a cell that a
 spreadsheet would run as a formula is neutralised (:func:`neutralise_formula`).
 
-Plain text reproduces the layout of UrduPoint's own article text files, articles
-separated by a line holding only a form feed (see :func:`txt_article`).
+Plain text reproduces the layout of UrduPoint's own article text files, each
+followed by a line naming its URL and id, articles separated by a line holding
+only a form feed (see :func:`txt_article`).
 """
 
 import csv
 import json
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import TextIO
@@ -54,9 +56,12 @@ OTHER_URLS_SQL = (
     " where article_id = a.id and url != a.url order by first_seen, url))"
 )
 
-# What a spreadsheet (Excel, LibreOffice, Google Sheets) reads as the start of a
-# formula: OWASP's list for CSV injection.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet (Excel, LibreOffice, Google Sheets) may read as the start of a
+# formula: OWASP's list for CSV injection (= + - @, tab, CR, LF), NUL (OWASP ASVS
+# 1.2.10), and the pipe that some spreadsheets take as a DDE command. Compared after
+# NFKC folding, so that the full-width forms (＝ ＋ － ＠ ｜) that some spreadsheets
+# fold to these count too.
+FORMULA_STARTS = frozenset("=+-@\t\r\n|\0")
 
 OUTLET_NAMES = {"urdupoint": "UrduPoint.com"}  # as the outlet signs its text files
 MONTHS = (  # not strftime("%B"), which follows the locale
@@ -78,9 +83,31 @@ def neutralise_formula(value):
     live link or command when the CSV is opened. The ``'`` shows in the cell:
     the price of never running one.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and _starts_like_a_formula(value):
         return "'" + value
     return value
+
+
+def _starts_like_a_formula(text: str) -> bool:
+    """Whether ``text`` starts with a formula character, or its first visible character is one (after NFKC)."""
+    first = text[:1]
+    if first in FORMULA_STARTS:
+        return True
+    if first.isascii() and not first.isspace():  # most cells: visible ASCII, nothing to fold or skip
+        return False
+    return unicodedata.normalize("NFKC", _first_visible(text)) in FORMULA_STARTS
+
+
+def _first_visible(text: str) -> str:
+    """The first character of ``text`` that is neither white space nor invisible ("" if none).
+
+    Spreadsheets skip leading spaces, no-break spaces, zero-width spaces and
+    byte-order marks (Unicode's format characters) before they look for a formula.
+    """
+    for char in text:
+        if not (char.isspace() or unicodedata.category(char) == "Cf"):
+            return char
+    return ""
 
 
 def write_csv(rows: Iterable[Mapping], out: TextIO, columns: Iterable[str], sanitize: bool = True) -> int:
@@ -135,8 +162,11 @@ def txt_article(article: Mapping) -> str:
 
         ...last paragraph
 
-    Days and times are Pakistan time. The dateline is put back before the text as
-    ``{dateline} :`` (the separator the page used is not stored). Without a
+        Source: https://www.urdupoint.com/en/world/blinken-...-1653838.html | archive id 1
+
+    The last line, after the outlet's layout, names the article's URL and its ``id``
+    in the archive. Days and times are Pakistan time. The dateline is put back before
+    the text as ``{dateline} :`` (the separator the page used is not stored). Without a
     publication date, the first line is only the outlet and there is no
     ``Published`` line; with a date but no time, ``Published`` gives the date only.
     """
@@ -151,6 +181,7 @@ def txt_article(article: Mapping) -> str:
         text = f"{article['dateline']} :{text}"
     for paragraph in text.split("\n\n"):
         lines += ["", paragraph]
+    lines += ["", f"Source: {article['url']} | archive id {article['id']}"]
     return "\n".join(lines) + "\n\n"
 
 

@@ -58,6 +58,11 @@ The last time Blinken and Lavrov were in the same room, at a G20 meeting in Bali
 """
 
 
+def exported_seed_txt(article_id: int) -> str:
+    """The seed article as ``scrapy export`` writes it: the user's example, then its URL and id."""
+    return SEED_TXT + f"Source: {SEED.url} | archive id {article_id}\n\n"
+
+
 def row(item, **changes) -> dict:
     """The export row of ``item``, as the archive gives it."""
     values = {name: getattr(item, name, None) for name in EXPORT_COLUMNS}
@@ -74,8 +79,27 @@ def row(item, **changes) -> dict:
         pytest.param("@SUM(A1:A9)", "'@SUM(A1:A9)", id="at"),
         pytest.param("\t=1+1", "'\t=1+1", id="tab"),
         pytest.param("\r=1+1", "'\r=1+1", id="carriage-return"),
+        pytest.param("\n=1+1", "'\n=1+1", id="line-feed"),
+        pytest.param("|calc", "'|calc", id="pipe"),
+        pytest.param("\0=1+1", "'\0=1+1", id="nul"),
+        pytest.param(" =1+1", "' =1+1", id="space-then-equals"),
+        pytest.param("\u00a0=1+1", "'\u00a0=1+1", id="no-break-space-then-equals"),
+        pytest.param("\u200b=1+1", "'\u200b=1+1", id="zero-width-space-then-equals"),
+        pytest.param("\ufeff=1+1", "'\ufeff=1+1", id="byte-order-mark-then-equals"),
+        pytest.param("\u200b \u00a0@SUM(A1)", "'\u200b \u00a0@SUM(A1)", id="invisibles-then-at"),
+        pytest.param("   -5", "'   -5", id="spaces-then-minus"),
+        pytest.param(" |calc", "' |calc", id="space-then-pipe"),
+        pytest.param("＝1+1", "'＝1+1", id="full-width-equals"),
+        pytest.param("＋92 300 1234567", "'＋92 300 1234567", id="full-width-plus"),
+        pytest.param("－5", "'－5", id="full-width-minus"),
+        pytest.param("＠SUM(A1:A9)", "'＠SUM(A1:A9)", id="full-width-at"),
+        pytest.param("｜calc", "'｜calc", id="full-width-pipe"),
+        pytest.param(" ＝1+1", "' ＝1+1", id="space-then-full-width-equals"),
         pytest.param("Wheat = flour + water", "Wheat = flour + water", id="inside"),
-        pytest.param(" =1+1", " =1+1", id="after-a-space"),
+        pytest.param("Wheat | flour", "Wheat | flour", id="pipe-inside"),
+        pytest.param(" Wheat", " Wheat", id="space-then-a-word"),
+        pytest.param("\u200bگندم", "\u200bگندم", id="zero-width-space-then-urdu"),
+        pytest.param(" ", " ", id="only-a-space"),
         pytest.param("'=1+1", "'=1+1", id="already-quoted"),
         pytest.param("گندم", "گندم", id="urdu"),
         pytest.param("", "", id="empty"),
@@ -89,7 +113,7 @@ def test_neutralise_formula(value, expected):
 
 
 def test_seed_article_in_its_own_layout():
-    assert txt_article(row(SEED)) == SEED_TXT
+    assert txt_article(row(SEED)) == exported_seed_txt(1)
 
 
 def test_txt_layout_from_fields():
@@ -104,6 +128,8 @@ def test_txt_layout_from_fields():
         f"{WHEAT_PRICE.dateline} :{paragraphs[0]}\n"
         "\n"
         f"{paragraphs[1]}\n"
+        "\n"
+        f"Source: {WHEAT_PRICE.url} | archive id 1\n"
         "\n"
     )
 
@@ -127,7 +153,8 @@ def test_txt_dates_are_pakistan_time(published_at, first_line, byline):
 
 def test_txt_without_date_or_dateline():
     undated = article("https://www.app.com.pk/x/", "Rain Expected", ["First.", "Second."], None, outlet="app")
-    assert txt_article(row(undated)) == " app\n\nRain Expected\n\nFirst.\n\nSecond.\n\n"
+    expected = " app\n\nRain Expected\n\nFirst.\n\nSecond.\n\nSource: https://www.app.com.pk/x/ | archive id 1\n\n"
+    assert txt_article(row(undated)) == expected
 
 
 def test_txt_of_urdu():
@@ -139,8 +166,16 @@ def test_txt_of_urdu():
 def test_write_txt_puts_a_form_feed_line_between_articles():
     out = io.StringIO()
     assert write_txt([row(SEED), row(COVID)], out) == 2
-    assert out.getvalue() == SEED_TXT + "\f\n" + txt_article(row(COVID))
+    assert out.getvalue() == exported_seed_txt(1) + "\f\n" + txt_article(row(COVID))
     assert out.getvalue().split("\n").count("\f") == 1
+
+
+def test_write_txt_names_each_articles_url_and_id():
+    out = io.StringIO()
+    write_txt([row(SEED, id=7), row(URDU_RAIN, id=12)], out)
+    seed, rain = out.getvalue().split("\f\n")
+    assert seed.endswith(f"\n\nSource: {SEED.url} | archive id 7\n\n")
+    assert rain.endswith(f"\n\nSource: {URDU_RAIN.url} | archive id 12\n\n")
 
 
 def test_write_csv():

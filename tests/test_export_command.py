@@ -5,8 +5,10 @@ import csv
 import io
 import json
 import re
+import sqlite3
 import subprocess
 import tracemalloc
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from scrapy.settings import Settings
 from crawler.commands.export import Command as ExportCommand
 from crawler.export import EXPORT_COLUMNS, txt_article
 from pipelines import schema
-from tests.test_export import SEED_TXT, row
+from tests.test_export import exported_seed_txt, row
 from tests.samples import (
     ARTICLES,
     COTTON,
@@ -60,6 +62,13 @@ GOOD = {
     "txt": ["-o", "all.txt"],
     "txt-seed": ["-o", "seed.txt", "--search", "Lavrov", "--until", "2023-03-02"],
     "txt-bom": ["-o", "bom.txt", "--bom", "--search", "Lavrov"],
+    "format-over-extension": ["-o", "jsonl-in.csv", "--format", "jsonl"],
+    "format-without-extension": ["-o", "articles.out", "--format", "CSV"],
+}
+TO_STDOUT = {
+    "stdout-jsonl": ["-o", "-", "--format", "jsonl"],
+    "stdout-csv-bom": ["-o", "-", "--format", "csv", "--bom"],
+    "stdout-txt": ["-o", "-", "--format", "txt", "--search", "Lavrov"],
 }
 BAD = {
     "no-output": [],
@@ -77,18 +86,22 @@ BAD = {
     "negative-limit": ["-o", "limit.csv", "--limit", "-1"],
     "unknown-option": ["-o", "typo.csv", "--bomb"],
     "stray-argument": ["wheat", "-o", "stray.csv"],
+    "stdout-without-format": ["-o", "-"],
+    "unknown-format-option": ["-o", "format.csv", "--format", "xlsx"],
+    "bom-for-jsonl-format": ["-o", "format-bom.csv", "--format", "jsonl", "--bom"],
+    "columns-for-txt-format": ["-o", "format-columns.csv", "--format", "txt", "--columns", "title"],
 }
 
 
 def in_folder(args: list[str], folder: Path) -> list[str]:
-    """``args`` with the file named by ``-o`` put in ``folder``."""
-    return [str(folder / arg) if previous == "-o" else arg for previous, arg in zip(["", *args], args)]
+    """``args`` with the file named by ``-o`` (but standard output, ``-``) put in ``folder``."""
+    return [str(folder / arg) if previous == "-o" and arg != "-" else arg for previous, arg in zip(["", *args], args)]
 
 
 @pytest.fixture(scope="module")
 def runs(db, out) -> dict[str, subprocess.CompletedProcess]:
     """Every ``scrapy export`` of this module but the terminal one, run at once; files go to ``out``."""
-    cases = {**GOOD, **{f"bad:{name}": args for name, args in BAD.items()}}
+    cases = {**GOOD, **TO_STDOUT, **{f"bad:{name}": args for name, args in BAD.items()}}
     return scrapy_all(db, {name: ["export", *in_folder(args, out)] for name, args in cases.items()})
 
 
@@ -98,6 +111,12 @@ def exported(runs, out: Path, name: str) -> bytes:
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(rf"Exported \d+ articles? to {re.escape(str(path))}\n", result.stderr)
     return path.read_bytes()
+
+
+def archive_ids(db: Path) -> dict[str, int]:
+    """Each article's id in the archive ``db``, by URL."""
+    with closing(sqlite3.connect(db)) as conn:
+        return dict(conn.execute("select url, id from articles"))
 
 
 def csv_rows(data: bytes) -> list[list[str]]:
@@ -135,11 +154,11 @@ def test_csv_keeps_formulas_with_no_sanitize(runs, out):
     assert (formula["title"], formula["summary"]) == (FORMULA.title, FORMULA.summary)
 
 
-def test_bom_only_when_asked(runs, out):
+def test_bom_only_when_asked(db, runs, out):
     plain, with_bom = exported(runs, out, "csv"), exported(runs, out, "csv-bom")
     assert not plain.startswith(BOM)
     assert with_bom == BOM + plain
-    assert exported(runs, out, "txt-bom") == BOM + SEED_TXT.encode("utf-8")
+    assert exported(runs, out, "txt-bom") == BOM + exported_seed_txt(archive_ids(db)[SEED.url]).encode("utf-8")
 
 
 def test_csv_columns_keep_the_documented_order(runs, out):
@@ -170,16 +189,45 @@ def test_filters(runs, out, name, expected):
     assert runs[name].stderr.startswith(f"Exported {len(expected)} articles to ")
 
 
-def test_txt_of_the_seed_article_is_the_users_example(runs, out):
-    assert exported(runs, out, "txt-seed") == SEED_TXT.encode("utf-8")
+def test_txt_of_the_seed_article_is_the_users_example(db, runs, out):
+    assert exported(runs, out, "txt-seed") == exported_seed_txt(archive_ids(db)[SEED.url]).encode("utf-8")
     assert runs["txt-seed"].stderr.startswith("Exported 1 article to ")
 
 
-def test_txt_holds_every_article_between_form_feed_lines(runs, out):
+def test_txt_holds_every_article_between_form_feed_lines(db, runs, out):
+    ids = archive_ids(db)
     text = exported(runs, out, "txt").decode("utf-8")
-    assert text == "\f\n".join(txt_article(row(item)) for item in NEWEST_FIRST)
+    assert text == "\f\n".join(txt_article(row(item, id=ids[item.url])) for item in NEWEST_FIRST)
     assert text.split("\n").count("\f") == len(ARTICLES) - 1
-    assert SEED_TXT in text
+    assert exported_seed_txt(ids[SEED.url]) in text
+
+
+def test_txt_names_each_articles_url_and_id(db, runs, out):
+    articles = exported(runs, out, "txt").decode("utf-8").split("\f\n")
+    named = [re.findall(r"^Source: (\S+) \| archive id (\d+)$", text, re.M) for text in articles]
+    assert named == [[(item.url, str(archive_ids(db)[item.url]))] for item in NEWEST_FIRST]
+
+
+def test_format_overrides_the_extension(runs, out):
+    records = [json.loads(line) for line in exported(runs, out, "format-over-extension").decode("utf-8").splitlines()]
+    assert [record["url"] for record in records] == [item.url for item in NEWEST_FIRST]
+    assert exported(runs, out, "format-without-extension") == exported(runs, out, "csv")
+
+
+def test_jsonl_to_standard_output(runs, out):
+    result = runs["stdout-jsonl"]
+    assert (result.returncode, result.stderr) == (0, f"Exported {len(ARTICLES)} articles to standard output\n")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records == [json.loads(line) for line in exported(runs, out, "jsonl").decode("utf-8").splitlines()]
+    assert not (out / "-").exists()
+
+
+def test_csv_and_txt_to_standard_output(db, runs, out):
+    csv_out, txt_out = runs["stdout-csv-bom"], runs["stdout-txt"]
+    assert (csv_out.returncode, txt_out.returncode) == (0, 0), csv_out.stderr + txt_out.stderr
+    assert csv_out.stdout.startswith("\ufeff")
+    assert csv_rows(csv_out.stdout.removeprefix("\ufeff").encode("utf-8")) == csv_rows(exported(runs, out, "csv"))
+    assert txt_out.stdout == exported_seed_txt(archive_ids(db)[SEED.url])
 
 
 @pytest.mark.parametrize("name", BAD)

@@ -1,10 +1,25 @@
-"""``scrapy export -o FILE``: archived articles to a CSV, JSON Lines or plain text file."""
+"""``scrapy export -o FILE``: archived articles to a CSV, JSON Lines or plain text file, or to standard output.
+
+The file is replaced only once the new one is complete: the export writes a hidden
+``.NAME.*.part`` file beside it, syncs it to disk and renames it over ``NAME``. An
+export that fails or is killed midway leaves the old file as it was (a killed one
+also leaves its ``.part`` file, which may be deleted). Renaming would replace a
+symbolic link by a file, and cannot write into a FIFO or a device, so these are
+refused: name the file the link points to, or use ``-o -`` and redirect.
+"""
 
 import argparse
+import contextlib
+import io
+import os
+import secrets
 import sqlite3
+import stat
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TextIO
 
 from scrapy.commands import ScrapyCommand
 from tqdm import tqdm
@@ -12,7 +27,9 @@ from tqdm import tqdm
 from crawler import export, queries
 from crawler.commands import CommandError, add_filter_options, fail, filters_from, open_archive, positional
 
-FORMATS = (".csv", ".jsonl", ".txt")  # chosen by the output file's extension
+FORMATS = ("csv", "jsonl", "txt")  # --format, or else the output file's extension
+FORMAT_NAMES = "csv, jsonl or txt"
+STDOUT = "-"  # -o - writes to standard output
 
 
 class Command(ScrapyCommand):
@@ -28,29 +45,37 @@ class Command(ScrapyCommand):
 
     def long_desc(self) -> str:
         return (
-            "Export the articles of the archive (setting ARCHIVE_DB), newest first, to FILE; its extension "
-            "picks the format: .csv, .jsonl or .txt (UrduPoint's text-file layout, articles separated by a "
-            "form feed). Columns, in order: " + ", ".join(export.EXPORT_COLUMNS) + ". CSV cells that a "
-            "spreadsheet would run as formulas get a leading ' unless --no-sanitize. "
+            "Export the articles of the archive (setting ARCHIVE_DB), newest first, to FILE (-o - for standard "
+            "output); --format, or else FILE's extension, picks the format: csv, jsonl or txt (UrduPoint's "
+            "text-file layout, each article followed by its URL and id, articles separated by a form feed). "
+            "FILE is replaced only once the export is complete; a symbolic link, FIFO or device is refused. "
+            "Columns, in order: "
+            + ", ".join(export.EXPORT_COLUMNS)
+            + ". CSV cells that a spreadsheet would run as formulas get a leading ' unless --no-sanitize. "
             'Example: scrapy export -o wheat.csv --search "wheat price" --since 2023-03-01 --bom'
         )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("-o", "--output", metavar="FILE", help="file to write (replaced): .csv, .jsonl or .txt")
+        parser.add_argument(
+            "-o", "--output", metavar="FILE", help="file to write (replaced): .csv, .jsonl or .txt; - for stdout"
+        )
+        parser.add_argument(
+            "--format", metavar="FORMAT", help="csv, jsonl or txt: needed with -o -, else overrides FILE's extension"
+        )
         parser.add_argument("--search", metavar="TERMS", help="only articles matching these search terms")
         add_filter_options(parser, limit_help="export only the N newest articles")
         parser.add_argument(
-            "--columns", metavar="A,B,...", help="export only these columns, comma-separated (.csv, .jsonl)"
+            "--columns", metavar="A,B,...", help="export only these columns, comma-separated (csv, jsonl)"
         )
         parser.add_argument(
-            "--bom", action="store_true", help="start with a UTF-8 byte-order mark, for Excel (.csv, .txt)"
+            "--bom", action="store_true", help="start with a UTF-8 byte-order mark, for Excel (csv, txt)"
         )
         parser.add_argument(
             "--no-sanitize",
             dest="sanitize",
             action="store_false",
-            help="leave cells that look like spreadsheet formulas as they are (.csv)",
+            help="leave cells that look like spreadsheet formulas as they are (csv)",
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -58,13 +83,16 @@ class Command(ScrapyCommand):
             self._export(args, opts)
         except CommandError as error:
             fail(self, error)
+        except BrokenPipeError:  # the reader of standard output has gone (scrapy export -o - | head): stop quietly
+            self.exitcode = 1
 
     def _export(self, args: list[str], opts: argparse.Namespace) -> None:
         if extra := positional(args):
             raise CommandError(f"unexpected argument {extra[0]!r}: give search terms with --search")
-        path, suffix = _output(opts)
-        columns = _columns(opts.columns, suffix)
-        _check_format_options(opts, suffix)
+        path, fmt = _output(opts)
+        old = None if path is None else _replaceable(path)
+        columns = _columns(opts.columns, fmt)
+        _check_format_options(opts, fmt)
         if opts.search is not None and not opts.search.strip():
             raise CommandError("--search needs search terms")
         filters = filters_from(opts, search=opts.search)
@@ -72,30 +100,59 @@ class Command(ScrapyCommand):
         try:
             sql, params = queries.select(export.columns_sql(columns), filters, queries.NEWEST_FIRST)
             rows = conn.execute(sql, params)  # a cursor: each row is read as it is written
-            total = conn.execute(*queries.count(filters)).fetchone()[0] if sys.stderr.isatty() else None
-            written = _write(rows, total, path, suffix, columns, opts)
+            if _shows_progress(path):
+                total = conn.execute(*queries.count(filters)).fetchone()[0]
+                rows = tqdm(rows, total=total, unit=" articles", file=sys.stderr, leave=False)
+            write = partial(_write_rows, rows, fmt=fmt, columns=columns, sanitize=opts.sanitize)
+            encoding = "utf-8-sig" if opts.bom else "utf-8"
+            written = _write_stdout(write, encoding) if path is None else _write_file(write, path, old, encoding)
         except sqlite3.Error as error:
             raise CommandError(f"cannot read the archive {self.settings['ARCHIVE_DB']}: {error}") from None
         finally:
             conn.close()
-        print(f"Exported {written} article{'' if written == 1 else 's'} to {path}", file=sys.stderr)
+        where = "standard output" if path is None else path
+        print(f"Exported {written} article{'' if written == 1 else 's'} to {where}", file=sys.stderr)
 
 
-def _output(opts: argparse.Namespace) -> tuple[Path, str]:
+def _output(opts: argparse.Namespace) -> tuple[Path | None, str]:
+    """The file to write (None for standard output) and the format."""
     if not opts.output:
-        raise CommandError("name the file to write with -o FILE (.csv, .jsonl or .txt)")
-    path = Path(opts.output)
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise CommandError(f"cannot tell the format of {path}: its name must end in {', '.join(FORMATS)}")
-    return path, suffix
+        raise CommandError("name the file to write with -o FILE (.csv, .jsonl or .txt), or -o - for standard output")
+    path = None if opts.output == STDOUT else Path(opts.output)
+    if opts.format is not None:
+        if opts.format.lower() not in FORMATS:
+            raise CommandError(f"--format {opts.format!r} is not {FORMAT_NAMES}")
+        return path, opts.format.lower()
+    if path is None:
+        raise CommandError(f"-o - writes to standard output: name its format with --format ({FORMAT_NAMES})")
+    fmt = path.suffix.lower().removeprefix(".")
+    if fmt not in FORMATS:
+        raise CommandError(f"cannot tell the format of {path}: end its name in .csv, .jsonl or .txt, or give --format")
+    return path, fmt
 
 
-def _columns(text: str | None, suffix: str) -> tuple[str, ...]:
+def _replaceable(path: Path) -> os.stat_result | None:
+    """The status of the file at ``path`` (None if there is none), refusing what the export must not replace."""
+    try:
+        status = path.lstat()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise CommandError(f"cannot write {path}: {error.strerror or error}") from None
+    if stat.S_ISLNK(status.st_mode):
+        raise CommandError(f"{path} is a symbolic link (to {os.readlink(path)}): name the file itself")
+    if stat.S_ISDIR(status.st_mode):
+        raise CommandError(f"{path} is a folder: name a file")
+    if not stat.S_ISREG(status.st_mode):
+        raise CommandError(f"{path} is not a regular file (a FIFO, socket or device): use -o - and redirect it")
+    return status
+
+
+def _columns(text: str | None, fmt: str) -> tuple[str, ...]:
     if text is None:
         return export.EXPORT_COLUMNS
-    if suffix == ".txt":
-        raise CommandError("--columns does not apply to .txt, whose layout is fixed")
+    if fmt == "txt":
+        raise CommandError("--columns does not apply to txt, whose layout is fixed")
     wanted = [name.strip() for name in text.split(",") if name.strip()]
     unknown = [name for name in wanted if name not in export.EXPORT_COLUMNS]
     if unknown:
@@ -105,24 +162,82 @@ def _columns(text: str | None, suffix: str) -> tuple[str, ...]:
     return tuple(name for name in export.EXPORT_COLUMNS if name in wanted)
 
 
-def _check_format_options(opts: argparse.Namespace, suffix: str) -> None:
-    if opts.bom and suffix not in (".csv", ".txt"):
-        raise CommandError("--bom applies to .csv and .txt only")
-    if not opts.sanitize and suffix != ".csv":
-        raise CommandError("--no-sanitize applies to .csv only")
+def _check_format_options(opts: argparse.Namespace, fmt: str) -> None:
+    if opts.bom and fmt not in ("csv", "txt"):
+        raise CommandError("--bom applies to csv and txt only")
+    if not opts.sanitize and fmt != "csv":
+        raise CommandError("--no-sanitize applies to csv only")
 
 
-def _write(rows, total: int | None, path: Path, suffix: str, columns: tuple[str, ...], opts) -> int:
-    """Write ``rows`` to ``path``, with a progress bar when ``total`` is known; returns the count."""
+def _shows_progress(path: Path | None) -> bool:
+    """A progress bar on stderr when it is a terminal, unless the export itself goes to that terminal."""
+    return sys.stderr.isatty() and not (path is None and sys.stdout.isatty())
+
+
+def _write_rows(rows, out: TextIO, fmt: str, columns: tuple[str, ...], sanitize: bool) -> int:
+    if fmt == "csv":
+        return export.write_csv(rows, out, columns, sanitize=sanitize)
+    if fmt == "jsonl":
+        return export.write_jsonl(rows, out, columns)
+    return export.write_txt(rows, out)
+
+
+def _write_file(write: Callable[[TextIO], int], path: Path, old: os.stat_result | None, encoding: str) -> int:
+    """``write(out)`` into a new file beside ``path``, renamed over it once complete; returns its count."""
+    part = path.with_name(f".{path.name}.{secrets.token_hex(8)}.part")
     try:
-        # newline="": the csv module writes its own line ends, and .txt must be byte for byte.
-        with path.open("w", encoding="utf-8-sig" if opts.bom else "utf-8", newline="") as out:
-            if total is not None:
-                rows = tqdm(rows, total=total, unit=" articles", file=sys.stderr, leave=False)
-            if suffix == ".csv":
-                return export.write_csv(rows, out, columns, sanitize=opts.sanitize)
-            if suffix == ".jsonl":
-                return export.write_jsonl(rows, out, columns)
-            return export.write_txt(rows, out)
+        descriptor = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            written = _write_part(write, descriptor, old, encoding)
+            os.replace(part, path)
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
     except OSError as error:
         raise CommandError(f"cannot write {path}: {error.strerror or error}") from None
+    _sync_folder(path.parent)
+    return written
+
+
+def _write_part(write: Callable[[TextIO], int], descriptor: int, old: os.stat_result | None, encoding: str) -> int:
+    """``write(out)`` into the new file open at ``descriptor``, then synced to disk; returns its count.
+
+    It takes the permissions of the file it replaces; a new file keeps those that
+    ``open()`` gives (0o666 less the umask).
+    """
+    # newline="": the csv module writes its own line ends, and .txt must be byte for byte.
+    with open(descriptor, "w", encoding=encoding, newline="") as out:
+        if old is not None:
+            os.fchmod(descriptor, stat.S_IMODE(old.st_mode))
+        written = write(out)
+        out.flush()
+        os.fsync(descriptor)
+    return written
+
+
+def _sync_folder(folder: Path) -> None:
+    """Put the rename on disk; some file systems cannot sync a folder, and the file is in place either way."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _write_stdout(write: Callable[[TextIO], int], encoding: str) -> int:
+    """``write(out)`` to standard output, as bytes in ``encoding`` whatever the locale; returns its count.
+
+    A closed pipe is raised as BrokenPipeError, for the command to stop quietly.
+    """
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="")
+    try:
+        written = write(out)
+        out.flush()
+        return written
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise CommandError(f"cannot write to standard output: {error.strerror or error}") from None
+    finally:
+        out.detach()  # leaves sys.stdout open
