@@ -197,19 +197,23 @@ class Archive:
         ).fetchone()
         return row is not None
 
-    def rejection_stands(self, url: str, retry_after: timedelta, now: datetime) -> bool:
+    def rejection_stands(self, url: str, retry_after: timedelta, now: datetime,
+                         retry_reasons: frozenset[str] = frozenset()) -> bool:
         """Whether ``url`` was rejected and should not be fetched now.
 
-        A permanent rejection (a 404, a page that is not an article) always stands;
+        A rejection for one of ``retry_reasons`` (``-a retry_rejected=...``) lapses. Otherwise
+        a permanent rejection (a 404, a page that is not an article) stands;
         a passing one (a challenge, an empty page) stands for ``retry_after``,
         doubled with each further failure, up to :data:`MAX_RETRY_AFTER`.
         """
         row = self.db.execute(
-            "select permanent, attempts, last_seen from rejected_urls where url = ?", [url]
+            "select reason, permanent, attempts, last_seen from rejected_urls where url = ?", [url]
         ).fetchone()
         if row is None:
             return False
-        permanent, attempts, last_seen = row
+        reason, permanent, attempts, last_seen = row
+        if reason in retry_reasons:
+            return False
         wait = min(retry_after * 2 ** max(attempts - 1, 0), MAX_RETRY_AFTER)
         return bool(permanent) or now < datetime.fromisoformat(last_seen) + wait
 

@@ -8,12 +8,14 @@ values the user gave.
 import copy
 import json
 import re
+import subprocess
+import sys
 from datetime import date
 
 import pytest
 
 from crawler.urls import canonicalize
-from tests.conftest import run_crawl
+from tests.conftest import CRAWL_TIMEOUT, REPO, crawl_command, run_crawl
 from tests.mirror.build import article_url, build_site, load_articles
 from tests.mirror.server import MirrorServer
 
@@ -236,18 +238,41 @@ def test_backfill_walks_the_daily_sitemaps_of_a_date_range(mirror, tmp_path, man
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["-a", "since=2023-13-01"], "since/until must be dates written YYYY-MM-DD"),
-        (["-a", "since=2023-03-05", "-a", "until=2023-03-01"], "is after until"),
-        (["-a", "until=2023-03-01"], "needs -a since"),
-        (["-a", "days=2023-03-02,yesterday"], "days must be dates written YYYY-MM-DD"),
-        (["-a", "days=2023-03-02", "-a", "since=2023-03-01"], "does not go with -a since/until"),
+        (["-a", "since=2023-13-45"], "since/until must be dates written YYYY-MM-DD (month must be in 1..12)"),
+        (["-a", "since=2023-03-05", "-a", "until=2023-03-01"], "since (2023-03-05) is after until (2023-03-01)"),
+        (["-a", "until=2023-03-01"], "-a until=... needs -a since=YYYY-MM-DD as well"),
+        (["-a", "days=2023-03-02,yesterday"],
+         "days must be dates written YYYY-MM-DD, separated by commas (Invalid isoformat string: 'yesterday')"),
+        (["-a", "days=2023-03-02", "-a", "since=2023-03-01"], "-a days=... does not go with -a since/until"),
+        (["-a", "edition=fr"], "edition must be one of en, ur, all, not 'fr'"),
+        (["-a", "revisit_days=week"], "revisit_days must be a whole number of days, not 'week'"),
+        (["-a", "retry_rejected=not article"], "retry_rejected must name rejection reasons such as not_article, "
+                                               "not 'not article'"),
+        (["-a", "editon=ur"], "unknown argument -a editon=... (arguments: edition, since, until, days, revisit_days, "
+                              "retry_rejected)"),
     ],
-    ids=["impossible-month", "reversed-range", "until-alone", "bad-day", "days-and-range"],
+    ids=["impossible-date", "reversed-range", "until-alone", "bad-day", "days-and-range", "unknown-edition",
+         "revisit-days-not-a-number", "reason-not-a-slug", "misspelt-argument"],
 )
-def test_bad_backfill_arguments_fail_with_a_clear_message(mirror, tmp_path, args, message):
-    crawl = run_crawl(mirror.url, tmp_path / "archive.db", *args)
-    assert crawl.returncode != 0
-    assert message in crawl.log
+def test_a_bad_spider_argument_fails_in_one_line_before_anything_starts(tmp_path, args, message):
+    db_path = tmp_path / "archive.db"
+    done = subprocess.run(crawl_command(args, {"ARCHIVE_DB": str(db_path)}), cwd=REPO, capture_output=True, text=True,
+                          timeout=CRAWL_TIMEOUT)
+    assert (done.returncode, done.stderr.splitlines(), done.stdout) == (2, [f"Error: {message}"], "")
+    assert not db_path.exists() and not list(tmp_path.iterdir())  # no archive, lock, cache or WARC file
+
+
+def test_crawl_help_lists_each_spiders_arguments():
+    from crawler.spiders.urdupoint import UrduPointSpider
+
+    done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "-h"], cwd=REPO, capture_output=True, text=True,
+                          timeout=CRAWL_TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    listed = done.stdout.split("Spider arguments (-a NAME=VALUE)\n", 1)[1].splitlines()[1:]
+    assert listed[0] == "  urdupoint:"
+    rows = [line.split(None, 2) for line in listed[1:]]  # a line each: -a NAME=VALUE  meaning
+    assert rows == [["-a", f"{name}={value}", meaning] for name, (value, meaning) in UrduPointSpider.arguments.items()]
+    assert [row[1].split("=")[0] for row in rows] == ["edition", "since", "until", "days", "revisit_days", "retry_rejected"]
 
 
 def test_pages_over_the_size_cap_are_refused_not_half_stored(mirror, tmp_path):

@@ -28,6 +28,7 @@ are the pipelines' job; the spider only hands over what it fetched.
 
 import logging
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -59,8 +60,10 @@ LISTING_PATH = "/en/news/{category}.html"
 LISTING_NEXT_PATH = "/en/news/{category}-updates{page}.html"
 SITEMAP_PATH = "/sitemap/daily/data/{day:%Y}/{day:%Y-%m-%d}.xml.gz"
 
-ARTICLE_PATH = re.compile(r"^/en/(?P<category>[a-z0-9-]+)/(?P<slug>[^/]+)-(?P<id>\d+)\.html$")
-NOT_ARTICLE_SECTIONS = frozenset({"news", "team", "tags", "videos", "photos", "search", "sitemap", "rss"})
+NOT_ARTICLE_SECTIONS = ("news", "team", "tags", "videos", "photos", "search", "sitemap", "rss")
+ARTICLE_PATH = re.compile(  # /en/<category>/<slug>-<id>.html, in any section but those above
+    rf"^/en/(?!(?:{'|'.join(NOT_ARTICLE_SECTIONS)})/)(?P<category>[a-z0-9-]+)/(?P<slug>[^/]+)-(?P<id>\d+)\.html$"
+)
 LISTING_ENTRY = "div.txt_box"
 
 
@@ -145,12 +148,58 @@ def backfill_days(since: str | None, until: str | None, days: str | None = None)
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
+REASON = re.compile(r"[a-z][a-z0-9_]*")  # a rejection reason as rejected_urls and the stats name it
+
+
+def rejection_reasons(reasons: str | None) -> frozenset[str]:
+    """The reasons of ``-a retry_rejected=not_article,...``: URLs rejected for them are fetched again."""
+    named = frozenset(reason.strip() for reason in (reasons or "").split(",") if reason.strip())
+    malformed = sorted(reason for reason in named if not REASON.fullmatch(reason))
+    if malformed:
+        raise ValueError(f"retry_rejected must name rejection reasons such as not_article, not {malformed[0]!r}")
+    return named
+
+
 def editions_of(edition: str | None) -> tuple[str, ...]:
     """The languages ``-a edition=en|ur|all`` asks to archive."""
     try:
         return EDITIONS[(edition or DEFAULT_EDITION).strip().lower()]
     except KeyError:
         raise ValueError(f"edition must be one of {', '.join(EDITIONS)}, not {edition!r}") from None
+
+
+# -a NAME=VALUE: what each argument of the spider means (``scrapy crawl -h`` lists them).
+SPIDER_ARGUMENTS = {
+    "edition": ("en|ur|all", "English (the default), Urdu, or both: all"),
+    "since": ("YYYY-MM-DD", "backfill the daily sitemaps from this day"),
+    "until": ("YYYY-MM-DD", "the last day of a backfill (default: today)"),
+    "days": ("YYYY-MM-DD,...", "backfill these days (not with since/until)"),
+    "revisit_days": ("N", "re-visit the articles of the last N days"),
+    "retry_rejected": ("REASON,...", "fetch URLs rejected for these reasons again"),
+}
+
+
+@dataclass(frozen=True)
+class RunArguments:
+    """What the spider's ``-a NAME=VALUE`` arguments ask of a run, checked."""
+
+    backfill: list[date] | None  # the days of a backfill, or None for the newest articles
+    editions: tuple[str, ...]
+    revisit_days: int | None
+    retry_rejected: frozenset[str]  # rejection reasons whose URLs are fetched again
+
+    @classmethod
+    def of(cls, arguments: dict[str, str]) -> "RunArguments":
+        """The run ``arguments`` ask for; ValueError naming the argument when one is wrong or unknown."""
+        unknown = sorted(set(arguments) - set(SPIDER_ARGUMENTS))
+        if unknown:
+            raise ValueError(f"unknown argument -a {unknown[0]}=... (arguments: {', '.join(SPIDER_ARGUMENTS)})")
+        return cls(
+            backfill=backfill_days(arguments.get("since"), arguments.get("until"), arguments.get("days")),
+            editions=editions_of(arguments.get("edition")),
+            revisit_days=revisit_window(arguments.get("revisit_days")),
+            retry_rejected=rejection_reasons(arguments.get("retry_rejected")),
+        )
 
 
 def urdu_public_form(url: str) -> str:
@@ -191,15 +240,23 @@ class UrduPointSpider(Spider):
     name = "urdupoint"
     outlet = "urdupoint"
     page_hints = PAGE_HINTS
+    arguments = SPIDER_ARGUMENTS
 
-    def __init__(self, since: str | None = None, until: str | None = None, *args, days: str | None = None,
-                 revisit_days: str | None = None, edition: str | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.backfill = backfill_days(since, until, days)
-        self.editions = editions_of(edition)
-        self.revisit_days = revisit_window(revisit_days)
+    def __init__(self, **arguments: str):
+        super().__init__()
+        run = RunArguments.of(arguments)
+        self.backfill = run.backfill
+        self.editions = run.editions
+        self.revisit_days = run.revisit_days
+        self.retry_rejected = run.retry_rejected
         self.run_mode = "latest" if self.backfill is None else "backfill"
         self.day_report: dict[date, str] = {}  # one line per backfilled day
+
+    @classmethod
+    def check_arguments(cls, arguments: dict[str, str]) -> None:
+        """Raise ValueError, naming the argument, if ``arguments`` (``-a NAME=VALUE``) are wrong:
+        ``scrapy crawl`` checks them before any of the crawl's machinery starts."""
+        RunArguments.of(arguments)
 
     @classmethod
     def update_settings(cls, settings):
@@ -373,10 +430,7 @@ class UrduPointSpider(Spider):
             return url if "ur" in self.editions else None
         if "en" not in self.editions:
             return None
-        match = ARTICLE_PATH.match(urlsplit(url).path)
-        if not match or match["category"] in NOT_ARTICLE_SECTIONS:
-            return None
-        return url
+        return url if ARTICLE_PATH.match(urlsplit(url).path) else None
 
     def article_request(self, response, link: str) -> Request | None:
         url = self.article_url(response, link)
@@ -386,7 +440,7 @@ class UrduPointSpider(Spider):
         if self.archive.is_archived(url):
             self.crawler.stats.inc_value("archive/skipped_archived")
             return None
-        if self.archive.rejection_stands(url, self.retry_rejected_after, datetime.now(timezone.utc)):
+        if self.archive.rejection_stands(url, self.retry_rejected_after, datetime.now(timezone.utc), self.retry_rejected):
             self.crawler.stats.inc_value("archive/skipped_rejected")
             return None
         if url in self.requested:
