@@ -20,7 +20,7 @@ from tests.mirror.build import article_url, build_site, load_articles
 from tests.mirror.server import MirrorServer
 
 ARTICLES = load_articles()
-ARTICLE_PAGE = re.compile(r"^/en/[a-z-]+/[^/]+-\d+\.html")
+ARTICLE_PAGE = re.compile(r"^/en/[a-z-]+/[^/]+-\d+\.html|^/daily/livenews/[\d-]+/news-\d+\.html")
 FURNITURE = (
     "Related Topics",
     "Recent Stories",
@@ -166,7 +166,8 @@ def test_full_text_search_finds_articles(archive, manifest):
     assert [url for (url,) in archive.execute(sql, params)] == [manifest["seed"]]
 
 
-def test_a_second_run_fetches_nothing_and_a_new_article_is_archived_by_the_next(site_copy, tmp_path):
+def test_a_second_run_fetches_nothing_and_a_new_article_is_archived_by_the_next(site_copy, tmp_path, manifest):
+    """As a schedule runs ``scrapy crawl urdupoint``: both editions."""
     db_path = tmp_path / "archive.db"
     with MirrorServer(site_copy) as server:
         first = run_crawl(server.url, db_path)
@@ -209,14 +210,14 @@ def test_a_second_run_fetches_nothing_and_a_new_article_is_archived_by_the_next(
     from sqlite_utils import Database
 
     archive = Database(db_path)
-    assert archive["articles"].count == len(ARTICLES) + 1
+    assert archive["articles"].count == len(manifest["articles"]) + len(manifest["urdu"]["rss_articles"]) + 1
     assert row_of(archive, article_url(added))["text"] == "\n\n".join(added["paragraphs"])
 
 
 def test_backfill_walks_the_daily_sitemaps_of_a_date_range(mirror, tmp_path, manifest):
     db_path = tmp_path / "archive.db"
     mirror.clear_requests()
-    crawl = run_crawl(mirror.url, db_path, "-a", "since=2023-03-01", "-a", "until=2023-03-03")
+    crawl = run_crawl(mirror.url, db_path, "-a", "edition=en", "-a", "since=2023-03-01", "-a", "until=2023-03-03")
     assert crawl.returncode == 0, crawl.log[-3000:]
     from sqlite_utils import Database
 
@@ -278,7 +279,7 @@ def test_crawl_help_lists_each_spiders_arguments():
 def test_pages_over_the_size_cap_are_refused_not_half_stored(mirror, tmp_path):
     cap = 15_000
     db_path = tmp_path / "archive.db"
-    crawl = run_crawl(mirror.url, db_path, settings={"DOWNLOAD_MAXSIZE": str(cap)})
+    crawl = run_crawl(mirror.url, db_path, "-a", "edition=en", settings={"DOWNLOAD_MAXSIZE": str(cap)})
     assert crawl.returncode == 0, crawl.log[-3000:]
     from sqlite_utils import Database
 

@@ -1,7 +1,7 @@
-"""The UrduPoint spider: the English edition, and with ``-a edition=all`` (or ``ur``) the Urdu one.
+"""The UrduPoint spider: both editions, English and Urdu, or one of them with ``-a edition=en|ur``.
 
-``-a edition=en`` (the default) archives the English edition, ``-a edition=ur`` the
-Urdu edition, ``-a edition=all`` both. English articles are
+A run archives both editions (``-a edition=all``, the default); ``-a edition=en`` only the
+English edition, ``-a edition=ur`` only the Urdu one. English articles are
 ``/en/<category>/<slug>-<id>.html``; Urdu ones ``/daily/livenews/YYYY-MM-DD/news-<N>.html``
 (older links on the host ``daily.urdupoint.com``, with or without ``/daily``, are the same
 articles and are kept under the ``www.urdupoint.com/daily/livenews/...`` form). Each
@@ -54,7 +54,7 @@ OLD_URDU_HOST = "daily.urdupoint.com"  # older Urdu links: /livenews/... or /dai
 URDU_FEED_PATH = "/daily/livenews/rss.xml"
 URDU_ARTICLE_PATH = re.compile(r"^/daily/livenews/(?P<day>\d{4}-\d{2}-\d{2})/news-(?P<id>\d+)\.html$")
 EDITIONS = {"en": ("en",), "ur": ("ur",), "all": ("en", "ur")}  # -a edition=... -> languages archived
-DEFAULT_EDITION = "en"  # what a run without -a edition archives, as before the Urdu edition was added
+DEFAULT_EDITION = "all"  # a run without -a edition archives the whole outlet, both its editions
 FEED_PATH = "/en/sitemap/news.rss"
 LISTING_PATH = "/en/news/{category}.html"
 LISTING_NEXT_PATH = "/en/news/{category}-updates{page}.html"
@@ -170,7 +170,7 @@ def editions_of(edition: str | None) -> tuple[str, ...]:
 
 # -a NAME=VALUE: what each argument of the spider means (``scrapy crawl -h`` lists them).
 SPIDER_ARGUMENTS = {
-    "edition": ("en|ur|all", "English (the default), Urdu, or both: all"),
+    "edition": ("en|ur|all", "English, Urdu, or both: all (the default)"),
     "since": ("YYYY-MM-DD", "backfill the daily sitemaps from this day"),
     "until": ("YYYY-MM-DD", "the last day of a backfill (default: today)"),
     "days": ("YYYY-MM-DD,...", "backfill these days (not with since/until)"),
