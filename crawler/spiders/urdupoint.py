@@ -19,7 +19,10 @@ Discovery, in the order a scheduled run needs it:
   the editions asked for are fetched).
 
 A link is only fetched when its article is not archived yet, so a run on an
-unchanged site downloads no article page. With ``-a revisit_days=N`` a run also
+unchanged site downloads no article page; nor when its URL was rejected for a lasting reason
+(a 404, a page that is not an article), unless the run asks for that reason with
+``-a retry_rejected=not_article,...`` or the extractor that judged the page was older than
+today's (``pipelines.extract.EXTRACTOR_VERSION``). With ``-a revisit_days=N`` a run also
 re-visits the archived articles published in the last N days (at most
 ``ARCHIVE_REVISIT_MAX``, none fetched in the last ``ARCHIVE_REVISIT_AFTER``),
 conditionally, so that edits and removed pages are seen. Extraction, deduplication and storage
@@ -43,6 +46,7 @@ from crawler.sitemaps import SitemapError, read_sitemap
 from crawler.urls import SiteAddress
 from pipelines.archive import Archive, utc_now
 from pipelines.dates import PAKISTAN_TIME
+from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.hints import PageHints, has_class, headed
 from pipelines.urdu import URDU_MONTHS
 
@@ -74,6 +78,7 @@ PAGE_HINTS = PageHints(
     date=f"//span[{has_class('article-date')}]",
     summary=f"{ARTICLE_BLOCK}//h2[not(ancestor::div[{has_class('detail_txt')}])]",
     category_in_url=re.compile(r"^/en/(?P<category>[a-z0-9-]+)/[^/]+-\d+\.html$"),
+    article_url=ARTICLE_PATH,
     furniture=(
         f"//*[{has_class('social_sharer')}]",
         f"//*[{has_class('breadcrumb')}]",
@@ -93,6 +98,7 @@ URDU_VISIBLE_DATE = (  # a short leaf element, outside the body, with a month na
 )
 URDU_PAGE_HINTS = PageHints(
     body=URDU_BODY,
+    article_url=URDU_ARTICLE_PATH,
     date=URDU_VISIBLE_DATE,
     tags=f"//div[{has_class('tagcloud')} and {has_class('urdu')}]//a",
     markers=("(جاری ہے)",),  # "continued": where the page breaks the story for an ad; not text
@@ -440,7 +446,8 @@ class UrduPointSpider(Spider):
         if self.archive.is_archived(url):
             self.crawler.stats.inc_value("archive/skipped_archived")
             return None
-        if self.archive.rejection_stands(url, self.retry_rejected_after, datetime.now(timezone.utc), self.retry_rejected):
+        if self.archive.rejection_stands(url, self.retry_rejected_after, datetime.now(timezone.utc), self.retry_rejected,
+                                         EXTRACTOR_VERSION):
             self.crawler.stats.inc_value("archive/skipped_rejected")
             return None
         if url in self.requested:
