@@ -77,8 +77,10 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1 or args[0] not in spider_loader.list():
             return None
         check = getattr(spider_loader.load(args[0]), "check_arguments", None)
+        if check is None:
+            return None
         try:
-            check and check(arguments)
+            check(arguments)
         except ValueError as error:
             return str(error)
         return None
