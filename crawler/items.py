@@ -73,3 +73,4 @@ class RejectedPage:
     url: str  # public, canonical URL
     reason: str  # short slug, also used in the crawl stats
     status: int | None = None
+    extractor_version: int | None = None  # for a page the extractor rejected: its EXTRACTOR_VERSION

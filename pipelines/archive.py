@@ -198,19 +198,25 @@ class Archive:
         ).fetchone()
         return row is not None
 
-    def rejection_stands(self, url: str, retry_after: timedelta, now: datetime) -> bool:
+    def rejection_stands(self, url: str, retry_after: timedelta, now: datetime,
+                         retry_reasons: frozenset[str] = frozenset(), extractor_version: int | None = None) -> bool:
         """Whether ``url`` was rejected and should not be fetched now.
 
-        A permanent rejection (a 404, a page that is not an article) always stands;
+        A rejection lapses when its reason is one of ``retry_reasons`` (``-a retry_rejected=...``),
+        or when the extractor judged the page and was older than ``extractor_version``, the
+        current one. Otherwise a permanent rejection (a 404, a page that is not an article) stands;
         a passing one (a challenge, an empty page) stands for ``retry_after``,
         doubled with each further failure, up to :data:`MAX_RETRY_AFTER`.
         """
         row = self.db.execute(
-            "select permanent, attempts, last_seen from rejected_urls where url = ?", [url]
+            "select reason, permanent, attempts, last_seen, extractor_version from rejected_urls where url = ?", [url]
         ).fetchone()
         if row is None:
             return False
-        permanent, attempts, last_seen = row
+        reason, permanent, attempts, last_seen, judged_by = row
+        if reason in retry_reasons or (judged_by is not None and extractor_version is not None
+                                       and judged_by < extractor_version):
+            return False
         wait = min(retry_after * 2 ** max(attempts - 1, 0), MAX_RETRY_AFTER)
         return bool(permanent) or now < datetime.fromisoformat(last_seen) + wait
 
@@ -340,16 +346,20 @@ class Archive:
                 [now, url],
             )
 
-    def reject(self, url: str, reason: str, status: int | None, permanent: bool, now: str) -> None:
+    def reject(self, url: str, reason: str, status: int | None, permanent: bool, now: str,
+               extractor_version: int | None = None) -> None:
+        """Record that ``url`` gave no article; ``extractor_version`` when the extractor judged the page."""
         with self._write():
             self.db.execute(
                 """
-                insert into rejected_urls (url, reason, status, permanent, attempts, first_seen, last_seen)
-                values (?, ?, ?, ?, 1, ?, ?)
+                insert into rejected_urls (url, reason, status, permanent, attempts, first_seen, last_seen,
+                    extractor_version)
+                values (?, ?, ?, ?, 1, ?, ?, ?)
                 on conflict (url) do update set reason = excluded.reason, status = excluded.status,
-                    permanent = excluded.permanent, attempts = attempts + 1, last_seen = excluded.last_seen
+                    permanent = excluded.permanent, attempts = attempts + 1, last_seen = excluded.last_seen,
+                    extractor_version = excluded.extractor_version
                 """,
-                [url, reason, status, int(permanent), now, now],
+                [url, reason, status, int(permanent), now, now, extractor_version],
             )
 
     def start_run(self, spider: str, mode: str | None, now: str) -> int:

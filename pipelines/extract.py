@@ -2,8 +2,10 @@
 
 Rejections (each a WARNING, a ``extract/rejected/<reason>`` stat and a
 ``RejectedPage`` for the archive): ``binary`` bodies, ``malformed_html``,
-``challenge`` pages, pages ``not_article`` (no article markup and no body),
-``no_title`` and ``empty_body``. Fallbacks are counted under ``extract/<field>/<source>``.
+``challenge`` pages, pages ``not_article`` (see :func:`is_article`: no article markup, and no
+body text that is dated or at one of the outlet's article URLs, ``PageHints.article_url``),
+``no_title`` and ``empty_body``. Fallbacks are counted under ``extract/<field>/<source>``; a time
+read from the page's visible date line under ``extract/published_at/visible_date``.
 
 :func:`extract_page` does the work, in a worker process (:mod:`crawler.workers`): it
 reads only the page it is given and returns the fields with the stats and log lines,
@@ -29,10 +31,15 @@ from pipelines.body import extract_body
 from pipelines.dateline import body_after_dateline
 from pipelines.dates import in_outlet_time, in_utc, parse_published
 from pipelines.hints import READ_APART, PageHints, compiled
-from pipelines.metadata import clean, find_byline, read_metadata
+from pipelines.metadata import PageMetadata, clean, find_byline, read_metadata
 from pipelines.neardup import Signature
 
 logger = logging.getLogger(__name__)
+
+# Raise it when the rules that reject a page change (is_article's among them): a rejection by an older
+# version lapses, so its URL is fetched and judged again (pipelines.archive.Archive.rejection_stands).
+# 2: a page at an article URL with a headline and a body is an article without metadata.
+EXTRACTOR_VERSION = 2
 
 
 def slug(text: str | None) -> str | None:
@@ -174,8 +181,8 @@ def read_article(page: Page, hints: PageHints, extraction: Extraction) -> dict:
         extraction.count("extract/jsonld/invalid", meta.invalid_jsonld)
     body, method = extract_body(tree, page.fetched_url, hints)
     extraction.count(f"extract/body/{method}")
-    if not meta.marked_as_article and (body is None or not meta.published):
-        raise Rejected("not_article", "no article markup and no dated body text")
+    if not is_article(meta, body is not None, at_article_url(page, hints)):
+        raise Rejected("not_article", "no article markup, and no body text that is dated or at an article URL")
     if not meta.title:
         raise Rejected("no_title", "no headline in JSON-LD, meta tags or h1")
     if body is None:
@@ -193,6 +200,21 @@ def read_article(page: Page, hints: PageHints, extraction: Extraction) -> dict:
         "language": (meta.language or page.language or "").split("-")[0].lower() or None,
         **published_fields(meta.published, extraction),
     }
+
+
+def at_article_url(page: Page, hints: PageHints) -> bool:
+    """Whether the page was read at a URL the outlet's profile (``hints.article_url``) calls an article's."""
+    return bool(hints.article_url and hints.article_url.match(urlsplit(page.fetched_url).path))
+
+
+def is_article(meta: PageMetadata, has_body: bool, at_article_url: bool) -> bool:
+    """Whether the page is an article: its metadata says so, or it has body text that is dated or at
+    one of the outlet's article URLs where no metadata says it is something else (a gallery). A
+    redesign or a CMS bug can drop the metadata for a day; the articles stay at the outlet's article
+    URLs, with a headline and a body."""
+    if meta.marked_as_article:
+        return True
+    return has_body and (bool(meta.published) or (at_article_url and not meta.marked_as_other))
 
 
 def category(page: Page, canonical_link: str | None, hints: PageHints) -> str | None:
@@ -278,7 +300,7 @@ class ExtractPipeline:
                 logger.error("Extraction failed on %(url)s: %(detail)s", {"url": item.fetched_url, "detail": detail})
             else:
                 logger.warning("Rejected %(url)s: %(reason)s", {"url": item.fetched_url, "reason": detail})
-            return RejectedPage(item.url, reason)
+            return RejectedPage(item.url, reason, extractor_version=EXTRACTOR_VERSION)
         for name, value in extraction.fields.items():
             setattr(item, name, value)
         item.signed = extraction.signed

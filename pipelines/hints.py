@@ -72,6 +72,8 @@ class PageHints:
     date: str | None = None  # XPath of the visible publication date and time
     summary: str | None = None  # XPath of the visible summary
     category_in_url: re.Pattern | None = None  # a URL path pattern whose group "category" names the section
+    article_url: re.Pattern | None = None  # the URL paths of the outlet's articles: a page there with a
+    # headline and a body is an article though no metadata says so (a redesign or a CMS bug may drop it)
     furniture: tuple[str, ...] = field(default_factory=tuple)  # XPaths of blocks that are never body text
     tags: str | None = None  # XPath of the visible tag links, read when the metadata names no keywords
     markers: tuple[str, ...] = field(default_factory=tuple)  # texts the site puts into the body, never

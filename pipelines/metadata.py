@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from pipelines.dates import WRITTEN_DATE
 from pipelines.hints import PageHints, compiled
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class PageMetadata:
     canonical_url: str | None = None
     language: str | None = None
     marked_as_article: bool = False  # JSON-LD article type or og:type article
+    marked_as_other: bool = False  # og:type names something else (a website, a gallery) and no JSON-LD an article
     sources: dict[str, str] = field(default_factory=dict)  # field -> where it came from
     invalid_jsonld: int = 0
 
@@ -164,16 +166,28 @@ def find_byline(tree: etree._Element, hints: PageHints) -> etree._Element | None
         node = text.getparent()
         if text.is_tail:
             node = node.getparent()
-        if node is None:
-            continue
-        node_text = clean(node.text_content()) or ""
-        if len(node_text) > BYLINE_MAX_CHARS or not BYLINE.search(node_text):
+        if node is None or len(clean(node.text_content()) or "") > BYLINE_MAX_CHARS:
             continue
         while node.getparent() is not None and node.getparent().tag not in ("body", "html"):
             if len(clean(node.getparent().text_content()) or "") > BYLINE_MAX_CHARS:
                 break
             node = node.getparent()
-        return node
+        if BYLINE.search(clean(node.text_content()) or ""):  # the words and the date may sit in elements of their own
+            return node
+    return None
+
+
+# The lines that follow the headline: where a page shows its date when nothing marks it up.
+AFTER_HEADLINE = "(//h1)[1]/following::text()[normalize-space()][not(ancestor::script or ancestor::style)][position() <= 12]"
+DATE_LINE_MAX_CHARS = 80
+
+
+def visible_date_line(tree: etree._Element) -> str | None:
+    """The first short line after the headline that shows a written date (``March 02, 2023 | 05:20 PM``)."""
+    for text in compiled(AFTER_HEADLINE)(tree):
+        line = clean(text)
+        if line and len(line) <= DATE_LINE_MAX_CHARS and WRITTEN_DATE.search(line):
+            return line
     return None
 
 
@@ -183,7 +197,9 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
     objects, meta.invalid_jsonld = jsonld_objects(tree)
     article = next((obj for obj in objects if types_of(obj) & ARTICLE_TYPES), {})
     meta_tags = MetaTags(tree)
-    meta.marked_as_article = bool(article) or (meta_tags.content("og:type") or "").lower() == "article"
+    page_type = (meta_tags.content("og:type") or "").lower()
+    meta.marked_as_article = bool(article) or page_type == "article"
+    meta.marked_as_other = not meta.marked_as_article and bool(page_type)
 
     def pick(name, *candidates):
         """The first value of ``candidates``, ``(source, read)`` pairs read in order
@@ -233,10 +249,10 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
             ("jsonld", article.get("datePublished") if isinstance(article.get("datePublished"), str) else None),
             ("meta", meta_tags.content("article:published_time", "datePublished", "pubdate", "publish-date")),
             ("hint", first_text(tree, hints.date)),
-            ("byline", byline),
+            ("visible_date", byline),
         )
         if value
-    ]
+    ] or [("visible_date", line) for line in [visible_date_line(tree)] if line]
     meta.canonical_url = first_text(tree, "//link[@rel='canonical']/@href") or meta_tags.content("og:url")
     meta.language = clean((compiled("/html/@lang")(tree) or [None])[0]) or clean(article.get("inLanguage"))
     return meta

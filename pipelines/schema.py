@@ -300,6 +300,19 @@ def skip_folding_ascii_text(db: sqlite_utils.Database):
     db.execute(fold_view_sql("articles_fts_source", "articles", "id", list(SEARCHED_COLUMNS)))
 
 
+@migrations()
+def rejections_name_their_extractor(db: sqlite_utils.Database):
+    """``rejected_urls.extractor_version``: for a page the extractor rejected, the version of its
+    rules (``pipelines.extract.EXTRACTOR_VERSION``); null for a rejection before extraction (a 404).
+    A rejection by an older version lapses, so the page is judged again by the current rules. The
+    extractor's rejections recorded before this column existed were made by version 1."""
+    db["rejected_urls"].add_column("extractor_version", int)
+    db.execute(
+        "update rejected_urls set extractor_version = 1 where reason in"
+        " ('binary', 'malformed_html', 'not_article', 'no_title', 'empty_body', 'extraction_error')"
+    )
+
+
 def apply(db: sqlite_utils.Database) -> None:
     """Bring ``db`` up to the current schema and switch it to WAL mode."""
     db.enable_wal()

@@ -55,7 +55,7 @@ class StoragePipeline:
     def process_item(self, item):
         now = utc_now()
         if isinstance(item, RejectedPage):
-            self.archive.reject(item.url, item.reason, item.status, item.reason in PERMANENT_REJECTIONS, now)
+            self.archive.reject(item.url, item.reason, item.status, item.reason in PERMANENT_REJECTIONS, now, item.extractor_version)
             self.stats.inc_value(f"archive/rejected/{item.reason}")
             raise DropItem(f"not archived ({item.reason}): {item.url}", log_level="INFO")
         if isinstance(item, ArticleNotModified):

@@ -34,7 +34,6 @@ def crawl(base_url: str, archive: Path, *args: str) -> int:
         # A mirror on this machine needs no politeness delay.
         "-s", "DOWNLOAD_DELAY=0",
         "-s", "AUTOTHROTTLE_START_DELAY=0",
-        "-a", "edition=all",  # the English and the Urdu edition
         *args,
     ]
     return subprocess.run(command, cwd=REPO).returncode

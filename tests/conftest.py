@@ -88,10 +88,11 @@ def site_copy(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def mirror_crawl(mirror, tmp_path_factory):
-    """One crawl of the bundled mirror into a fresh archive, shared by the read-only tests."""
+    """One crawl of the bundled mirror's English edition into a fresh archive, shared by the read-only
+    tests of English articles (tests/test_crawl_urdu.py crawls both editions)."""
     db_path = tmp_path_factory.mktemp("archive") / "archive.db"
     mirror.clear_requests()
-    crawl = run_crawl(mirror.url, db_path)
+    crawl = run_crawl(mirror.url, db_path, "-a", "edition=en")
     assert crawl.returncode == 0, crawl.log[-3000:]
     return crawl, db_path, list(mirror.requests)
 

@@ -8,17 +8,19 @@ values the user gave.
 import copy
 import json
 import re
+import subprocess
+import sys
 from datetime import date
 
 import pytest
 
 from crawler.urls import canonicalize
-from tests.conftest import run_crawl
+from tests.conftest import CRAWL_TIMEOUT, REPO, crawl_command, run_crawl
 from tests.mirror.build import article_url, build_site, load_articles
 from tests.mirror.server import MirrorServer
 
 ARTICLES = load_articles()
-ARTICLE_PAGE = re.compile(r"^/en/[a-z-]+/[^/]+-\d+\.html")
+ARTICLE_PAGE = re.compile(r"^/en/[a-z-]+/[^/]+-\d+\.html|^/daily/livenews/[\d-]+/news-\d+\.html")
 FURNITURE = (
     "Related Topics",
     "Recent Stories",
@@ -164,7 +166,8 @@ def test_full_text_search_finds_articles(archive, manifest):
     assert [url for (url,) in archive.execute(sql, params)] == [manifest["seed"]]
 
 
-def test_a_second_run_fetches_nothing_and_a_new_article_is_archived_by_the_next(site_copy, tmp_path):
+def test_a_second_run_fetches_nothing_and_a_new_article_is_archived_by_the_next(site_copy, tmp_path, manifest):
+    """As a schedule runs ``scrapy crawl urdupoint``: both editions."""
     db_path = tmp_path / "archive.db"
     with MirrorServer(site_copy) as server:
         first = run_crawl(server.url, db_path)
@@ -207,14 +210,14 @@ def test_a_second_run_fetches_nothing_and_a_new_article_is_archived_by_the_next(
     from sqlite_utils import Database
 
     archive = Database(db_path)
-    assert archive["articles"].count == len(ARTICLES) + 1
+    assert archive["articles"].count == len(manifest["articles"]) + len(manifest["urdu"]["rss_articles"]) + 1
     assert row_of(archive, article_url(added))["text"] == "\n\n".join(added["paragraphs"])
 
 
 def test_backfill_walks_the_daily_sitemaps_of_a_date_range(mirror, tmp_path, manifest):
     db_path = tmp_path / "archive.db"
     mirror.clear_requests()
-    crawl = run_crawl(mirror.url, db_path, "-a", "since=2023-03-01", "-a", "until=2023-03-03")
+    crawl = run_crawl(mirror.url, db_path, "-a", "edition=en", "-a", "since=2023-03-01", "-a", "until=2023-03-03")
     assert crawl.returncode == 0, crawl.log[-3000:]
     from sqlite_utils import Database
 
@@ -236,24 +239,47 @@ def test_backfill_walks_the_daily_sitemaps_of_a_date_range(mirror, tmp_path, man
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["-a", "since=2023-13-01"], "since/until must be dates written YYYY-MM-DD"),
-        (["-a", "since=2023-03-05", "-a", "until=2023-03-01"], "is after until"),
-        (["-a", "until=2023-03-01"], "needs -a since"),
-        (["-a", "days=2023-03-02,yesterday"], "days must be dates written YYYY-MM-DD"),
-        (["-a", "days=2023-03-02", "-a", "since=2023-03-01"], "does not go with -a since/until"),
+        (["-a", "since=2023-13-45"], "since/until must be dates written YYYY-MM-DD (month must be in 1..12)"),
+        (["-a", "since=2023-03-05", "-a", "until=2023-03-01"], "since (2023-03-05) is after until (2023-03-01)"),
+        (["-a", "until=2023-03-01"], "-a until=... needs -a since=YYYY-MM-DD as well"),
+        (["-a", "days=2023-03-02,yesterday"],
+         "days must be dates written YYYY-MM-DD, separated by commas (Invalid isoformat string: 'yesterday')"),
+        (["-a", "days=2023-03-02", "-a", "since=2023-03-01"], "-a days=... does not go with -a since/until"),
+        (["-a", "edition=fr"], "edition must be one of en, ur, all, not 'fr'"),
+        (["-a", "revisit_days=week"], "revisit_days must be a whole number of days, not 'week'"),
+        (["-a", "retry_rejected=not article"], "retry_rejected must name rejection reasons such as not_article, "
+                                               "not 'not article'"),
+        (["-a", "editon=ur"], "unknown argument -a editon=... (arguments: edition, since, until, days, revisit_days, "
+                              "retry_rejected)"),
     ],
-    ids=["impossible-month", "reversed-range", "until-alone", "bad-day", "days-and-range"],
+    ids=["impossible-date", "reversed-range", "until-alone", "bad-day", "days-and-range", "unknown-edition",
+         "revisit-days-not-a-number", "reason-not-a-slug", "misspelt-argument"],
 )
-def test_bad_backfill_arguments_fail_with_a_clear_message(mirror, tmp_path, args, message):
-    crawl = run_crawl(mirror.url, tmp_path / "archive.db", *args)
-    assert crawl.returncode != 0
-    assert message in crawl.log
+def test_a_bad_spider_argument_fails_in_one_line_before_anything_starts(tmp_path, args, message):
+    db_path = tmp_path / "archive.db"
+    done = subprocess.run(crawl_command(args, {"ARCHIVE_DB": str(db_path)}), cwd=REPO, capture_output=True, text=True,
+                          timeout=CRAWL_TIMEOUT)
+    assert (done.returncode, done.stderr.splitlines(), done.stdout) == (2, [f"Error: {message}"], "")
+    assert not db_path.exists() and not list(tmp_path.iterdir())  # no archive, lock, cache or WARC file
+
+
+def test_crawl_help_lists_each_spiders_arguments():
+    from crawler.spiders.urdupoint import UrduPointSpider
+
+    done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "-h"], cwd=REPO, capture_output=True, text=True,
+                          timeout=CRAWL_TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    listed = done.stdout.split("Spider arguments (-a NAME=VALUE)\n", 1)[1].splitlines()[1:]
+    assert listed[0] == "  urdupoint:"
+    rows = [line.split(None, 2) for line in listed[1:]]  # a line each: -a NAME=VALUE  meaning
+    assert rows == [["-a", f"{name}={value}", meaning] for name, (value, meaning) in UrduPointSpider.arguments.items()]
+    assert [row[1].split("=")[0] for row in rows] == ["edition", "since", "until", "days", "revisit_days", "retry_rejected"]
 
 
 def test_pages_over_the_size_cap_are_refused_not_half_stored(mirror, tmp_path):
     cap = 15_000
     db_path = tmp_path / "archive.db"
-    crawl = run_crawl(mirror.url, db_path, settings={"DOWNLOAD_MAXSIZE": str(cap)})
+    crawl = run_crawl(mirror.url, db_path, "-a", "edition=en", settings={"DOWNLOAD_MAXSIZE": str(cap)})
     assert crawl.returncode == 0, crawl.log[-3000:]
     from sqlite_utils import Database
 

@@ -103,3 +103,46 @@ def test_decoding(body, encoding, expected):
 def test_odd_markup_never_crashes(extract, body):
     result = extract.extract_item(page(body))
     assert isinstance(result, (ArticleItem, RejectedPage))
+
+
+UNMARKED = """<html lang="en"><head><title>Cabinet approves wheat price</title>{og_type}</head><body>
+<div class="v2-page"><h1>Cabinet approves wheat price</h1>{date_line}
+<div class="v2-text"><p>{body}</p></div></div></body></html>"""
+ARTICLE_URL = "https://www.urdupoint.com/en/pakistan/cabinet-approves-1702211.html"
+
+
+def unmarked_page(url: str, og_type: str | None = None, date_line: str = "") -> ArticleItem:
+    """A page no metadata marks as an article, and whose class names the hints do not know."""
+    og = f'<meta property="og:type" content="{og_type}">' if og_type else ""
+    body = UNMARKED.format(og_type=og, date_line=date_line, body=BODY).encode()
+    return ArticleItem(url=url, fetched_url=url, body=body, encoding="utf-8", fetched_at="2026-01-01T00:00:00+00:00")
+
+
+@pytest.mark.parametrize(
+    "url, og_type, reason",
+    [
+        (ARTICLE_URL, None, None),
+        ("https://www.urdupoint.com/en/news/pakistan.html", None, "not_article"),  # a listing's URL
+        (ARTICLE_URL, "website", "not_article"),  # at an article URL, marked as something else (a gallery)
+    ],
+    ids=["article-url", "listing-url", "article-url-marked-website"],
+)
+def test_an_undated_page_without_metadata_is_an_article_at_an_article_url(extract, url, og_type, reason):
+    result = extract.extract_item(unmarked_page(url, og_type))
+    if reason:
+        assert isinstance(result, RejectedPage) and result.reason == reason
+    else:
+        assert (result.title, result.text, result.published_at) == ("Cabinet approves wheat price", BODY, None)
+        assert extract.stats.get_value("extract/published_at/missing") == 1
+
+
+@pytest.mark.parametrize(
+    "date_line",
+    ['<div class="v2-by">Sumaira FH <span>Published</span> <span>March 02, 2023 | 05:20 PM</span></div>',
+     '<div class="v2-when">Mar 2, 2023 at 5:20 PM</div>'],
+    ids=["byline", "date-alone"],
+)
+def test_the_time_comes_from_the_visible_date_line_when_nothing_marks_it(extract, date_line):
+    item = extract.extract_item(unmarked_page("https://www.urdupoint.com/en/news/pakistan-2.html", date_line=date_line))
+    assert (item.title, item.text, item.published_at) == ("Cabinet approves wheat price", BODY, "2023-03-02T17:20:00+05:00")
+    assert extract.stats.get_value("extract/published_at/visible_date") == 1

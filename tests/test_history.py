@@ -107,19 +107,19 @@ def test_edits_republished_stories_and_removed_pages_lose_nothing(site_copy, tmp
     original, removed, source = BY_ID[EDITED_ID], BY_ID[REMOVED_ID], BY_ID[REPUBLISHED_FROM_ID]
     changed, copy_ = edited(original), republished(source)
     with MirrorServer(site_copy) as server:
-        first = run_crawl(server.url, db_path)
+        first = run_crawl(server.url, db_path, "-a", "edition=en")
         assert first.returncode == 0, first.log[-3000:]
         before = url_map(Database(db_path))
         first_fetch = row_of(Database(db_path), article_url(original))
 
         build_site([changed if a is original else a for a in ARTICLES if a is not removed] + [copy_], site_copy)
         server.clear_requests()
-        second = run_crawl(server.url, db_path, *revisit_days(), settings=AFTER_EVERY_RUN)
+        second = run_crawl(server.url, db_path, "-a", "edition=en", *revisit_days(), settings=AFTER_EVERY_RUN)
         assert second.returncode == 0, second.log[-3000:]
         requested = ["https://www.urdupoint.com" + path for _, path, _ in server.requests]
         revisited = sorted(u for u in requested if u in IN_WINDOW)
 
-        third = run_crawl(server.url, db_path, *revisit_days(), settings=AFTER_EVERY_RUN)
+        third = run_crawl(server.url, db_path, "-a", "edition=en", *revisit_days(), settings=AFTER_EVERY_RUN)
         assert third.returncode == 0, third.log[-3000:]
 
     assert revisited == IN_WINDOW  # every archived article of the window, and only those
@@ -241,7 +241,7 @@ def article_requests(server) -> list[tuple]:
 def test_revisits_are_conditional_bounded_and_a_304_adds_no_version(conditional_site, site_copy, tmp_path):
     server, db_path = conditional_site, tmp_path / "archive.db"
     url = f"http://127.0.0.1:{server.server_address[1]}"
-    first = run_crawl(url, db_path)
+    first = run_crawl(url, db_path, "-a", "edition=en")
     assert first.returncode == 0, first.log[-3000:]
     stored = {row["url"]: (row["etag"], row["last_modified"]) for row in Database(db_path)["articles"].rows}
     assert {u: etag for u, (etag, _) in stored.items()} == {
@@ -251,7 +251,7 @@ def test_revisits_are_conditional_bounded_and_a_304_adds_no_version(conditional_
     # At most ARCHIVE_REVISIT_MAX re-visits, each sending back the stored validators; 304: nothing changes.
     server.log.clear()
     started = utc_now()
-    second = run_crawl(url, db_path, *revisit_days(), settings={**AFTER_EVERY_RUN, "ARCHIVE_REVISIT_MAX": "3"})
+    second = run_crawl(url, db_path, "-a", "edition=en", *revisit_days(), settings={**AFTER_EVERY_RUN, "ARCHIVE_REVISIT_MAX": "3"})
     assert second.returncode == 0, second.log[-3000:]
     requests = article_requests(server)
     assert len(requests) == 3 and {u for u, *_ in requests} <= set(IN_WINDOW)
@@ -268,7 +268,7 @@ def test_revisits_are_conditional_bounded_and_a_304_adds_no_version(conditional_
     changed["paragraphs"][-1] += " The auction is planned for next year."
     build_site([changed if a is original else a for a in ARTICLES], site_copy)
     server.log.clear()
-    third = run_crawl(url, db_path, *revisit_days(), settings=AFTER_EVERY_RUN)
+    third = run_crawl(url, db_path, "-a", "edition=en", *revisit_days(), settings=AFTER_EVERY_RUN)
     assert third.returncode == 0, third.log[-3000:]
     statuses = {u: status for u, _, _, status in article_requests(server)}
     assert statuses == {u: 200 if u == article_url(original) else 304 for u in IN_WINDOW}

@@ -48,3 +48,23 @@ def test_the_index_follows_updates_and_deletes(fresh_db):
     fresh_db["articles"].delete(pk)
     assert search(fresh_db, "wheat") == []
     assert fresh_db.execute("insert into articles_fts(articles_fts) values('integrity-check')").fetchall() == []
+
+
+def test_the_extractors_rejections_made_before_versions_were_kept_lapse(tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from pipelines.archive import Archive
+    from pipelines.extract import EXTRACTOR_VERSION
+
+    db = sqlite_utils.Database(tmp_path / "a.db")
+    schema.migrations.apply(db, stop_before="rejections_name_their_extractor")
+    for url, reason in (("https://x/1.html", "not_article"), ("https://x/2.html", "http_404")):
+        db["rejected_urls"].insert({"url": url, "reason": reason, "permanent": 1, "attempts": 1,
+                                    "first_seen": "2026-01-01T00:00:00+00:00", "last_seen": "2026-01-01T00:00:00+00:00"})
+    db.conn.commit()
+    archive = Archive.open(tmp_path / "a.db")
+    assert {row["url"]: row["extractor_version"] for row in archive.db["rejected_urls"].rows} == {
+        "https://x/1.html": 1, "https://x/2.html": None}
+    now = datetime.now(timezone.utc)
+    assert not archive.rejection_stands("https://x/1.html", timedelta(hours=6), now, extractor_version=EXTRACTOR_VERSION)
+    assert archive.rejection_stands("https://x/2.html", timedelta(hours=6), now, extractor_version=EXTRACTOR_VERSION)

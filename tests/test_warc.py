@@ -28,10 +28,10 @@ LOCATION = ("warc_file", "warc_offset", "warc_length")
 
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory):
-    """``(archive, WARC directory, closed base URL)``: a crawl of the mirror, its server stopped."""
+    """``(archive, WARC directory, closed base URL)``: a crawl of the mirror's English edition, its server stopped."""
     db_path = tmp_path_factory.mktemp("recorded") / "archive.db"
     with MirrorServer(SITE) as server:
-        crawl = run_crawl(server.url, db_path, settings={"WARC_MAX_SIZE": str(SMALL_WARC)})
+        crawl = run_crawl(server.url, db_path, "-a", "edition=en", settings={"WARC_MAX_SIZE": str(SMALL_WARC)})
         base_url = server.url
     assert crawl.returncode == 0, crawl.log[-3000:]
     assert crawl.stat("warc/records") > 0

@@ -4,14 +4,45 @@
   (:mod:`crawler.lock`) for the whole run; a crawl started while another is
   still going exits at once with status 75 (``EX_TEMPFAIL``) and one line saying
   who holds the lock. Safe to run from cron every 15 minutes.
+* The spider's arguments (``-a NAME=VALUE``) are checked before anything of the crawl
+  starts, by the spider class's ``check_arguments``: a wrong one gives one ``Error:``
+  line and exit status 2. ``scrapy crawl -h`` lists every spider's arguments (its
+  ``arguments``: name -> (value, meaning)).
 * A crawl whose health checks (:mod:`crawler.health`, run by
   :class:`crawler.extensions.RunHistory`) failed
   exits with status 1, so that cron mails the owner.
 """
 
+import sys
+
+from scrapy.commands import ScrapyHelpFormatter
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.spiderloader import get_spider_loader
 
 from crawler.commands import holding_archive_lock
+
+EXIT_USAGE = 2  # a wrong spider argument, as argparse exits on a wrong option
+
+
+class HelpKeepingLines(ScrapyHelpFormatter):
+    """Scrapy's help layout, keeping the lines of a text as written (the spiders' arguments, one a line);
+    an unindented line is wrapped as argparse wraps a description."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        fill = super()._fill_text
+        return "\n".join(indent + line if line.startswith(" ") else fill(line, width, indent) for line in text.splitlines())
+
+
+def spider_arguments_help(spider_loader) -> str:
+    """Every spider's ``-a`` arguments, a line each, as ``scrapy crawl -h`` shows them."""
+    lines = ["Spider arguments (-a NAME=VALUE)", "================================"]
+    for name in sorted(spider_loader.list()):
+        arguments = getattr(spider_loader.load(name), "arguments", {})
+        lines.append(f"  {name}:" if arguments else f"  {name}: no arguments")
+        usages = {argument: f"-a {argument}={value}" for argument, (value, _) in arguments.items()}
+        column = max(map(len, usages.values()), default=0) + 2
+        lines.extend(f"    {usages[argument]:<{column}}{meaning}" for argument, (_, meaning) in arguments.items())
+    return "\n".join(lines)
 
 
 class Command(ScrapyCrawlCommand):
@@ -20,9 +51,39 @@ class Command(ScrapyCrawlCommand):
     def long_desc(self) -> str:
         return (
             "Run a spider into the archive (setting ARCHIVE_DB). Exits with status 75 at once if another "
-            "crawl is writing to the same archive, and with status 1 if the run's health checks fail. "
+            "crawl is writing to the same archive, with status 2 if a spider argument is wrong, and with status 1 "
+            "if the run's health checks fail. "
             "Example: scrapy crawl urdupoint -a since=2023-03-01 -a until=2023-03-31"
         )
+
+    def add_options(self, parser) -> None:
+        super().add_options(parser)
+        parser.formatter_class = HelpKeepingLines
+        parser.epilog = spider_arguments_help(get_spider_loader(self.settings))
+
+    def process_options(self, args, opts) -> None:
+        """Scrapy's options, then the spider's arguments checked: before the crawler process
+        exists, so that a wrong one prints one line and nothing of the crawl starts."""
+        super().process_options(args, opts)
+        error = self.spider_arguments_error(args, opts.spargs)
+        if error:
+            print(f"Error: {error}", file=sys.stderr)
+            sys.exit(EXIT_USAGE)
+
+    def spider_arguments_error(self, args, arguments: dict) -> str | None:
+        """What is wrong with the arguments for the spider named in ``args``, by its ``check_arguments``;
+        None when they are right, or the spider has no check (Scrapy reports a missing or unknown spider)."""
+        spider_loader = get_spider_loader(self.settings)
+        if len(args) != 1 or args[0] not in spider_loader.list():
+            return None
+        check = getattr(spider_loader.load(args[0]), "check_arguments", None)
+        if check is None:
+            return None
+        try:
+            check(arguments)
+        except ValueError as error:
+            return str(error)
+        return None
 
     def _create_crawler(self, spidercls):
         self.crawler = super()._create_crawler(spidercls)

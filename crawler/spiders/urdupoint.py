@@ -1,7 +1,7 @@
-"""The UrduPoint spider: the English edition, and with ``-a edition=all`` (or ``ur``) the Urdu one.
+"""The UrduPoint spider: both editions, English and Urdu, or one of them with ``-a edition=en|ur``.
 
-``-a edition=en`` (the default) archives the English edition, ``-a edition=ur`` the
-Urdu edition, ``-a edition=all`` both. English articles are
+A run archives both editions (``-a edition=all``, the default); ``-a edition=en`` only the
+English edition, ``-a edition=ur`` only the Urdu one. English articles are
 ``/en/<category>/<slug>-<id>.html``; Urdu ones ``/daily/livenews/YYYY-MM-DD/news-<N>.html``
 (older links on the host ``daily.urdupoint.com``, with or without ``/daily``, are the same
 articles and are kept under the ``www.urdupoint.com/daily/livenews/...`` form). Each
@@ -19,7 +19,10 @@ Discovery, in the order a scheduled run needs it:
   the editions asked for are fetched).
 
 A link is only fetched when its article is not archived yet, so a run on an
-unchanged site downloads no article page. With ``-a revisit_days=N`` a run also
+unchanged site downloads no article page; nor when its URL was rejected for a lasting reason
+(a 404, a page that is not an article), unless the run asks for that reason with
+``-a retry_rejected=not_article,...`` or the extractor that judged the page was older than
+today's (``pipelines.extract.EXTRACTOR_VERSION``). With ``-a revisit_days=N`` a run also
 re-visits the archived articles published in the last N days (at most
 ``ARCHIVE_REVISIT_MAX``, none fetched in the last ``ARCHIVE_REVISIT_AFTER``),
 conditionally, so that edits and removed pages are seen. Extraction, deduplication and storage
@@ -28,6 +31,7 @@ are the pipelines' job; the spider only hands over what it fetched.
 
 import logging
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -42,6 +46,7 @@ from crawler.sitemaps import SitemapError, read_sitemap
 from crawler.urls import SiteAddress
 from pipelines.archive import Archive, utc_now
 from pipelines.dates import PAKISTAN_TIME
+from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.hints import PageHints, has_class, headed
 from pipelines.urdu import URDU_MONTHS
 
@@ -53,14 +58,16 @@ OLD_URDU_HOST = "daily.urdupoint.com"  # older Urdu links: /livenews/... or /dai
 URDU_FEED_PATH = "/daily/livenews/rss.xml"
 URDU_ARTICLE_PATH = re.compile(r"^/daily/livenews/(?P<day>\d{4}-\d{2}-\d{2})/news-(?P<id>\d+)\.html$")
 EDITIONS = {"en": ("en",), "ur": ("ur",), "all": ("en", "ur")}  # -a edition=... -> languages archived
-DEFAULT_EDITION = "en"  # what a run without -a edition archives, as before the Urdu edition was added
+DEFAULT_EDITION = "all"  # a run without -a edition archives the whole outlet, both its editions
 FEED_PATH = "/en/sitemap/news.rss"
 LISTING_PATH = "/en/news/{category}.html"
 LISTING_NEXT_PATH = "/en/news/{category}-updates{page}.html"
 SITEMAP_PATH = "/sitemap/daily/data/{day:%Y}/{day:%Y-%m-%d}.xml.gz"
 
-ARTICLE_PATH = re.compile(r"^/en/(?P<category>[a-z0-9-]+)/(?P<slug>[^/]+)-(?P<id>\d+)\.html$")
-NOT_ARTICLE_SECTIONS = frozenset({"news", "team", "tags", "videos", "photos", "search", "sitemap", "rss"})
+NOT_ARTICLE_SECTIONS = ("news", "team", "tags", "videos", "photos", "search", "sitemap", "rss")
+ARTICLE_PATH = re.compile(  # /en/<category>/<slug>-<id>.html, in any section but those above
+    rf"^/en/(?!(?:{'|'.join(NOT_ARTICLE_SECTIONS)})/)(?P<category>[a-z0-9-]+)/(?P<slug>[^/]+)-(?P<id>\d+)\.html$"
+)
 LISTING_ENTRY = "div.txt_box"
 
 
@@ -71,6 +78,7 @@ PAGE_HINTS = PageHints(
     date=f"//span[{has_class('article-date')}]",
     summary=f"{ARTICLE_BLOCK}//h2[not(ancestor::div[{has_class('detail_txt')}])]",
     category_in_url=re.compile(r"^/en/(?P<category>[a-z0-9-]+)/[^/]+-\d+\.html$"),
+    article_url=ARTICLE_PATH,
     furniture=(
         f"//*[{has_class('social_sharer')}]",
         f"//*[{has_class('breadcrumb')}]",
@@ -90,6 +98,7 @@ URDU_VISIBLE_DATE = (  # a short leaf element, outside the body, with a month na
 )
 URDU_PAGE_HINTS = PageHints(
     body=URDU_BODY,
+    article_url=URDU_ARTICLE_PATH,
     date=URDU_VISIBLE_DATE,
     tags=f"//div[{has_class('tagcloud')} and {has_class('urdu')}]//a",
     markers=("(جاری ہے)",),  # "continued": where the page breaks the story for an ad; not text
@@ -145,12 +154,58 @@ def backfill_days(since: str | None, until: str | None, days: str | None = None)
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
+REASON = re.compile(r"[a-z][a-z0-9_]*")  # a rejection reason as rejected_urls and the stats name it
+
+
+def rejection_reasons(reasons: str | None) -> frozenset[str]:
+    """The reasons of ``-a retry_rejected=not_article,...``: URLs rejected for them are fetched again."""
+    named = frozenset(reason.strip() for reason in (reasons or "").split(",") if reason.strip())
+    malformed = sorted(reason for reason in named if not REASON.fullmatch(reason))
+    if malformed:
+        raise ValueError(f"retry_rejected must name rejection reasons such as not_article, not {malformed[0]!r}")
+    return named
+
+
 def editions_of(edition: str | None) -> tuple[str, ...]:
     """The languages ``-a edition=en|ur|all`` asks to archive."""
     try:
         return EDITIONS[(edition or DEFAULT_EDITION).strip().lower()]
     except KeyError:
         raise ValueError(f"edition must be one of {', '.join(EDITIONS)}, not {edition!r}") from None
+
+
+# -a NAME=VALUE: what each argument of the spider means (``scrapy crawl -h`` lists them).
+SPIDER_ARGUMENTS = {
+    "edition": ("en|ur|all", "English, Urdu, or both: all (the default)"),
+    "since": ("YYYY-MM-DD", "backfill the daily sitemaps from this day"),
+    "until": ("YYYY-MM-DD", "the last day of a backfill (default: today)"),
+    "days": ("YYYY-MM-DD,...", "backfill these days (not with since/until)"),
+    "revisit_days": ("N", "re-visit the articles of the last N days"),
+    "retry_rejected": ("REASON,...", "fetch URLs rejected for these reasons again"),
+}
+
+
+@dataclass(frozen=True)
+class RunArguments:
+    """What the spider's ``-a NAME=VALUE`` arguments ask of a run, checked."""
+
+    backfill: list[date] | None  # the days of a backfill, or None for the newest articles
+    editions: tuple[str, ...]
+    revisit_days: int | None
+    retry_rejected: frozenset[str]  # rejection reasons whose URLs are fetched again
+
+    @classmethod
+    def of(cls, arguments: dict[str, str]) -> "RunArguments":
+        """The run ``arguments`` ask for; ValueError naming the argument when one is wrong or unknown."""
+        unknown = sorted(set(arguments) - set(SPIDER_ARGUMENTS))
+        if unknown:
+            raise ValueError(f"unknown argument -a {unknown[0]}=... (arguments: {', '.join(SPIDER_ARGUMENTS)})")
+        return cls(
+            backfill=backfill_days(arguments.get("since"), arguments.get("until"), arguments.get("days")),
+            editions=editions_of(arguments.get("edition")),
+            revisit_days=revisit_window(arguments.get("revisit_days")),
+            retry_rejected=rejection_reasons(arguments.get("retry_rejected")),
+        )
 
 
 def urdu_public_form(url: str) -> str:
@@ -191,15 +246,23 @@ class UrduPointSpider(Spider):
     name = "urdupoint"
     outlet = "urdupoint"
     page_hints = PAGE_HINTS
+    arguments = SPIDER_ARGUMENTS
 
-    def __init__(self, since: str | None = None, until: str | None = None, *args, days: str | None = None,
-                 revisit_days: str | None = None, edition: str | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.backfill = backfill_days(since, until, days)
-        self.editions = editions_of(edition)
-        self.revisit_days = revisit_window(revisit_days)
+    def __init__(self, **arguments: str):
+        super().__init__()
+        run = RunArguments.of(arguments)
+        self.backfill = run.backfill
+        self.editions = run.editions
+        self.revisit_days = run.revisit_days
+        self.retry_rejected = run.retry_rejected
         self.run_mode = "latest" if self.backfill is None else "backfill"
         self.day_report: dict[date, str] = {}  # one line per backfilled day
+
+    @classmethod
+    def check_arguments(cls, arguments: dict[str, str]) -> None:
+        """Raise ValueError, naming the argument, if ``arguments`` (``-a NAME=VALUE``) are wrong:
+        ``scrapy crawl`` checks them before any of the crawl's machinery starts."""
+        RunArguments.of(arguments)
 
     @classmethod
     def update_settings(cls, settings):
@@ -373,10 +436,7 @@ class UrduPointSpider(Spider):
             return url if "ur" in self.editions else None
         if "en" not in self.editions:
             return None
-        match = ARTICLE_PATH.match(urlsplit(url).path)
-        if not match or match["category"] in NOT_ARTICLE_SECTIONS:
-            return None
-        return url
+        return url if ARTICLE_PATH.match(urlsplit(url).path) else None
 
     def article_request(self, response, link: str) -> Request | None:
         url = self.article_url(response, link)
@@ -386,7 +446,8 @@ class UrduPointSpider(Spider):
         if self.archive.is_archived(url):
             self.crawler.stats.inc_value("archive/skipped_archived")
             return None
-        if self.archive.rejection_stands(url, self.retry_rejected_after, datetime.now(timezone.utc)):
+        if self.archive.rejection_stands(url, self.retry_rejected_after, datetime.now(timezone.utc), self.retry_rejected,
+                                         EXTRACTOR_VERSION):
             self.crawler.stats.inc_value("archive/skipped_rejected")
             return None
         if url in self.requested:
