@@ -263,6 +263,7 @@ class UrduPointSpider(Spider):
     # --- discovery -------------------------------------------------------------------
 
     def discovery_request(self, path: str, callback, **cb_kwargs) -> Request:
+        self.crawler.stats.inc_value("discovery/requests")  # judged against the failures (health check)
         return Request(
             self.site.to_fetch(PUBLIC_BASE + path),
             callback=callback,
@@ -335,6 +336,7 @@ class UrduPointSpider(Spider):
         if sitemap.type == "sitemapindex":
             for loc in locs:
                 if self.site.is_on_site(loc):
+                    self.crawler.stats.inc_value("discovery/requests")
                     yield Request(self.site.to_fetch(loc), callback=self.parse_sitemap, errback=self.discovery_failed, cb_kwargs={"day": day})
             return
         self.crawler.stats.inc_value("sitemap/days_read")
