@@ -137,4 +137,5 @@ GC_THRESHOLD = 20_000  # new container objects between two runs of the cycle col
 
 # --- Logging and Scrapy defaults we rely on -----------------------------------
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.ArchiveLogFormatter"  # a dropped page logged by reason and URL, not its HTML
 FEED_EXPORT_ENCODING = "utf-8"

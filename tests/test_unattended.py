@@ -5,6 +5,7 @@ address once the server is stopped (a closed port), or against a host that canno
 """
 
 import json
+import re
 import shutil
 
 import pytest
@@ -80,3 +81,19 @@ def test_a_crawl_where_only_some_discovery_fails_passes(mirror, tmp_path):
     assert crawl.stat("discovery/requests") > DISCOVERY_REQUESTS + 1  # listings have further pages
     assert crawl.stat("health/failed") == 0
     assert health_of_last_run(tmp_path / "archive.db") == {}
+
+
+def test_the_log_names_each_dropped_page_by_reason_and_url_without_its_html(mirror_crawl):
+    crawl = mirror_crawl[0]
+    dropped = [line for line in crawl.log.splitlines() if "Dropped:" in line]
+    assert len(dropped) == sum(count for name, count in crawl.stats.items() if name.startswith("archive/rejected/"))
+    assert all(re.search(r"INFO: Dropped: not archived \([a-z0-9_]+\): https?://\S+$", line) for line in dropped), dropped
+    assert any("(not_article)" in line for line in dropped)  # a page fetched whole, then rejected
+    assert "<html" not in crawl.log.lower() and "body=b'" not in crawl.log
+    assert max(map(len, crawl.log.splitlines())) < 1000
+
+
+def test_following_a_redirect_copies_no_internal_meta_keys(mirror_crawl):
+    crawl = mirror_crawl[0]
+    assert crawl.stat("fetch/redirected") > 0
+    assert "internal meta keys" not in crawl.log

@@ -110,6 +110,7 @@ ARTICLE_REQUEST_META = {
     # Articles are fetched once (re-visits send their own validators): no HTTP cache.
     "dont_cache": True,
 }
+ARTICLE_META_KEYS = ("public_url", *ARTICLE_REQUEST_META)  # what an article request's meta holds from the spider
 # Feeds, listings and sitemaps are cached and asked for again conditionally every run
 # (HTTPCACHE_POLICY: RFC 2616), so an unchanged one costs a 304 and no body.
 REVALIDATE = {"Cache-Control": "max-age=0"}
@@ -421,7 +422,10 @@ class UrduPointSpider(Spider):
             reason = "redirect_loop"
         else:
             self.crawler.stats.inc_value("fetch/redirected")
-            yield response.request.replace(url=self.site.to_fetch(target), meta={**response.meta, "via": hops})
+            # Only the spider's own meta keys: Scrapy's (download_latency, retry_times) and the WARC
+            # record belong to the hop just fetched.
+            meta = {key: value for key, value in response.meta.items() if key in ARTICLE_META_KEYS}
+            yield response.request.replace(url=self.site.to_fetch(target), meta={**meta, "via": hops})
             return
         self.crawler.stats.inc_value(f"fetch/failed/{reason}")
         logger.warning("Not following %(url)s to %(location)r: %(reason)s", {"url": response.url, "location": location, "reason": reason})
