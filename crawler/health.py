@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 DISCOVERY_FAILURES = ("discovery/failed/", "sitemap/failed/")  # feeds, listings, sitemaps not read, by reason
+RAW_PAGES_LOST = "warc_failed"  # the check failed by a run that could not keep every raw page (pipelines.archive)
 UNREACHABLE = frozenset({"dns_lookup", "connection_refused", "timeout", "connection_lost"})  # no answer at all
 
 
@@ -48,6 +49,9 @@ def check_health(stats: dict, last_new_article_at: str | None, now: datetime, li
     unreachable = discovery_failure(stats)
     if unreachable:
         failed["discovery"] = unreachable
+    lost = raw_pages_lost(stats)
+    if lost:
+        failed[RAW_PAGES_LOST] = lost
     if limits.new_articles_window_hours:
         window = timedelta(hours=limits.new_articles_window_hours)
         if last_new_article_at is None:
@@ -99,3 +103,16 @@ def discovery_failure(stats: dict) -> str | None:
     cause = "site unreachable" if UNREACHABLE.issuperset(reasons) else "no feed, listing or sitemap could be read"
     named = ", ".join(reason if len(reasons) == 1 else f"{reason} {count}" for reason, count in reasons.most_common())
     return f"{cause}: {failed} of {requested} discovery requests failed ({named})"
+
+
+def raw_pages_lost(stats: dict) -> str | None:
+    """How many responses could not be written to the WARC files, and why; None when none."""
+    lost = stats.get("warc/failed", 0)
+    if not lost:
+        return None
+    reasons = ", ".join(sorted(name.removeprefix("warc/failed/") for name in stats if name.startswith("warc/failed/")))
+    return (
+        f"{lost} of {lost + stats.get('warc/records', 0)} responses could not be written to the WARC files "
+        f"({reasons}): their raw pages are lost, and the articles among them will be fetched again "
+        "by the next run that can write them"
+    )

@@ -40,6 +40,7 @@ from crawler.errors import failure_reason
 from crawler.items import ArticleGone, ArticleItem, ArticleNotModified, RejectedPage
 from crawler.sitemaps import SitemapError, read_sitemap
 from crawler.urls import SiteAddress
+from crawler.warc import records_responses
 from pipelines.archive import Archive, utc_now
 from pipelines.dates import PAKISTAN_TIME
 from pipelines.hints import PageHints, has_class, headed
@@ -218,6 +219,7 @@ class UrduPointSpider(Spider):
         spider.max_listing_pages = settings.getint("URDUPOINT_MAX_LISTING_PAGES")
         spider.sitemap_maxsize = settings.getint("SITEMAP_MAXSIZE")
         spider.archive_path = settings["ARCHIVE_DB"]
+        spider.keeps_raw_pages = records_responses(settings)  # an article without its raw page is fetched again
         spider.retry_rejected_after = timedelta(seconds=settings.getint("ARCHIVE_RETRY_REJECTED_AFTER"))
         spider.revisit_max = settings.getint("ARCHIVE_REVISIT_MAX")
         spider.revisit_after = timedelta(seconds=settings.getint("ARCHIVE_REVISIT_AFTER"))
@@ -386,7 +388,7 @@ class UrduPointSpider(Spider):
         if url is None:
             self.crawler.stats.inc_value("discovery/not_article_url")
             return None
-        if self.archive.is_archived(url):
+        if self.archive.is_archived(url, with_raw_page=self.keeps_raw_pages):
             self.crawler.stats.inc_value("archive/skipped_archived")
             return None
         if self.archive.rejection_stands(url, self.retry_rejected_after, datetime.now(timezone.utc)):
