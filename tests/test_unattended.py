@@ -109,6 +109,14 @@ def test_the_log_names_each_dropped_page_by_reason_and_url_without_its_html(mirr
     assert max(map(len, crawl.log.splitlines())) < 1000
 
 
+def test_at_debug_level_each_archived_page_is_named_by_its_url_not_printed(mirror, tmp_path):
+    crawl = run_crawl(mirror.url, tmp_path / "archive.db", settings={"LOG_LEVEL": "DEBUG"})
+    scraped = [line for line in crawl.log.splitlines() if line.startswith("ArticleItem")]
+    assert len(scraped) == crawl.stat("item_scraped_count") > 40
+    assert all(re.fullmatch(r"ArticleItem https://www\.urdupoint\.com/\S+", line) for line in scraped), scraped[:3]
+    assert "body=b'" not in crawl.log
+
+
 def test_following_a_redirect_copies_no_internal_meta_keys(mirror_crawl):
     crawl = mirror_crawl[0]
     assert crawl.stat("fetch/redirected") > 0
