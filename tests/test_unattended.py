@@ -245,6 +245,19 @@ def test_articles_whose_raw_page_met_a_full_disk_are_fetched_again_once_there_is
         assert location in readable and read_record(warc_dir, location).status == 200
 
 
+def test_an_article_the_archive_cannot_store_is_named_by_its_url_in_the_error(small_disk, mirror, tmp_path):
+    grow(small_disk, "2m")
+    Archive.open(small_disk / "archive.db").close()
+    room = os.statvfs(small_disk)
+    (small_disk / "filler").write_bytes(bytes(room.f_bavail * room.f_frsize - 48 * 1024))  # the disk is nearly full
+    db_path = tmp_path / "archive.db"  # the crawl's log and stats beside it, on a disk with room
+    db_path.symlink_to(small_disk / "archive.db")
+    crawl = run_crawl(mirror.url, db_path, settings={"ARCHIVE_COMMIT_INTERVAL": "0", "WARC_DIR": str(tmp_path / "warc")})
+    errors = [line for line in crawl.log.splitlines() if "ERROR: Error processing" in line]
+    assert errors and all(re.search(r"ERROR: Error processing (ArticleItem|RejectedPage) https://\S+$", line) for line in errors)
+    assert "body=b'" not in crawl.log
+
+
 def test_a_run_that_lost_raw_pages_does_not_count_as_complete(tmp_path):
     """The next run walks the listings down past such a run, to the articles whose page it lost."""
     archive = Archive.open(tmp_path / "archive.db")
