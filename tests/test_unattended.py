@@ -42,8 +42,12 @@ def crawled_then_gone(tmp_path_factory):
     return folder, base_url
 
 
+def last_run(db_path) -> dict:
+    return list(sqlite_utils.Database(db_path)["crawl_runs"].rows)[-1]
+
+
 def health_of_last_run(db_path) -> dict:
-    return json.loads(list(sqlite_utils.Database(db_path)["crawl_runs"].rows)[-1]["health"])
+    return json.loads(last_run(db_path)["health"])
 
 
 @pytest.mark.parametrize("where, reason", [("closed_port", "connection_refused"), ("unresolvable", "dns_lookup")])
@@ -69,6 +73,7 @@ def test_a_crawl_that_reaches_nothing_fails_with_one_line_naming_the_cause(crawl
 def test_a_robots_txt_that_cannot_be_read_is_one_warning_and_a_stat(crawled_then_gone, tmp_path):
     crawl = run_crawl(crawled_then_gone[1], tmp_path / "archive.db", settings=QUICK)  # no cached robots.txt
     assert crawl.stat("robotstxt/failed/connection_refused") == 1
+    assert json.loads(last_run(tmp_path / "archive.db")["errors"])["robotstxt/failed/connection_refused"] == 1
     [line] = [line for line in crawl.log.splitlines() if "robots.txt" in line and "[crawler." in line]
     assert line.endswith(f"WARNING: Could not read {crawled_then_gone[1]}/robots.txt (connection_refused): "
                          "crawling as if the site had none")
@@ -146,6 +151,7 @@ def test_a_crawl_that_could_not_keep_raw_pages_fails_its_health(raw_pages_lost):
             "and the articles among them will be fetched again by the next run that can write them")
     assert f"ERROR: Health check warc_failed failed: {line}" in crawl.log
     assert health_of_last_run(db_path) == {"warc_failed": line}
+    assert json.loads(last_run(db_path)["errors"])["warc/failed/enotdir"] == lost
     assert crawl.log.count("Could not write") == 1  # the first failure; the rest are counted
 
 
