@@ -2,7 +2,9 @@
 
 Each check compares the run's stats (or the archive) with a threshold setting and,
 when it fails, explains in plain words what is wrong and what it usually means.
-A threshold of 0 (or an empty value) turns its check off.
+A threshold of 0 (or an empty value) turns its check off. Two checks have no threshold,
+since any such run failed: ``discovery`` (the run read nothing of the site) and
+``warc_failed`` (raw pages could not be kept).
 """
 
 from collections import Counter

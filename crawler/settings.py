@@ -137,5 +137,6 @@ GC_THRESHOLD = 20_000  # new container objects between two runs of the cycle col
 
 # --- Logging and Scrapy defaults we rely on -----------------------------------
 LOG_LEVEL = "INFO"
-LOG_FORMATTER = "crawler.logformatter.ArchiveLogFormatter"  # a dropped page logged by reason and URL, not its HTML
+LOG_FORMATTER = "crawler.logformatter.ArchiveLogFormatter"  # an item logged by its URL (and a dropped one's
+# reason), not printed with its HTML
 FEED_EXPORT_ENCODING = "utf-8"
