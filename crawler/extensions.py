@@ -52,7 +52,8 @@ class RunHistory:
         errors = {
             name: count
             for name, count in values.items()
-            if name.startswith(("fetch/failed/", "extract/rejected/", "sitemap/failed/", "discovery/failed/"))
+            if name.startswith(("fetch/failed/", "extract/rejected/", "sitemap/failed/", "discovery/failed/",
+                                "robotstxt/failed/", "warc/failed/"))
         }
         self.archive.finish_run(
             self.run_id,

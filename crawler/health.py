@@ -2,11 +2,18 @@
 
 Each check compares the run's stats (or the archive) with a threshold setting and,
 when it fails, explains in plain words what is wrong and what it usually means.
-A threshold of 0 (or an empty value) turns its check off.
+A threshold of 0 (or an empty value) turns its check off. Two checks have no threshold,
+since any such run failed: ``discovery`` (the run read nothing of the site) and
+``warc_failed`` (raw pages could not be kept).
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+DISCOVERY_FAILURES = ("discovery/failed/", "sitemap/failed/")  # feeds, listings, sitemaps not read, by reason
+RAW_PAGES_LOST = "warc_failed"  # the check failed by a run that could not keep every raw page (pipelines.archive)
+UNREACHABLE = frozenset({"dns_lookup", "connection_refused", "timeout", "connection_lost"})  # no answer at all
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,12 @@ def check_health(stats: dict, last_new_article_at: str | None, now: datetime, li
     rejected = total(stats, "extract/rejected/") + total(stats, "fetch/failed/")
     pages = extracted + rejected
 
+    unreachable = discovery_failure(stats)
+    if unreachable:
+        failed["discovery"] = unreachable
+    lost = raw_pages_lost(stats)
+    if lost:
+        failed[RAW_PAGES_LOST] = lost
     if limits.new_articles_window_hours:
         window = timedelta(hours=limits.new_articles_window_hours)
         if last_new_article_at is None:
@@ -73,3 +86,35 @@ def check_health(stats: dict, last_new_article_at: str | None, now: datetime, li
                     f"(limit {limits.min_field_fill:.0%}): the usual sign of a site redesign"
                 )
     return failed
+
+
+def discovery_failure(stats: dict) -> str | None:
+    """Why the run could not look for articles at all, or None when it could.
+
+    Judged however few pages the run saw: a run that fetched no page, or whose every
+    discovery request (feed, listing, sitemap) failed, read nothing of the site.
+    """
+    reasons = Counter()
+    for prefix in DISCOVERY_FAILURES:
+        reasons.update({name[len(prefix):]: count for name, count in stats.items() if name.startswith(prefix)})
+    requested, failed = stats.get("discovery/requests", 0), sum(reasons.values())
+    if stats.get("downloader/response_count", 0) and not (requested and failed >= requested):
+        return None
+    if not failed:
+        return "no page was fetched"
+    cause = "site unreachable" if UNREACHABLE.issuperset(reasons) else "no feed, listing or sitemap could be read"
+    named = ", ".join(reason if len(reasons) == 1 else f"{reason} {count}" for reason, count in reasons.most_common())
+    return f"{cause}: {failed} of {requested} discovery requests failed ({named})"
+
+
+def raw_pages_lost(stats: dict) -> str | None:
+    """How many responses could not be written to the WARC files, and why; None when none."""
+    lost = stats.get("warc/failed", 0)
+    if not lost:
+        return None
+    reasons = ", ".join(sorted(name.removeprefix("warc/failed/") for name in stats if name.startswith("warc/failed/")))
+    return (
+        f"{lost} of {lost + stats.get('warc/records', 0)} responses could not be written to the WARC files "
+        f"({reasons}): their raw pages are lost, and the articles among them will be fetched again "
+        "by the next run that can write them"
+    )

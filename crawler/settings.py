@@ -26,6 +26,8 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # a news page is < 1 MiB; anything this big is not one
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2  # initial response + 2 retries = 3 requests
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"  # a request given up is counted and logged by the spider, and a run
+# that reached nothing fails its health checks with one ERROR line (crawler/health.py)
 RETRY_AFTER_MAX = 120  # seconds: the longest Retry-After of a 429 or 503 that is waited for (the retry and the
 # host's other requests wait); a longer one gives the URL up for this run (crawler/retry_after.py)
 REDIRECT_MAX_TIMES = 5
@@ -87,6 +89,12 @@ SITEMAP_MAXSIZE = 50 * 1024 * 1024  # bytes a sitemap may decompress to (gzip-bo
 CHALLENGE_RETRY_TIMES = 2  # a challenge page is retried this many times, then the URL is given up for this run
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's robots.txt and HTTP cache middlewares, saying an unreachable site in one line and never
+    # answering a failed download with a stale cached copy (crawler/unreachable.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.unreachable.RobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "crawler.unreachable.HttpCacheMiddleware": 900,
     # Before RetryMiddleware (550) so that a challenge served with 503 is counted as a challenge.
     "crawler.middlewares.ChallengeMiddleware": 560,
     # Between ChallengeMiddleware and RetryMiddleware (a response meets 560, then 555, then 550): a challenge
@@ -135,4 +143,6 @@ GC_THRESHOLD = 20_000  # new container objects between two runs of the cycle col
 
 # --- Logging and Scrapy defaults we rely on -----------------------------------
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.ArchiveLogFormatter"  # an item logged by its URL (and a dropped one's
+# reason), not printed with its HTML
 FEED_EXPORT_ENCODING = "utf-8"

@@ -19,6 +19,7 @@ the address actually fetched.
 instead of the network, so that a past crawl can be run again offline.
 """
 
+import errno
 import logging
 import os
 import zlib
@@ -144,7 +145,7 @@ def scan(directory: str | Path):
 
 
 class MemberWriter(WARCWriter):
-    """warcio's writer, each record compressed into a gzip member of its own by ISA-L (``isal``).
+    """warcio's writer, each record made a gzip member of its own by ISA-L (``isal``): :meth:`member`.
 
     warcio compresses with zlib at level 9, which would be most of what keeping a page costs
     the crawl's process; ISA-L's default level costs several times less, for files a little
@@ -154,14 +155,20 @@ class MemberWriter(WARCWriter):
     def __init__(self, file):
         super().__init__(file, gzip=False)
 
-    def write_record(self, record, params=None):
+    def member(self, record) -> bytes:
+        """The record as the gzip member it is written as."""
         uncompressed = BytesIO()
         self._write_warc_record(uncompressed, record)
-        self.out.write(isal_zlib.compress(uncompressed.getbuffer(), wbits=GZIP_WBITS))
+        return isal_zlib.compress(uncompressed.getbuffer(), wbits=GZIP_WBITS)
 
 
 class RotatingWarcWriter:
-    """Gzipped WARC files in one directory, a new file once one reaches ``max_size`` bytes."""
+    """Gzipped WARC files in one directory, a new file once one reaches ``max_size`` bytes.
+
+    Each write is whole or not at all: when the disk is full (or any write fails) the
+    file is cut back to where it was, so that it stays readable to its end, and the
+    error is raised for the caller to count.
+    """
 
     def __init__(self, directory: Path, max_size: int, prefix: str):
         self.directory = directory
@@ -177,29 +184,57 @@ class RotatingWarcWriter:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
         self.serial += 1
         self.name = f"{self.prefix}-{stamp}-{os.getpid()}-{self.serial:05d}{WARC_SUFFIX}"
-        self.file = open(self.directory / self.name, "xb")
+        path = self.directory / self.name
+        self.file = open(path, "xb", buffering=0)  # unbuffered: what failed to be written is not written later
         self.writer = MemberWriter(self.file)
         info = self.writer.create_warcinfo_record(self.name, {"software": "urdupoint-archive (warcio)", "format": "WARC File Format 1.1"})
-        self.writer.write_record(info)
+        try:
+            self._append(self.writer.member(info))
+        except OSError:
+            self.close()
+            path.unlink(missing_ok=True)
+            raise
 
     def write(self, response_record, request_record=None) -> Location:
         """Write a response record (and its request record); returns the response record's location."""
         if self.file is None:
             self._open()
-        offset = self.file.tell()
-        self.writer.write_record(response_record)
-        location = Location(self.name, offset, self.file.tell() - offset)
-        if request_record is not None:
-            self.writer.write_record(request_record)
-        self.file.flush()
+        response = self.writer.member(response_record)
+        request = self.writer.member(request_record) if request_record is not None else b""
+        location = Location(self.name, self._append(response + request), len(response))
         if self.file.tell() >= self.max_size:
             self.close()
         return location
+
+    def _append(self, data: bytes) -> int:
+        """Write ``data`` at the end of the file, all of it or nothing; its offset."""
+        offset = self.file.tell()
+        try:
+            rest = memoryview(data)
+            while rest:
+                rest = rest[self.file.write(rest):]
+        except OSError:
+            self._cut_back(offset)
+            raise
+        return offset
+
+    def _cut_back(self, offset: int) -> None:
+        """Cut the file back to ``offset``, before a record written in part; else the next record starts a new file."""
+        try:
+            self.file.truncate(offset)
+            self.file.seek(offset)
+        except OSError:
+            self.close()
 
     def close(self) -> None:
         if self.file is not None:
             self.file.close()
             self.file = self.writer = None
+
+
+def records_responses(settings) -> bool:
+    """Whether a crawl with these settings writes what it receives to the WARC files (a replay does not)."""
+    return settings.getbool("WARC_ENABLED") and not settings.getbool("WARC_REPLAY")
 
 
 def _public(crawler, url: str) -> str:
@@ -219,7 +254,7 @@ class WarcWriterMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        if not settings.getbool("WARC_ENABLED") or settings.getbool("WARC_REPLAY"):
+        if not records_responses(settings):
             raise NotConfigured
         return cls(crawler, warc_dir(settings), settings.getint("WARC_MAX_SIZE"))
 
@@ -249,12 +284,25 @@ class WarcWriterMiddleware:
         try:
             location = self.warcs.write(record, request_record)
         except OSError as error:
-            self.stats.inc_value("warc/failed")
-            logger.error("Could not write %(url)s to the WARC files: %(error)s", {"url": response.url, "error": error})
+            self.write_failed(response, error)
             return response
         self.stats.inc_value("warc/records")
         request.meta["warc_record"] = location
         return response
+
+    def write_failed(self, response, error: OSError) -> None:
+        """Count a response whose record could not be written, by its error (``warc/failed/enospc``).
+
+        The first is logged; the health check (:mod:`crawler.health`) reports them all at the
+        end of the run, and the articles among them are fetched again by a later run.
+        """
+        reason = (errno.errorcode.get(error.errno) or type(error).__name__).lower()
+        first = not self.stats.get_value("warc/failed")
+        self.stats.inc_value("warc/failed")
+        self.stats.inc_value(f"warc/failed/{reason}")
+        if first:
+            logger.warning("Could not write %(url)s to the WARC files: %(error)s (further failures are only counted)",
+                           {"url": response.url, "error": error})
 
 
 def _reason(status: int) -> str:

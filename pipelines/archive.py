@@ -24,6 +24,7 @@ from pathlib import Path
 import sqlite_utils
 from twisted.internet.task import LoopingCall
 
+from crawler.health import RAW_PAGES_LOST
 from pipelines import neardup, schema
 
 logger = logging.getLogger(__name__)
@@ -188,8 +189,21 @@ class Archive:
         ).fetchall()
         return [dict(zip(("id", "url", "etag", "last_modified"), row)) for row in rows]
 
-    def is_archived(self, url: str) -> bool:
-        return self.article_id_for_url(url) is not None
+    def is_archived(self, url: str, with_raw_page: bool = False) -> bool:
+        """Whether ``url`` leads to an archived article; ``with_raw_page``: one whose raw page is kept.
+
+        An article whose page could not be written to the WARC files (a full disk) counts
+        as not archived while raw pages are kept, so that a later run fetches it again and
+        keeps its page.
+        """
+        if not with_raw_page:
+            return self.article_id_for_url(url) is not None
+        row = self.db.execute(
+            "select 1 from article_urls join articles on articles.id = article_urls.article_id "
+            "where article_urls.url = ? and articles.warc_file is not null",
+            [url],
+        ).fetchone()
+        return row is not None
 
     def was_archived_before(self, url: str, moment: str) -> bool:
         """Whether ``url`` led to an article already before ``moment`` (ISO 8601, UTC)."""
@@ -367,10 +381,15 @@ class Archive:
             return self.db["crawl_runs"].insert({"spider": spider, "mode": mode, "started_at": now}).last_pk
 
     def last_complete_run_end(self, spider: str, mode: str) -> str | None:
-        """When the last run of ``spider`` in ``mode`` that was not interrupted finished."""
+        """When the last run of ``spider`` in ``mode`` that was not interrupted, and kept every raw page, finished.
+
+        A run that lost raw pages does not count: the next one walks the listings past its
+        articles, and fetches again those whose page is missing.
+        """
         row = self.db.execute(
-            "select max(finished_at) from crawl_runs where spider = ? and mode = ? and finish_reason = 'finished'",
-            [spider, mode],
+            "select max(finished_at) from crawl_runs where spider = ? and mode = ? and finish_reason = 'finished' "
+            "and json_extract(coalesce(health, '{}'), ?) is null",
+            [spider, mode, f"$.{RAW_PAGES_LOST}"],
         ).fetchone()
         return row[0]
 

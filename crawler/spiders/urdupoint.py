@@ -44,6 +44,7 @@ from crawler.errors import failure_reason
 from crawler.items import ArticleGone, ArticleItem, ArticleNotModified, RejectedPage
 from crawler.sitemaps import SitemapError, read_sitemap
 from crawler.urls import SiteAddress
+from crawler.warc import records_responses
 from pipelines.archive import Archive, utc_now
 from pipelines.dates import PAKISTAN_TIME
 from pipelines.extract import EXTRACTOR_VERSION
@@ -119,6 +120,7 @@ ARTICLE_REQUEST_META = {
     # Articles are fetched once (re-visits send their own validators): no HTTP cache.
     "dont_cache": True,
 }
+ARTICLE_META_KEYS = ("public_url", *ARTICLE_REQUEST_META)  # what an article request's meta holds from the spider
 # Feeds, listings and sitemaps are cached and asked for again conditionally every run
 # (HTTPCACHE_POLICY: RFC 2616), so an unchanged one costs a 304 and no body.
 REVALIDATE = {"Cache-Control": "max-age=0"}
@@ -280,6 +282,7 @@ class UrduPointSpider(Spider):
         spider.max_listing_pages = settings.getint("URDUPOINT_MAX_LISTING_PAGES")
         spider.sitemap_maxsize = settings.getint("SITEMAP_MAXSIZE")
         spider.archive_path = settings["ARCHIVE_DB"]
+        spider.keeps_raw_pages = records_responses(settings)  # an article without its raw page is fetched again
         spider.retry_rejected_after = timedelta(seconds=settings.getint("ARCHIVE_RETRY_REJECTED_AFTER"))
         spider.revisit_max = settings.getint("ARCHIVE_REVISIT_MAX")
         spider.revisit_after = timedelta(seconds=settings.getint("ARCHIVE_REVISIT_AFTER"))
@@ -326,6 +329,7 @@ class UrduPointSpider(Spider):
     # --- discovery -------------------------------------------------------------------
 
     def discovery_request(self, path: str, callback, **cb_kwargs) -> Request:
+        self.crawler.stats.inc_value("discovery/requests")  # judged against the failures (health check)
         return Request(
             self.site.to_fetch(PUBLIC_BASE + path),
             callback=callback,
@@ -398,6 +402,7 @@ class UrduPointSpider(Spider):
         if sitemap.type == "sitemapindex":
             for loc in locs:
                 if self.site.is_on_site(loc):
+                    self.crawler.stats.inc_value("discovery/requests")
                     yield Request(self.site.to_fetch(loc), callback=self.parse_sitemap, errback=self.discovery_failed, cb_kwargs={"day": day})
             return
         self.crawler.stats.inc_value("sitemap/days_read")
@@ -443,7 +448,7 @@ class UrduPointSpider(Spider):
         if url is None:
             self.crawler.stats.inc_value("discovery/not_article_url")
             return None
-        if self.archive.is_archived(url):
+        if self.archive.is_archived(url, with_raw_page=self.keeps_raw_pages):
             self.crawler.stats.inc_value("archive/skipped_archived")
             return None
         if self.archive.rejection_stands(url, self.retry_rejected_after, datetime.now(timezone.utc), self.retry_rejected,
@@ -480,7 +485,10 @@ class UrduPointSpider(Spider):
             reason = "redirect_loop"
         else:
             self.crawler.stats.inc_value("fetch/redirected")
-            yield response.request.replace(url=self.site.to_fetch(target), meta={**response.meta, "via": hops})
+            # Only the spider's own meta keys: Scrapy's (download_latency, retry_times) and the WARC
+            # record belong to the hop just fetched.
+            meta = {key: value for key, value in response.meta.items() if key in ARTICLE_META_KEYS}
+            yield response.request.replace(url=self.site.to_fetch(target), meta={**meta, "via": hops})
             return
         self.crawler.stats.inc_value(f"fetch/failed/{reason}")
         logger.warning("Not following %(url)s to %(location)r: %(reason)s", {"url": response.url, "location": location, "reason": reason})
