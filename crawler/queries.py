@@ -19,6 +19,7 @@ valid FTS5 query; text with nothing searchable in it matches no article.
 as datasette's canned query ``search`` does; ``scrapy export --search`` keeps every match.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -33,6 +34,7 @@ NEWEST_FIRST = "a.published_at_utc desc, a.id desc"  # undated articles last
 # all the articles that hold a common word takes seconds. The canned query ``search`` of
 # datasette/metadata.yml has the same number in its SQL ("limit 5000"), and says it to its users.
 SEARCH_WINDOW = 5000
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,48 @@ class Filters:
     limit: int | None = None
 
 
+def parse_day(text: str) -> date | None:
+    """The day ``text`` writes as YYYY-MM-DD, or None when it is not one."""
+    try:
+        return date.fromisoformat(text) if DAY.fullmatch(text) else None
+    except ValueError:
+        return None
+
+
+def not_a_day(name: str, text: str) -> str:
+    """What to tell the user who gave ``text`` for the day ``name``."""
+    return f"{name} {text!r} is not a day: write YYYY-MM-DD, e.g. 2023-03-02"
+
+
+def search_problem(typed: str | None, since: str | None, until: str | None) -> str | None:
+    """Why the search for ``typed`` between the days ``since`` and ``until`` (YYYY-MM-DD, or empty for
+    none) cannot be run, or None: the SQL function ``search_problem`` of the canned query ``search``."""
+    days = {}
+    for name, text in (("since", since), ("until", until)):
+        if text:
+            days[name] = parse_day(text)
+            if days[name] is None:
+                return not_a_day(name, text)
+    if len(days) == 2 and days["since"] > days["until"]:
+        return f"since {since} is after until {until}"
+    return None
+
+
 def day_start_utc(day: date) -> str:
-    """The instant ``day`` starts in Pakistan, written as ``published_at_utc`` is."""
+    """The instant ``day`` starts in Pakistan, written as ``published_at_utc`` is.
+
+    That instant of 1 January of year 1 is in year 0, which Python does not represent, nor
+    can an article's date be: ``""`` sorts before every date stored, as that instant does.
+    """
+    if day == date.min:
+        return ""
     return datetime.combine(day, time(0), tzinfo=PAKISTAN_TIME).astimezone(timezone.utc).isoformat()
+
+
+def day_end_utc(day: date) -> str:
+    """The instant ``day`` ends in Pakistan (the next one starts), written as ``published_at_utc`` is;
+    after the last day Python represents, ``"~"``, which sorts after every date stored."""
+    return "~" if day == date.max else day_start_utc(day + timedelta(days=1))
 
 
 def select(columns: str, filters: Filters, order_by: str) -> tuple[str, dict]:
@@ -113,7 +154,7 @@ _DAYS = """days(day) as (
   where :until_day != '' and substr(published_at_utc, 1, 10) >= coalesce(date(nullif(:since_day, ''), '-1 day'), '')
   union all
   select (select min(substr(published_at_utc, 1, 10)) from articles where substr(published_at_utc, 1, 10) > day)
-  from days where day < date(:until_day, '+1 day')
+  from days where day < coalesce(date(:until_day, '+1 day'), '9999-12-31')
 )"""
 _BOUNDS = """bounds(low, high) as materialized (
   select
@@ -128,7 +169,7 @@ _BOUNDS = """bounds(low, high) as materialized (
         then 9223372036854775807
       else 0
     end
-  from days where day <= date(:until_day, '+1 day')
+  from days where day <= coalesce(date(:until_day, '+1 day'), '9999-12-31')
 )"""
 
 
@@ -154,7 +195,7 @@ def _conditions(filters: Filters) -> tuple[list[str], dict]:
         params["since"] = day_start_utc(filters.since)
     if filters.until is not None:
         conditions.append("a.published_at_utc < :until")
-        params["until"] = day_start_utc(filters.until + timedelta(days=1))
+        params["until"] = day_end_utc(filters.until)
     if filters.outlet is not None:
         conditions.append("a.outlet = :outlet collate nocase")
         params["outlet"] = filters.outlet

@@ -2,7 +2,8 @@
 
 * ``fts_query(text)`` in SQL is :func:`crawler.search.fts_query`, so that the canned
   ``search`` query accepts whatever a person types (``COVID-19``, ``"unbalanced``,
-  ``AND``) without an FTS5 syntax error, folded as the index is; ``archive_snippet``
+  ``AND``) without an FTS5 syntax error, folded as the index is; ``search_problem(q, since, until)``
+  is :func:`crawler.queries.search_problem`, which tells the user a date that is no day; ``archive_snippet``
   is :func:`crawler.snippets.snippet`, FTS5's ``snippet()`` over the text as written.
   ``crawler`` must be importable: run datasette from the repository root as
   ``python -m datasette ...``.
@@ -23,6 +24,7 @@ from markupsafe import Markup, escape
 
 from crawler import snippets
 from crawler.normalise import fold
+from crawler.queries import search_problem
 from crawler.search import fts_query
 
 MARKS = {str(escape("<mark>")): "<mark>", str(escape("</mark>")): "</mark>"}
@@ -44,6 +46,7 @@ def prepare_connection(conn):
     # articles_per_day over a year a fifth slower, so SQLite's default stays.
     conn.execute(f"pragma mmap_size = {SEARCH_MMAP_BYTES}")
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
+    conn.create_function("search_problem", 3, search_problem, deterministic=True)
     conn.create_function("escape_fts", 1, lambda text: fold(escape_fts(text)), deterministic=True)
     snippets.register(conn)
 
