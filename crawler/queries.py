@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from crawler.search import fts_query
+from crawler.search import fts_query, query_problem
 from pipelines.dates import PAKISTAN_TIME
 
 # bm25 weights of the FTS columns title, summary, text: a word in the title says most.
@@ -62,6 +62,8 @@ def not_a_day(name: str, text: str) -> str:
 def search_problem(typed: str | None, since: str | None, until: str | None) -> str | None:
     """Why the search for ``typed`` between the days ``since`` and ``until`` (YYYY-MM-DD, or empty for
     none) cannot be run, or None: the SQL function ``search_problem`` of the canned query ``search``."""
+    if problem := query_problem(typed):
+        return problem
     days = {}
     for name, text in (("since", since), ("until", until)):
         if text:

@@ -22,8 +22,11 @@ BAD_ARGUMENTS = {
     "limit-beyond-sqlite": ["search", "wheat", "--limit", "99999999999999999999999"],
     "arabic-indic-digits": ["search", "wheat", "--since", "٢٠٢٣-٠٣-٠٢"],
     "year-zero": ["search", "wheat", "--since", "0000-12-31"],
+    "search-too-many-words": ["search", *"abcdefghijklmnopq"],
+    "search-too-long": ["search", *["t*"] * 80],
     "export-not-utf8-search": ["export", "-o", "{out}", "--search", NOT_UTF8],
     "export-not-utf8-outlet": ["export", "-o", "{out}", "--outlet", NOT_UTF8],
+    "export-search-too-long": ["export", "-o", "{out}", "--search", " ".join(["t*"] * 80)],
     "export-limit-beyond-sqlite": ["export", "-o", "{out}", "--limit", "99999999999999999999999"],
     "reextract-not-utf8-until": ["reextract", "--until", NOT_UTF8],
     "reextract-not-utf8-argument": ["reextract", NOT_UTF8],
@@ -66,6 +69,7 @@ def test_bytes_that_are_not_utf8_are_named_as_such(runs):
     error = runs[0]["not-utf8-terms"].stderr
     assert error == "Error: the argument 'wheat\ufffd\ufffd' is not valid UTF-8 text: check the terminal's encoding\n"
     assert "is too large: at most 9,223,372,036,854,775,807" in runs[0]["limit-beyond-sqlite"].stderr
+    assert runs[0]["search-too-many-words"].stderr == "Error: the search is too long: 17 words, at most 16\n"
 
 
 def ids(result: subprocess.CompletedProcess) -> list[int]:

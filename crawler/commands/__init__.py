@@ -21,6 +21,7 @@ from urllib.request import pathname2url
 
 from crawler import queries, snippets
 from crawler.lock import ArchiveBusy, ArchiveLock
+from crawler.search import query_problem
 
 MAX_LIMIT = 2**63 - 1  # SQLite's largest integer
 EXIT_ARCHIVE_BUSY = 75  # EX_TEMPFAIL: another process holds the archive's lock; try again later
@@ -54,6 +55,8 @@ def filters_from(opts: argparse.Namespace, search: str | None = None, limit: int
     if opts.limit is not None:
         limit = parse_limit(opts.limit)
     outlet, search = utf8("--outlet", opts.outlet), utf8("the search", search)
+    if problem := query_problem(search):
+        raise CommandError(problem)
     return queries.Filters(since=since, until=until, outlet=outlet, search=search, limit=limit)
 
 
