@@ -104,7 +104,7 @@ select
   (select substr(published_at, 1, 10) from articles where id = articles_fts.rowid) as date,
   (select title from articles where id = articles_fts.rowid) as title,
   archive_snippet((select text from articles where id = articles_fts.rowid), (select expression from query),
-    '<mark>', '</mark>', '…', 24) as snippet,
+    '<mark>', '</mark>', '…', 24, 'html') as snippet,
   (select url from articles where id = articles_fts.rowid) as url,
   articles_fts.rowid as article_id
 from articles_fts

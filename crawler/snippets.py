@@ -26,6 +26,7 @@ since nothing can interrupt it once SQLite has called it.
 import bisect
 import functools
 import heapq
+import html
 import itertools
 import re
 import sqlite3
@@ -56,6 +57,14 @@ SENTENCE_END = re.compile(r"[.:۔؟][ \t\n\r]+")  # ends where a sentence's firs
 PHRASE = re.compile(r'"((?:[^"]|"")*)"(\*?)|([^\s"()]+)')
 OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 FIRST_SENTENCE_BONUS, SENTENCE_BONUS, NEW_TERM, REPEATED_TERM = 120, 100, 1000, 1  # as FTS5 scores
+# How a snippet's text is escaped for where it is shown (its marks are not): "html" for a page
+# (the text may hold tags, "<mark>" among them), "terminal" for one, where the control characters
+# in a text (an escape sequence could fake the bold of a mark, or worse) are shown as U+FFFD.
+TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+ESCAPES = {
+    "html": functools.partial(html.escape, quote=False),
+    "terminal": functools.partial(TERMINAL_CONTROL.sub, "\ufffd"),
+}
 # A snippet is made in Python, which datasette's time limit cannot interrupt (it stops a query only
 # between two calls), so each call's work is bounded: it reads the text's first MAX_TEXT_CHARS
 # characters (an article of 8,000 words has about 50,000) and weighs the first MAX_INSTANCES words found.
@@ -226,16 +235,17 @@ def _best_start(starts: list[int], count: int, instances, size: int) -> int:
 
 
 def snippet(text: str | None, match: str | None, start: str = "[", end: str = "]", ellipsis: str = "…",
-            tokens: int = 16) -> str | None:
+            tokens: int = 16, escape=str) -> str | None:
     """The fragment of ``text`` best showing what ``match`` found, the found words between
-    ``start`` and ``end``, ``ellipsis`` where text was cut."""
+    ``start`` and ``end``, ``ellipsis`` where text was cut; ``escape(piece)`` for each piece of the
+    text, not for the marks, so that a mark written in the text is not taken for one."""
     if text is None:
         return None
     whole = len(text) <= MAX_TEXT_CHARS
     text = text if whole else text[:MAX_TEXT_CHARS]
     keys, starts, window = _words(text)
     if not keys:
-        return text
+        return escape(text)
     size, count = max(int(tokens), 1), len(keys)
     instances = _instances(keys, search_phrases(match))
     first = _best_start(starts, count, instances, size) if instances else 0
@@ -252,18 +262,24 @@ def snippet(text: str | None, match: str | None, start: str = "[", end: str = "]
     out, offset = [ellipsis if first > 0 else ""], shown[0].start() if first > 0 else 0
     for n, word in enumerate(shown, first):
         if n in opens:
-            out += [text[offset : word.start()], start]
+            out += [escape(text[offset : word.start()]), start]
             offset = word.start()
         if n in closes:
-            out += [text[offset : word.end()], end]
+            out += [escape(text[offset : word.end()]), end]
             offset = word.end()
     if last >= count - 1 and whole:
-        out.append(text[offset:])
+        out.append(escape(text[offset:]))
     else:
-        out += [text[offset : shown[-1].end()], ellipsis]
+        out += [escape(text[offset : shown[-1].end()]), ellipsis]
     return "".join(out)
 
 
 def register(conn: sqlite3.Connection) -> None:
-    """Make ``archive_snippet(text, match, start, end, ellipsis, tokens)`` callable in SQL on ``conn``."""
+    """Make ``archive_snippet(text, match, start, end, ellipsis, tokens)`` callable in SQL on ``conn``,
+    and ``archive_snippet(..., tokens, escape)`` with the text escaped by :data:`ESCAPES` ``[escape]``."""
     conn.create_function(SQL_NAME, 6, snippet, deterministic=True)
+    conn.create_function(SQL_NAME, 7, _escaped_snippet, deterministic=True)
+
+
+def _escaped_snippet(text, match, start, end, ellipsis, tokens, escape: str) -> str | None:
+    return snippet(text, match, start, end, ellipsis, tokens, ESCAPES[escape])

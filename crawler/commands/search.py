@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 
-from crawler import queries
+from crawler import queries, snippets
 from crawler.commands import CommandError, add_filter_options, fail, filters_from, open_archive, positional
 
 DEFAULT_LIMIT = 20
@@ -17,6 +17,7 @@ SNIPPET_TOKENS = 16  # words of text around the match
 BOLD = ("\x1b[1m", "\x1b[0m")
 BRACKETS = ("[", "]")
 INDENT = " " * len("YYYY-MM-DD HH:MM  ")  # lines under a result's title start under it
+shown = snippets.ESCAPES["terminal"]  # a title or URL as printed: no control characters of the page
 
 
 class Command(ScrapyCommand):
@@ -70,16 +71,17 @@ class Command(ScrapyCommand):
             print(f"No articles match: {terms}")
         else:
             for result in results:
-                print(f"{_when(result['published_at']):<{len(INDENT)}}{result['title']}")
-                print(f"{INDENT}{result['url']}")
+                print(f"{_when(result['published_at']):<{len(INDENT)}}{shown(result['title'])}")
+                print(f"{INDENT}{shown(result['url'])}")
                 print(f"{INDENT}{result['snippet']}\n")
 
     def _results(self, filters: queries.Filters, marks: tuple[str, str]) -> list[dict]:
         # The snippet shows the text as written (the index holds it folded), so it is made by
-        # archive_snippet (crawler.snippets), and only for the rows shown: after the limit.
+        # archive_snippet (crawler.snippets), and only for the rows shown: after the limit. Its text
+        # is escaped for a terminal, so that no escape sequence in it passes for the bold of a mark.
         columns = (
             "a.id, a.url, a.outlet, a.title, a.published_at, best.score as rank, "
-            f"archive_snippet(a.text, :match, :mark_start, :mark_end, '…', {SNIPPET_TOKENS}) as snippet"
+            f"archive_snippet(a.text, :match, :mark_start, :mark_end, '…', {SNIPPET_TOKENS}, 'terminal') as snippet"
         )
         sql, params = queries.best_matches(columns, filters)
         params.update(mark_start=marks[0], mark_end=marks[1])

@@ -7,8 +7,9 @@
   is :func:`crawler.snippets.snippet`, FTS5's ``snippet()`` over the text as written.
   ``crawler`` must be importable: run datasette from the repository root as
   ``python -m datasette ...``.
-* A ``snippet`` cell keeps the ``<mark>`` highlights and escapes everything else,
-  since the article text is untrusted.
+* A ``snippet`` cell is HTML, as ``archive_snippet(..., 'html')`` writes it: the text escaped,
+  then marked with ``<mark>``. A cell with any other tag (from SQL of one's own) is escaped
+  whole, since the article text is untrusted.
 * An ``article_id`` cell links to the archived article, which outlives the site's page.
 * Datasette's own table search (``?_search=``) folds what is typed as the index is folded,
   so Urdu typed with Arabic letters finds the article there too.
@@ -27,7 +28,7 @@ from crawler.normalise import fold
 from crawler.queries import search_problem
 from crawler.search import fts_query
 
-MARKS = {str(escape("<mark>")): "<mark>", str(escape("</mark>")): "</mark>"}
+MARKS = re.compile("</?mark>")
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 NOT_TEXT_COLUMNS = {"url", "tags", "article_id"}
 TABLE_CELL_CHARS = 300
@@ -70,10 +71,8 @@ def render_cell(value, column, table, database, datasette):
     if value is None:
         return None
     if column == "snippet" and isinstance(value, str):
-        html = str(escape(value))
-        for escaped, tag in MARKS.items():
-            html = html.replace(escaped, tag)
-        return right_to_left(Markup(html)) if ARABIC_SCRIPT.search(value) else Markup(html)
+        html = Markup(value) if "<" not in MARKS.sub("", value) else escape(value)
+        return right_to_left(html) if ARABIC_SCRIPT.search(value) else html
     if column == "article_id" and isinstance(value, int):
         return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, "articles", str(value)), value)
     if isinstance(value, str) and column not in NOT_TEXT_COLUMNS and ARABIC_SCRIPT.search(value):
