@@ -14,9 +14,12 @@
 * Datasette's own table search (``?_search=``) folds what is typed as the index is folded,
   so Urdu typed with Arabic letters finds the article there too.
 * Urdu cells are shown right to left (``lang="ur" dir="rtl"``, styled by ``/-/archive.css``).
+* In public (``default_allow_sql off``, ``make serve-public``): no archive path in
+  ``/-/databases.json``, no internal table, no ``_searchmode=raw`` (:func:`public`).
 """
 
 import re
+from urllib.parse import unquote_plus
 
 from datasette import hookimpl
 from datasette.utils import escape_fts
@@ -52,9 +55,63 @@ def prepare_connection(conn):
     snippets.register(conn)
 
 
+def public(datasette) -> bool:
+    """Whether ``datasette`` serves the public, as ``make serve-public`` runs it: without SQL of
+    one's own (``default_allow_sql off``). It then shows only what the archive's tables and queries
+    say: not the archive's path on the server, the internal tables, nor FTS5's raw query syntax."""
+    return not datasette.setting("default_allow_sql")
+
+
 @hookimpl
-def register_routes():
-    return [(r"^/-/archive\.css$", lambda: Response(ARCHIVE_CSS, content_type="text/css; charset=utf-8"))]
+def register_routes(datasette):
+    routes = [(r"^/-/archive\.css$", lambda: Response(ARCHIVE_CSS, content_type="text/css; charset=utf-8"))]
+    if public(datasette):
+        routes.append((r"^/-/databases(\.json)?$", databases_without_paths))
+    return routes
+
+
+def databases_without_paths(datasette) -> Response:
+    """``/-/databases.json`` without each database's path on the server (datasette's own route
+    comes after a plugin's)."""
+    return Response.json([
+        {name: value for name, value in database.items() if name != "path"}
+        for database in datasette._connected_databases()
+    ])
+
+
+@hookimpl
+def permission_allowed(datasette, action, resource):
+    """In public, the tables datasette hides (the full-text index and its shadow tables, those
+    hidden in metadata.yml) are not served at all: their pages answer 403."""
+    if action != "view-table" or not public(datasette):
+        return None
+
+    async def internal():
+        database, table = resource
+        return False if table in await datasette.get_database(database).hidden_table_names() else None
+
+    return internal()
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """In public, ``_searchmode`` is dropped from every query string: a table's search reads
+    what is typed as words (escaped), never as FTS5's raw syntax (``_searchmode=raw``)."""
+
+    def wrap(app):
+        if not public(datasette):
+            return app
+
+        async def without_searchmode(scope, receive, send):
+            if scope["type"] == "http":  # read each name as datasette will (%5F is "_")
+                pairs = scope["query_string"].split(b"&")
+                kept = [pair for pair in pairs if unquote_plus(pair.split(b"=")[0].decode("latin-1")) != "_searchmode"]
+                scope = {**scope, "query_string": b"&".join(kept)}
+            await app(scope, receive, send)
+
+        return without_searchmode
+
+    return wrap
 
 
 @hookimpl
