@@ -16,7 +16,8 @@ Search text goes through :func:`crawler.search.fts_query`, so any typed text is 
 valid FTS5 query; text with nothing searchable in it matches no article.
 
 ``scrapy search`` ranks only the :data:`SEARCH_WINDOW` newest matches (:func:`best_matches`),
-as datasette's canned query ``search`` does; ``scrapy export --search`` keeps every match.
+as datasette's canned query ``search`` does, and counts them (:func:`matched`); ``scrapy export
+--search`` keeps every match.
 """
 
 import re
@@ -123,6 +124,29 @@ def best_matches(columns: str, filters: Filters) -> tuple[str, dict]:
     better match); a tie goes to the newest archived. ``:match`` is the MATCH expression,
     ``'""'`` (which matches nothing) when nothing searchable was typed.
     """
+    steps, params = _candidates(filters, score=RELEVANCE)
+    limit = "" if filters.limit is None else " limit :limit"
+    steps.append(f"best(id, score) as (select id, score from candidates order by score, id desc{limit})")
+    if filters.limit is not None:
+        params["limit"] = filters.limit
+    sql = (
+        "with recursive " + ",\n".join(steps)
+        + f"\nselect {columns} from best join articles a on a.id = best.id order by best.score, best.id desc"
+    )
+    return sql, params
+
+
+def matched(filters: Filters) -> tuple[str, dict]:
+    """``select count(*)`` of the articles :func:`best_matches` ranks, plus one when more matched:
+    :data:`SEARCH_WINDOW` + 1 says that older matches were left out. Nothing is scored."""
+    steps, params = _candidates(filters, score="0")
+    params["window"] = SEARCH_WINDOW + 1
+    return "with recursive " + ",\n".join(steps) + "\nselect count(*) from candidates", params
+
+
+def _candidates(filters: Filters, score: str) -> tuple[list[str], dict]:
+    """The steps of a ``with`` that end with ``candidates(id, score)``: the ``:window`` newest
+    articles that match ``filters.search`` and pass its other filters, each with ``score``."""
     conditions, params = _conditions(filters)
     params.update(match=fts_query(filters.search) or '""', window=SEARCH_WINDOW)
     steps, walk = [], ["articles_fts match :match"]
@@ -136,18 +160,10 @@ def best_matches(columns: str, filters: Filters) -> tuple[str, dict]:
     if conditions:
         walk.append(f"exists (select 1 from articles a where a.id = articles_fts.rowid and {' and '.join(conditions)})")
     steps.append(
-        f"candidates(id, score) as materialized (\n  select rowid, {RELEVANCE} from articles_fts\n"
+        f"candidates(id, score) as materialized (\n  select rowid, {score} from articles_fts\n"
         f"  where {' and '.join(walk)}\n  order by rowid desc limit :window\n)"
     )
-    limit = "" if filters.limit is None else " limit :limit"
-    steps.append(f"best(id, score) as (select id, score from candidates order by score, id desc{limit})")
-    if filters.limit is not None:
-        params["limit"] = filters.limit
-    sql = (
-        "with recursive " + ",\n".join(steps)
-        + f"\nselect {columns} from best join articles a on a.id = best.id order by best.score, best.id desc"
-    )
-    return sql, params
+    return steps, params
 
 
 # The steps of the canned query that bound the rowids by the dates (:since_day, :until_day, '' for none).
