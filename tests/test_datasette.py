@@ -306,6 +306,17 @@ def test_articles_per_day_counts_pakistan_days_newest_first(ds):
     assert [(row["day"], row["articles"]) for row in ranged] == [("2024-08-28", 1), ("2024-08-28", 1), ("2024-08-27", 3)]
 
 
+def test_articles_per_day_says_when_a_date_is_not_a_day(ds):
+    def per_day(**days):
+        return get(ds, "/archive/articles_per_day.json", _shape="array", **days).json()
+
+    assert per_day(until="2024-13-45") == [
+        {"day": "until '2024-13-45' is not a day: write YYYY-MM-DD, e.g. 2023-03-02", "outlet": None, "articles": None}]
+    assert per_day(since="last week")[0]["day"] == "since 'last week' is not a day: write YYYY-MM-DD, e.g. 2023-03-02"
+    assert per_day(since="2024-08-29", until="2024-08-28")[0]["day"] == "since 2024-08-29 is after until 2024-08-28"
+    assert per_day(since="0001-01-01", until="9999-12-31") == per_day(since="2024-08-01")
+
+
 def test_article_urls_of_lists_the_canonical_url_first(ds):
     rows = get(ds, "/archive/article_urls_of.json", id="2", _shape="array").json()
     assert [row["relation"] for row in rows] == ["canonical", "alias"]
