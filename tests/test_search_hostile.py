@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from datasette.utils import parse_metadata
 
 from crawler import snippets
 from crawler.normalise import fold
@@ -18,7 +19,7 @@ from crawler.search import MAX_QUERY_CHARS, fts_query, query_problem
 from crawler.snippets import MAX_INSTANCES, MAX_QUERY_WORDS, MAX_TEXT_CHARS, search_phrases, snippet
 from pipelines import schema
 from pipelines.archive import Archive
-from tests.test_datasette import ARTICLES, NOW, article_item, get, make_datasette
+from tests.test_datasette import ARTICLES, METADATA, NOW, article_item, get, make_datasette
 
 WORDS = ["Pakistan", "government", "minister", "said", "the", "of", "and", "to", "in", "flood", "relief",
          "trade", "talks", "therefore", "wheat", "price"]
@@ -107,6 +108,12 @@ def test_searches_are_bounded_and_repeats_count_once():
         "the search is too long: 17 words, at most 16")  # a phrase's words count each
     assert query_problem("COVID-19 " * 8) is None and len("COVID-19 " * 8) < MAX_QUERY_CHARS
     assert query_problem(" ".join(WORDS)) is None and fts_query(" ".join(["a"] * 300)) is None
+
+
+def test_the_search_page_tells_the_bounds():
+    search = parse_metadata(METADATA.read_text(encoding="utf-8"))["databases"]["archive"]["queries"]["search"]
+    assert f"{MAX_QUERY_WORDS} words and {MAX_QUERY_CHARS} characters at most" in " ".join(
+        search["description_html"].split())
 
 
 @pytest.fixture(scope="module")
