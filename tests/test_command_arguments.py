@@ -20,6 +20,8 @@ BAD_ARGUMENTS = {
     "not-utf8-since": ["search", "wheat", "--since", NOT_UTF8],
     "not-utf8-limit": ["search", "wheat", "--limit", NOT_UTF8],
     "limit-beyond-sqlite": ["search", "wheat", "--limit", "99999999999999999999999"],
+    "limit-beyond-python": ["search", "wheat", "--limit", "9" * 5000],
+    "limit-zeros": ["search", "wheat", "--limit", "000"],
     "arabic-indic-digits": ["search", "wheat", "--since", "٢٠٢٣-٠٣-٠٢"],
     "year-zero": ["search", "wheat", "--since", "0000-12-31"],
     "search-too-many-words": ["search", *"abcdefghijklmnopq"],

@@ -85,11 +85,12 @@ def parse_day(option: str, text: str | None) -> date | None:
 
 
 def parse_limit(text: str) -> int:
-    if not utf8("--limit", text).isascii() or not text.isdigit() or int(text) == 0:
+    digits = utf8("--limit", text).lstrip("0")
+    if not text.isascii() or not text.isdigit() or not digits:
         raise CommandError(f"--limit {text!r} is not a positive whole number")
-    if int(text) > MAX_LIMIT:
+    if len(digits) > len(str(MAX_LIMIT)) or int(digits) > MAX_LIMIT:  # Python reads at most 4,300 digits
         raise CommandError(f"--limit {text} is too large: at most {MAX_LIMIT:,}")
-    return int(text)
+    return int(digits)
 
 
 def positional(args: list[str]) -> list[str]:
