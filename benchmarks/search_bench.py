@@ -15,6 +15,8 @@ build takes about 15 minutes and 5.3 GiB, 100k about a minute. Then it measures:
   5,000-match window (plain SQLite, no HTTP);
 * ``scrapy search`` as a user runs it (a new process each time), against the
   baseline of one that finds nothing (the command's start-up);
+* searches made to tie up the server (:data:`HOSTILE_QUERIES`): the time each takes to
+  answer, and an unrelated page's time beside four of the costliest allowed at once;
 * ``scrapy export`` of the whole archive (rows/s, peak memory) against an export of
   a tenth of it, to show that memory does not grow with the archive.
 """
@@ -31,6 +33,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import datasette
@@ -40,11 +43,12 @@ from benchmarks import synthetic
 from crawler import snippets
 from crawler.search import fts_query
 from pipelines import schema
-from tests.test_datasette import datasette_server
+from tests.test_datasette import SETTINGS, datasette_server
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE = REPO / "benchmarks" / ".cache"
 GOAL_P95_MS = 50
+TIME_LIMIT_MS = SETTINGS["sql_time_limit_ms"]  # datasette's, as the server is run
 
 # (typed text, filters): common and rare words, names, phrases, OR, prefixes, Urdu, nonsense, filters.
 QUERIES = [
@@ -70,6 +74,21 @@ QUERIES = [
     ("cricket", {"outlet": "urdupoint", "until": "2019-12-31"}),
 ]
 
+# Searches made to tie up the server (the issue's): each must answer, with results or a message, within
+# the 1 s time limit; archive_snippet runs in Python, which the limit cannot interrupt.
+HOSTILE_QUERIES = {
+    "t* 80 times (240 characters)": " ".join(["t*"] * 80),
+    "pakistan 12,000 times": " ".join(["pakistan"] * 12_000),
+    "17 words": "a b c d e f g h i j k l m n o p q",
+    "t* 66 times (the same word)": " ".join(["t*"] * 66),
+    "16 prefixes of one word": " ".join("therefore"[:n] + "*" for n in range(1, 10)) + " t* ta* tal* talk* talks* th* the*",
+    "16 common words": "the of and to in a is that for on said with was by as at",
+    "16 prefixes": "a* b* c* d* e* f* g* h* i* l* m* n* o* p* r* s*",
+}
+HOSTILE_AT_ONCE = 4  # the issue's four at once, while an unrelated page is timed
+COSTLIEST = "16 prefixes"  # of those allowed: FTS5's work, in SQLite, which the time limit interrupts
+UNRELATED_PAGE = "/archive/articles?_nofacet=1"
+
 # Other pages a person opens, timed once each after a warm-up.
 OTHER_PAGES = {
     "articles table page, 6 facets": "/archive/articles",
@@ -85,7 +104,7 @@ select
   (select substr(published_at, 1, 10) from articles where id = articles_fts.rowid) as date,
   (select title from articles where id = articles_fts.rowid) as title,
   archive_snippet((select text from articles where id = articles_fts.rowid), (select expression from query),
-    '<mark>', '</mark>', '…', 24) as snippet,
+    '<mark>', '</mark>', '…', 24, 'html') as snippet,
   (select url from articles where id = articles_fts.rowid) as url,
   articles_fts.rowid as article_id
 from articles_fts
@@ -142,9 +161,10 @@ def timed_get(connection: http.client.HTTPConnection, path: str) -> tuple[float,
     return (time.perf_counter() - started) * 1000, response.status, body
 
 
-def bench_datasette(db_path: Path, rounds: int) -> tuple[list[float], list[tuple[int, float]], list[str], dict]:
+def bench_datasette(db_path: Path, rounds: int) -> tuple:
     """Time the ``search`` canned query over HTTP: all samples, (rows, p50) per query, failed requests,
-    other pages' times. A failed request (a time-out: HTTP 400) counts with the time it took.
+    other pages' times, and :func:`bench_hostile`'s. A failed request (a time-out: HTTP 400) counts
+    with the time it took.
     """
     samples, per_query, failures, pages = [], [], [], {}
     with datasette_server(db_path, timeout=120) as url:
@@ -161,13 +181,50 @@ def bench_datasette(db_path: Path, rounds: int) -> tuple[list[float], list[tuple
                     failures.append(f"{q!r} {filters}: HTTP {status} after {ms:.0f} ms")
             samples += times[1:]
             per_query.append((rows, statistics.median(times[1:])))
+        hostile = bench_hostile(url)
         for name, path in OTHER_PAGES.items():
             timed_get(connection, path)
             ms, status, body = timed_get(connection, path)
             timed_out = b"timed out" in body or b"too long" in body
             pages[name] = f"{ms:.0f} ms" + (" (some queries timed out)" if timed_out else "") \
                 if status == 200 else f"HTTP {status} after {ms:.0f} ms"
-    return samples, per_query, failures, pages
+    return samples, per_query, failures, pages, hostile
+
+
+def bench_hostile(url: str) -> tuple[list[tuple[str, float, str]], float, float]:
+    """Time each of :data:`HOSTILE_QUERIES` through the server: (name, ms, what came back); then the
+    unrelated page alone and while :data:`HOSTILE_AT_ONCE` of the costliest allowed run at once (ms)."""
+    netloc = urllib.parse.urlsplit(url).netloc
+    connection = http.client.HTTPConnection(netloc, timeout=120)
+    results = []
+    for name, q in HOSTILE_QUERIES.items():
+        path = "/archive/search.json?" + urllib.parse.urlencode({"q": q, "_shape": "array"})
+        try:
+            ms, status, body = timed_get(connection, path)
+        except (OSError, http.client.HTTPException) as error:  # the server may refuse a long request line
+            connection = http.client.HTTPConnection(netloc, timeout=120)
+            results.append((name, float("nan"), f"refused: {error.__class__.__name__}"))
+            continue
+        if status != 200:
+            outcome = f"HTTP {status}" + (" (time limit)" if b"too long" in body else "")
+        else:
+            rows = json.loads(body)
+            outcome = rows[0]["title"] if rows and rows[0]["article_id"] is None else f"{len(rows)} rows"
+        results.append((name, ms, outcome))
+    timed_get(connection, UNRELATED_PAGE)
+    alone = timed_get(connection, UNRELATED_PAGE)[0]
+    costliest = "/archive/search.json?" + urllib.parse.urlencode({"q": HOSTILE_QUERIES[COSTLIEST]})
+
+    def hostile() -> None:
+        timed_get(http.client.HTTPConnection(netloc, timeout=120), costliest)
+
+    with ThreadPoolExecutor(HOSTILE_AT_ONCE) as pool:
+        running = [pool.submit(hostile) for _ in range(HOSTILE_AT_ONCE)]
+        time.sleep(0.05)  # let them start
+        beside = timed_get(connection, UNRELATED_PAGE)[0]
+        for future in running:
+            future.result()
+    return results, alone, beside
 
 
 def bench_full_ranking(db_path: Path) -> list[float]:
@@ -248,7 +305,7 @@ def main() -> int:
     print(f"\nMachine: {machine_note(db_path)}")
     print(f"Archive: {db_path.relative_to(REPO)}, {args.size:,} articles\n")
 
-    samples, per_query, failures, pages = bench_datasette(db_path, args.rounds)
+    samples, per_query, failures, pages, (hostile, alone, beside) = bench_datasette(db_path, args.rounds)
     full = bench_full_ranking(db_path)
     search = bench_scrapy_search(db_path, max(1, args.rounds // 2))
     print("search query                         rows  datasette p50  full ranking (sqlite)  scrapy search p50")
@@ -275,6 +332,13 @@ def main() -> int:
         print(f"scrapy search: skipped ({search})")
     for name, timing in pages.items():
         print(f"datasette {name}: {timing}")
+    print("\nhostile search (datasette, HTTP)     ms  answer")
+    for name, ms, outcome in hostile:
+        print(f"{name:34} {ms:6.0f}  {outcome[:70]}")
+    late = [name for name, ms, _ in hostile if ms > TIME_LIMIT_MS]
+    print(f"answered within the {TIME_LIMIT_MS} ms time limit: {'all' if not late else 'NOT ' + ', '.join(late)}")
+    print(f"unrelated page {UNRELATED_PAGE}: {alone:.0f} ms alone, {beside:.0f} ms beside {HOSTILE_AT_ONCE} searches "
+          f"{COSTLIEST!r} at once ({beside / alone:.1f}x)")
 
     exports = bench_export(db_path, args.size)
     if isinstance(exports, str):

@@ -16,13 +16,15 @@ Search text goes through :func:`crawler.search.fts_query`, so any typed text is 
 valid FTS5 query; text with nothing searchable in it matches no article.
 
 ``scrapy search`` ranks only the :data:`SEARCH_WINDOW` newest matches (:func:`best_matches`),
-as datasette's canned query ``search`` does; ``scrapy export --search`` keeps every match.
+as datasette's canned query ``search`` does, and counts them (:func:`matched`); ``scrapy export
+--search`` keeps every match.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from crawler.search import fts_query
+from crawler.search import fts_query, query_problem
 from pipelines.dates import PAKISTAN_TIME
 
 # bm25 weights of the FTS columns title, summary, text: a word in the title says most.
@@ -33,6 +35,7 @@ NEWEST_FIRST = "a.published_at_utc desc, a.id desc"  # undated articles last
 # all the articles that hold a common word takes seconds. The canned query ``search`` of
 # datasette/metadata.yml has the same number in its SQL ("limit 5000"), and says it to its users.
 SEARCH_WINDOW = 5000
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,50 @@ class Filters:
     limit: int | None = None
 
 
+def parse_day(text: str) -> date | None:
+    """The day ``text`` writes as YYYY-MM-DD, or None when it is not one."""
+    try:
+        return date.fromisoformat(text) if DAY.fullmatch(text) else None
+    except ValueError:
+        return None
+
+
+def not_a_day(name: str, text: str) -> str:
+    """What to tell the user who gave ``text`` for the day ``name``."""
+    return f"{name} {text!r} is not a day: write YYYY-MM-DD, e.g. 2023-03-02"
+
+
+def search_problem(typed: str | None, since: str | None, until: str | None) -> str | None:
+    """Why the search for ``typed`` between the days ``since`` and ``until`` (YYYY-MM-DD, or empty for
+    none) cannot be run, or None: the SQL function ``search_problem`` of the canned query ``search``."""
+    if problem := query_problem(typed):
+        return problem
+    days = {}
+    for name, text in (("since", since), ("until", until)):
+        if text:
+            days[name] = parse_day(text)
+            if days[name] is None:
+                return not_a_day(name, text)
+    if len(days) == 2 and days["since"] > days["until"]:
+        return f"since {since} is after until {until}"
+    return None
+
+
 def day_start_utc(day: date) -> str:
-    """The instant ``day`` starts in Pakistan, written as ``published_at_utc`` is."""
+    """The instant ``day`` starts in Pakistan, written as ``published_at_utc`` is.
+
+    That instant of 1 January of year 1 is in year 0, which Python does not represent, nor
+    can an article's date be: ``""`` sorts before every date stored, as that instant does.
+    """
+    if day == date.min:
+        return ""
     return datetime.combine(day, time(0), tzinfo=PAKISTAN_TIME).astimezone(timezone.utc).isoformat()
+
+
+def day_end_utc(day: date) -> str:
+    """The instant ``day`` ends in Pakistan (the next one starts), written as ``published_at_utc`` is;
+    after the last day Python represents, ``"~"``, which sorts after every date stored."""
+    return "~" if day == date.max else day_start_utc(day + timedelta(days=1))
 
 
 def select(columns: str, filters: Filters, order_by: str) -> tuple[str, dict]:
@@ -80,6 +124,29 @@ def best_matches(columns: str, filters: Filters) -> tuple[str, dict]:
     better match); a tie goes to the newest archived. ``:match`` is the MATCH expression,
     ``'""'`` (which matches nothing) when nothing searchable was typed.
     """
+    steps, params = _candidates(filters, score=RELEVANCE)
+    limit = "" if filters.limit is None else " limit :limit"
+    steps.append(f"best(id, score) as (select id, score from candidates order by score, id desc{limit})")
+    if filters.limit is not None:
+        params["limit"] = filters.limit
+    sql = (
+        "with recursive " + ",\n".join(steps)
+        + f"\nselect {columns} from best join articles a on a.id = best.id order by best.score, best.id desc"
+    )
+    return sql, params
+
+
+def matched(filters: Filters) -> tuple[str, dict]:
+    """``select count(*)`` of the articles :func:`best_matches` ranks, plus one when more matched:
+    :data:`SEARCH_WINDOW` + 1 says that older matches were left out. Nothing is scored."""
+    steps, params = _candidates(filters, score="0")
+    params["window"] = SEARCH_WINDOW + 1
+    return "with recursive " + ",\n".join(steps) + "\nselect count(*) from candidates", params
+
+
+def _candidates(filters: Filters, score: str) -> tuple[list[str], dict]:
+    """The steps of a ``with`` that end with ``candidates(id, score)``: the ``:window`` newest
+    articles that match ``filters.search`` and pass its other filters, each with ``score``."""
     conditions, params = _conditions(filters)
     params.update(match=fts_query(filters.search) or '""', window=SEARCH_WINDOW)
     steps, walk = [], ["articles_fts match :match"]
@@ -93,18 +160,10 @@ def best_matches(columns: str, filters: Filters) -> tuple[str, dict]:
     if conditions:
         walk.append(f"exists (select 1 from articles a where a.id = articles_fts.rowid and {' and '.join(conditions)})")
     steps.append(
-        f"candidates(id, score) as materialized (\n  select rowid, {RELEVANCE} from articles_fts\n"
+        f"candidates(id, score) as materialized (\n  select rowid, {score} from articles_fts\n"
         f"  where {' and '.join(walk)}\n  order by rowid desc limit :window\n)"
     )
-    limit = "" if filters.limit is None else " limit :limit"
-    steps.append(f"best(id, score) as (select id, score from candidates order by score, id desc{limit})")
-    if filters.limit is not None:
-        params["limit"] = filters.limit
-    sql = (
-        "with recursive " + ",\n".join(steps)
-        + f"\nselect {columns} from best join articles a on a.id = best.id order by best.score, best.id desc"
-    )
-    return sql, params
+    return steps, params
 
 
 # The steps of the canned query that bound the rowids by the dates (:since_day, :until_day, '' for none).
@@ -113,7 +172,7 @@ _DAYS = """days(day) as (
   where :until_day != '' and substr(published_at_utc, 1, 10) >= coalesce(date(nullif(:since_day, ''), '-1 day'), '')
   union all
   select (select min(substr(published_at_utc, 1, 10)) from articles where substr(published_at_utc, 1, 10) > day)
-  from days where day < date(:until_day, '+1 day')
+  from days where day < coalesce(date(:until_day, '+1 day'), '9999-12-31')
 )"""
 _BOUNDS = """bounds(low, high) as materialized (
   select
@@ -128,7 +187,7 @@ _BOUNDS = """bounds(low, high) as materialized (
         then 9223372036854775807
       else 0
     end
-  from days where day <= date(:until_day, '+1 day')
+  from days where day <= coalesce(date(:until_day, '+1 day'), '9999-12-31')
 )"""
 
 
@@ -154,7 +213,7 @@ def _conditions(filters: Filters) -> tuple[list[str], dict]:
         params["since"] = day_start_utc(filters.since)
     if filters.until is not None:
         conditions.append("a.published_at_utc < :until")
-        params["until"] = day_start_utc(filters.until + timedelta(days=1))
+        params["until"] = day_end_utc(filters.until)
     if filters.outlet is not None:
         conditions.append("a.outlet = :outlet collate nocase")
         params["outlet"] = filters.outlet

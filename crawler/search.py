@@ -6,25 +6,55 @@ a valid MATCH expression: every word becomes a quoted term (all must match: AND)
 a balanced ``"quoted phrase"`` stays a phrase, ``OR`` between two terms stays an
 alternative, and a trailing ``*`` asks for a prefix. The text is folded first as the
 index is (:func:`crawler.normalise.fold`), so that Urdu typed with Arabic letters, vowel
-marks or another hamza form finds the article all the same.
+marks or another hamza form finds the article all the same. A term typed twice counts
+once; text longer than :data:`MAX_QUERY_CHARS` characters or
+:data:`crawler.snippets.MAX_QUERY_WORDS` words is refused (:func:`query_problem` says why).
 """
 
 import re
 
 from crawler.normalise import fold
+from crawler.snippets import MAX_QUERY_WORDS, WORD
 
 TOKEN = re.compile(r'"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+)')
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # FTS5 cuts a string at NUL: never part of a query
 PUNCTUATION_ONLY = re.compile(r"^[\W_]+$")
+MAX_QUERY_CHARS = 200  # longer text is refused, unread: see query_problem
 
 
 def quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def query_problem(text: str | None) -> str | None:
+    """Why ``text`` is too long to search, or None.
+
+    Each word searched for costs a pass over the text of every snippet (:mod:`crawler.snippets`),
+    in Python, which datasette's time limit cannot interrupt: a search is at most
+    :data:`MAX_QUERY_CHARS` characters and ``MAX_QUERY_WORDS`` different words, those of its
+    phrases and of OR's alternatives included, as the snippets count them.
+    """
+    if text is not None and len(text) > MAX_QUERY_CHARS:
+        return f"the search is too long: {len(text):,} characters, at most {MAX_QUERY_CHARS}"
+    words = sum(len(WORD.findall(expression)) for alternatives in _terms(text) for expression in alternatives)
+    if words > MAX_QUERY_WORDS:
+        return f"the search is too long: {words} words, at most {MAX_QUERY_WORDS}"
+    return None
+
+
 def fts_query(text: str | None) -> str | None:
-    """A safe FTS5 MATCH expression for ``text``, or None when nothing searchable is left."""
-    parts: list[list[str]] = []  # terms that must all match, each a list of alternatives
+    """A safe FTS5 MATCH expression for ``text``, or None when nothing searchable is left or
+    it is too long (:func:`query_problem`)."""
+    if query_problem(text) is not None:
+        return None
+    parts = _terms(text)
+    return " AND ".join(f"({' OR '.join(alts)})" if len(alts) > 1 else alts[0] for alts in parts) or None
+
+
+def _terms(text: str | None) -> list[tuple[str, ...]]:
+    """The terms of ``text`` that must all match, each its alternatives as FTS5 expressions;
+    a term or alternative typed again is left out: it would match nothing more."""
+    parts: list[list[str]] = []
     pending_or = False
     text = fold(CONTROL.sub(" ", text or "")).replace("\u201c", '"').replace("\u201d", '"')
     for match in TOKEN.finditer(text):
@@ -50,4 +80,4 @@ def fts_query(text: str | None) -> str | None:
             pending_or = False
         else:
             parts.append([expression])
-    return " AND ".join(f"({' OR '.join(alts)})" if len(alts) > 1 else alts[0] for alts in parts) or None
+    return list(dict.fromkeys(tuple(dict.fromkeys(alternatives)) for alternatives in parts))

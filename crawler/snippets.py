@@ -18,15 +18,20 @@ title), it gives the text's first ``tokens`` words.
 
 The function is registered on a connection by :func:`register`: ``scrapy search``
 does it; any other reader (the datasette plugin) must too. Call it only for the
-rows shown, after ``limit``: it reads each text in Python.
+rows shown, after ``limit``: it reads each text in Python. Its work is linear in the
+text and bounded (:data:`MAX_TEXT_CHARS`, :data:`MAX_INSTANCES`, :data:`MAX_QUERY_WORDS`),
+since nothing can interrupt it once SQLite has called it.
 """
 
 import bisect
 import functools
+import heapq
+import html
 import itertools
 import re
 import sqlite3
 import unicodedata
+from collections import Counter
 
 from crawler.normalise import FOLDS, fold
 
@@ -52,6 +57,22 @@ SENTENCE_END = re.compile(r"[.:۔؟][ \t\n\r]+")  # ends where a sentence's firs
 PHRASE = re.compile(r'"((?:[^"]|"")*)"(\*?)|([^\s"()]+)')
 OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 FIRST_SENTENCE_BONUS, SENTENCE_BONUS, NEW_TERM, REPEATED_TERM = 120, 100, 1000, 1  # as FTS5 scores
+# How a snippet's text is escaped for where it is shown (its marks are not): "html" for a page
+# (the text may hold tags, "<mark>" among them), "terminal" for one, where the control characters
+# in a text (an escape sequence could fake the bold of a mark, or worse) are shown as U+FFFD.
+TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+ESCAPES = {
+    "html": functools.partial(html.escape, quote=False),
+    "terminal": functools.partial(TERMINAL_CONTROL.sub, "\ufffd"),
+}
+# A snippet is made in Python, which datasette's time limit cannot interrupt (it stops a query only
+# between two calls), so each call's work is bounded: it reads the text's first MAX_TEXT_CHARS
+# characters (an article of 8,000 words has about 50,000) and weighs the first MAX_INSTANCES words found.
+MAX_TEXT_CHARS = 100_000
+MAX_INSTANCES = 2_000
+# Each word searched for costs a pass over the text: a search has at most MAX_QUERY_WORDS words
+# (crawler.search.query_problem), and a MATCH expression given in SQL is read no further.
+MAX_QUERY_WORDS = 16
 
 
 @functools.lru_cache(maxsize=65536)  # a text repeats its words: this halves a snippet's cost
@@ -64,59 +85,86 @@ def word_key(word: str) -> str:
 @functools.lru_cache(maxsize=256)  # the same for every row of a query
 def search_phrases(match: str | None) -> list[tuple[list[str], bool]]:
     """The phrases of a MATCH expression (as ``crawler.search.fts_query`` writes them):
-    each a list of word keys, and whether its last word is a prefix. Cached: callers must not change it."""
-    phrases = []
+    each a list of word keys, and whether its last word is a prefix. Cached: callers must not change it.
+
+    Only its first :data:`MAX_QUERY_WORDS` words are read: all that ``fts_query`` writes.
+    """
+    phrases, budget = [], MAX_QUERY_WORDS  # words left to read
     for found in PHRASE.finditer(match or ""):
+        if not budget:
+            break
         if found[1] is not None:
             text, prefix = found[1].replace('""', '"'), bool(found[2])
         elif found[3] in OPERATORS:
             continue
         else:
             text, prefix = found[3].rstrip("*"), found[3].endswith("*")
-        keys = [word_key(word) for word in WORD.findall(fold(text))]
+        keys = [word_key(word[0]) for word in itertools.islice(WORD.finditer(fold(text)), budget)]
         if keys:
             phrases.append((keys, prefix))
+            budget -= len(keys)
     return phrases
 
 
-def _positions(keys: list[str], key: str) -> list[int]:
-    """Every position of ``key`` in ``keys`` (``list.index`` looks in C: faster than a loop over them)."""
-    positions, position = [], -1
+def _positions(keys: list[str], key: str, stop: int):
+    """Each position of ``key`` in ``keys`` before ``stop``, in order, as they are asked for
+    (``list.index`` looks in C: faster than a loop over them)."""
+    position = -1
     try:
         while True:
-            position = keys.index(key, position + 1)
-            positions.append(position)
+            position = keys.index(key, position + 1, stop)
+            yield position
     except ValueError:
-        return positions
+        return
 
 
 def _instances(keys: list[str], phrases) -> list[tuple[int, int, int]]:
-    """``(position, length, phrase)`` of every phrase found in the words ``keys``, in text order."""
-    found = []
-    for number, (phrase, prefix) in enumerate(phrases):
-        size, first, middle, last = len(phrase), phrase[0], phrase[1:-1], phrase[-1]
-        if size == 1 and prefix:
-            positions = [n for n, key in enumerate(keys) if key.startswith(last)]
-        else:
-            positions = [
-                n for n in _positions(keys[: len(keys) - size + 1], first)
-                if keys[n + 1 : n + size - 1] == middle
-                and (keys[n + size - 1] == last or (prefix and keys[n + size - 1].startswith(last)))
-            ]
-        found += [(position, size, number) for position in positions]
-    return sorted(found)
+    """``(position, length, phrase)`` of the first :data:`MAX_INSTANCES` phrases found in the words
+    ``keys``, in text order. Each phrase's positions are looked for only as far as they are needed."""
+    found = [
+        zip(_phrase_positions(keys, phrase, prefix), itertools.repeat(len(phrase)), itertools.repeat(number))
+        for number, (phrase, prefix) in enumerate(phrases)
+    ]
+    return list(itertools.islice(heapq.merge(*found), MAX_INSTANCES))
 
 
-def _score(instances, start: int, size: int) -> tuple[int, int, int]:
-    """FTS5's score of the window of ``size`` words from ``start``, with its first and end word."""
-    score, seen, first, end = 0, set(), -1, 0
-    for position, length, phrase in instances:
-        if start <= position < start + size:
-            score += REPEATED_TERM if phrase in seen else NEW_TERM
-            seen.add(phrase)
-            first = position if first < 0 else first
-            end = position + length
-    return score, first, end
+def _phrase_positions(keys: list[str], phrase: list[str], prefix: bool):
+    """Each position of ``phrase`` in ``keys``, in order, as they are asked for."""
+    size, first, middle, last = len(phrase), phrase[0], phrase[1:-1], phrase[-1]
+    if size == 1 and prefix:
+        return itertools.compress(itertools.count(), map(str.startswith, keys, itertools.repeat(last)))
+    return (
+        n for n in _positions(keys, first, len(keys) - size + 1)
+        if keys[n + 1 : n + size - 1] == middle
+        and (keys[n + size - 1] == last or (prefix and keys[n + size - 1].startswith(last)))
+    )
+
+
+def _window_scores(instances, size: int):
+    """``score(start)``: FTS5's score of the window of ``size`` words from ``start``, with its first
+    and end word, for starts that never decrease.
+
+    Each instance enters the window and leaves it once, so that all the windows of a text cost
+    time linear in its instances (scoring each window afresh would cost their square).
+    """
+    counts, entered, left, distinct = Counter(), 0, 0, 0
+
+    def score(start: int) -> tuple[int, int, int]:
+        nonlocal entered, left, distinct
+        while entered < len(instances) and instances[entered][0] < start + size:
+            counts[instances[entered][2]] += 1
+            distinct += counts[instances[entered][2]] == 1
+            entered += 1
+        while left < entered and instances[left][0] < start:
+            counts[instances[left][2]] -= 1
+            distinct -= counts[instances[left][2]] == 0
+            left += 1
+        if left == entered:
+            return 0, -1, 0
+        position, length, _ = instances[entered - 1]
+        return NEW_TERM * distinct + REPEATED_TERM * (entered - left - distinct), instances[left][0], position + length
+
+    return score
 
 
 def _words(text: str):
@@ -163,16 +211,23 @@ def _ascii_words(text: str):
 
 
 def _best_start(starts: list[int], count: int, instances, size: int) -> int:
-    best_score, best_start = 0, 0
+    """Where the window of ``size`` words with the best score starts: at a found word (centred on
+    what the window holds) or at the start of its sentence, as FTS5 chooses."""
+    best_score, best_start, scored, scored_sentence = 0, 0, -1, -1
+    at_instance, at_sentence = _window_scores(instances, size), _window_scores(instances, size)
     for position, _, _ in instances:
-        score, first, end = _score(instances, position, size)
+        if position == scored:  # a window scored again would score the same: never better
+            continue
+        scored = position
+        score, first, end = at_instance(position)
         if score > best_score:
             adjusted = first - int((size - (end - first)) / 2)  # centred on what it holds
             best_score, best_start = score, max(0, min(adjusted, count - size))
         if count > size:
-            sentence = max(s for s in starts if s <= position)
-            if sentence < position:
-                score = _score(instances, sentence, size)[0]
+            sentence = starts[bisect.bisect_right(starts, position) - 1]
+            if scored_sentence < sentence < position:
+                scored_sentence = sentence
+                score = at_sentence(sentence)[0]
                 score += FIRST_SENTENCE_BONUS if sentence == 0 else SENTENCE_BONUS
                 if score > best_score:
                     best_score, best_start = score, sentence
@@ -180,14 +235,17 @@ def _best_start(starts: list[int], count: int, instances, size: int) -> int:
 
 
 def snippet(text: str | None, match: str | None, start: str = "[", end: str = "]", ellipsis: str = "…",
-            tokens: int = 16) -> str | None:
+            tokens: int = 16, escape=str) -> str | None:
     """The fragment of ``text`` best showing what ``match`` found, the found words between
-    ``start`` and ``end``, ``ellipsis`` where text was cut."""
+    ``start`` and ``end``, ``ellipsis`` where text was cut; ``escape(piece)`` for each piece of the
+    text, not for the marks, so that a mark written in the text is not taken for one."""
     if text is None:
         return None
+    whole = len(text) <= MAX_TEXT_CHARS
+    text = text if whole else text[:MAX_TEXT_CHARS]
     keys, starts, window = _words(text)
     if not keys:
-        return text
+        return escape(text)
     size, count = max(int(tokens), 1), len(keys)
     instances = _instances(keys, search_phrases(match))
     first = _best_start(starts, count, instances, size) if instances else 0
@@ -204,18 +262,24 @@ def snippet(text: str | None, match: str | None, start: str = "[", end: str = "]
     out, offset = [ellipsis if first > 0 else ""], shown[0].start() if first > 0 else 0
     for n, word in enumerate(shown, first):
         if n in opens:
-            out += [text[offset : word.start()], start]
+            out += [escape(text[offset : word.start()]), start]
             offset = word.start()
         if n in closes:
-            out += [text[offset : word.end()], end]
+            out += [escape(text[offset : word.end()]), end]
             offset = word.end()
-    if last >= count - 1:
-        out.append(text[offset:])
+    if last >= count - 1 and whole:
+        out.append(escape(text[offset:]))
     else:
-        out += [text[offset : shown[-1].end()], ellipsis]
+        out += [escape(text[offset : shown[-1].end()]), ellipsis]
     return "".join(out)
 
 
 def register(conn: sqlite3.Connection) -> None:
-    """Make ``archive_snippet(text, match, start, end, ellipsis, tokens)`` callable in SQL on ``conn``."""
+    """Make ``archive_snippet(text, match, start, end, ellipsis, tokens)`` callable in SQL on ``conn``,
+    and ``archive_snippet(..., tokens, escape)`` with the text escaped by :data:`ESCAPES` ``[escape]``."""
     conn.create_function(SQL_NAME, 6, snippet, deterministic=True)
+    conn.create_function(SQL_NAME, 7, _escaped_snippet, deterministic=True)
+
+
+def _escaped_snippet(text, match, start, end, ellipsis, tokens, escape: str) -> str | None:
+    return snippet(text, match, start, end, ellipsis, tokens, ESCAPES[escape])

@@ -9,6 +9,9 @@ is served through a link named ``archive.db`` in a temporary folder. SQLite foll
 link, so the write-ahead log read is the one a running crawl writes: new articles show
 without a restart. Options after the archive go to ``datasette serve`` and win over the
 shipped settings (a 1 s query time limit, at most 1,000 rows, no facet suggestions).
+With ``--setting default_allow_sql off`` (``make serve-public``), the plugin also keeps from
+the public the archive's path, the internal tables and raw FTS5 search
+(datasette/plugins/archive_search.py).
 """
 
 import signal

@@ -265,8 +265,31 @@ def test_search_filters_by_pakistan_day_and_outlet(ds):
     assert search(ds, "squad", until="2024-08-27") == []
     assert [row["title"] for row in search(ds, "flood*", outlet="dawn")] == ["Floods hit Bangladesh as monsoon rains continue"]
     assert search(ds, "flood", since="2030-01-01") == []
-    assert search(ds, "flood*", since="2024-08-28", until="2024-08-27") == []
-    assert search(ds, "flood*", since="last week") == [] and search(ds, "flood*", until="2024-13-45") == []
+
+
+def message(text: str) -> list[dict]:
+    """The one row the search gives when it cannot run: the message, in the title column."""
+    return [{"date": None, "title": text, "snippet": None, "url": None, "article_id": None}]
+
+
+def test_search_says_when_a_date_is_not_a_day(ds):
+    assert search(ds, "flood*", since="last week") == message(
+        "since 'last week' is not a day: write YYYY-MM-DD, e.g. 2023-03-02")
+    assert search(ds, "flood*", until="2024-13-45") == message(
+        "until '2024-13-45' is not a day: write YYYY-MM-DD, e.g. 2023-03-02")
+    assert search(ds, "flood*", until="2024-02-30")[0]["title"].startswith("until '2024-02-30' is not a day")
+    assert search(ds, "flood*", since="2024-08-28", until="2024-08-27") == message(
+        "since 2024-08-28 is after until 2024-08-27")
+    page = get(ds, "/archive/search", q="flood", since="last week")
+    assert page.status_code == 200 and "since &#39;last week&#39; is not a day" in page.text
+
+
+def test_search_filters_on_the_first_and_last_days_there_are(ds):
+    everything = search(ds, "flood*")
+    assert len(everything) == 3
+    for filters in ({"until": "9999-12-31"}, {"since": "0001-01-01"}, {"since": "0001-01-01", "until": "9999-12-31"}):
+        assert search(ds, "flood*", **filters) == everything, filters
+    assert search(ds, "flood*", since="9999-12-31") == search(ds, "flood*", until="0001-01-01") == []
 
 
 def test_articles_per_day_counts_pakistan_days_newest_first(ds):
@@ -281,6 +304,17 @@ def test_articles_per_day_counts_pakistan_days_newest_first(ds):
     ]
     ranged = get(ds, "/archive/articles_per_day.json", _shape="array", since="2024-08-27", until="2024-08-28").json()
     assert [(row["day"], row["articles"]) for row in ranged] == [("2024-08-28", 1), ("2024-08-28", 1), ("2024-08-27", 3)]
+
+
+def test_articles_per_day_says_when_a_date_is_not_a_day(ds):
+    def per_day(**days):
+        return get(ds, "/archive/articles_per_day.json", _shape="array", **days).json()
+
+    assert per_day(until="2024-13-45") == [
+        {"day": "until '2024-13-45' is not a day: write YYYY-MM-DD, e.g. 2023-03-02", "outlet": None, "articles": None}]
+    assert per_day(since="last week")[0]["day"] == "since 'last week' is not a day: write YYYY-MM-DD, e.g. 2023-03-02"
+    assert per_day(since="2024-08-29", until="2024-08-28")[0]["day"] == "since 2024-08-29 is after until 2024-08-28"
+    assert per_day(since="0001-01-01", until="9999-12-31") == per_day(since="2024-08-01")
 
 
 def test_article_urls_of_lists_the_canonical_url_first(ds):

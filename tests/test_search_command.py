@@ -299,3 +299,51 @@ def test_the_window_leaves_out_older_better_matches(window_db, monkeypatch, caps
     assert windowed == sorted(windowed, key=everything.index)  # the same order, fewer articles
     assert windowed != everything[:WINDOW]
     assert set(windowed) == set(sorted(everything)[-WINDOW:])  # the newest archived
+
+
+# --- the last line: how many articles matched ----------------------------------------------------
+
+def search_text_in_process(db: Path, args: list[str], capsys) -> list[str]:
+    """The lines ``scrapy search ARGS`` prints, run in this process, so that a test can change the window."""
+    command = SearchCommand()
+    command.settings = Settings({"ARCHIVE_DB": str(db)})
+    parser = argparse.ArgumentParser()
+    command.add_options(parser)
+    opts, args = parser.parse_known_args(args)
+    command.run(args, opts)
+    assert command.exitcode == 0
+    return capsys.readouterr().out.splitlines()
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["wheat"], "3 articles matched"),
+    (["wheat", "--limit", "2"], "3 articles matched; the best 2 are shown (--limit N shows more)"),
+    (["Lavrov"], "1 article matched"),
+    (["wheat", "--outlet", "app"], "1 article matched"),
+])
+def test_says_how_many_articles_matched(db, args, said):
+    result = scrapy(db, "search", *args)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[-1] == said
+    assert said not in scrapy(db, "search", *args, "--json").stdout  # the JSON is the array alone
+
+
+@pytest.mark.parametrize(("typed", "filters", "limit"), WINDOW_CASES)
+def test_the_count_is_of_every_match_that_passes_the_filters(window_db, capsys, typed, filters, limit):
+    args = [typed, *(f"--{name}={value}" for name, value in filters.items())]
+    everything = search_in_process(window_db, [*args, "--limit=100"], capsys)
+    lines = search_text_in_process(window_db, args + ([] if limit is None else [f"--limit={limit}"]), capsys)
+    if not everything:
+        assert lines == [f"No articles match: {typed}"]
+    else:
+        assert lines[-1].startswith(f"{len(everything)} article{'s' if len(everything) > 1 else ''} matched")
+
+
+def test_says_when_more_matched_than_were_ranked(window_db, monkeypatch, capsys):
+    matches = len(search_in_process(window_db, ["wheat", "--limit=100"], capsys))
+    monkeypatch.setattr(queries, "SEARCH_WINDOW", matches)  # every match ranked, no more
+    assert search_text_in_process(window_db, ["wheat", "--limit=100"], capsys)[-1] == f"{matches} articles matched"
+    monkeypatch.setattr(queries, "SEARCH_WINDOW", matches - 1)
+    assert search_text_in_process(window_db, ["wheat", "--limit=3"], capsys)[-1] == (
+        f"More than {matches - 1} articles matched; the {matches - 1} newest were ranked, the best 3 are shown "
+        "(add words or dates to reach older ones)")

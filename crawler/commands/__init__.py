@@ -12,18 +12,18 @@ print the usage line too.
 """
 
 import argparse
-import re
+import os
 import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
 from urllib.request import pathname2url
 
-from crawler import snippets
+from crawler import queries, snippets
 from crawler.lock import ArchiveBusy, ArchiveLock
-from crawler.queries import Filters
+from crawler.search import query_problem
 
-DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_LIMIT = 2**63 - 1  # SQLite's largest integer
 EXIT_ARCHIVE_BUSY = 75  # EX_TEMPFAIL: another process holds the archive's lock; try again later
 # Seconds to wait for the crawl's write transaction rather than fail, as the crawl's own
 # pipelines.archive.BUSY_TIMEOUT_SECONDS (not imported: sqlite_utils would slow every scrapy command).
@@ -47,31 +47,50 @@ def add_filter_options(parser: argparse.ArgumentParser, limit_help: str) -> None
     parser.add_argument("--limit", metavar="N", help=limit_help)
 
 
-def filters_from(opts: argparse.Namespace, search: str | None = None, limit: int | None = None) -> Filters:
+def filters_from(opts: argparse.Namespace, search: str | None = None, limit: int | None = None) -> queries.Filters:
     """The filters the options ask for; ``limit`` is the default when ``--limit`` is not given."""
     since, until = parse_day("--since", opts.since), parse_day("--until", opts.until)
     if since and until and since > until:
         raise CommandError(f"--since {since} is after --until {until}")
     if opts.limit is not None:
         limit = parse_limit(opts.limit)
-    return Filters(since=since, until=until, outlet=opts.outlet, search=search, limit=limit)
+    outlet, search = utf8("--outlet", opts.outlet), utf8("the search", search)
+    if problem := query_problem(search):
+        raise CommandError(problem)
+    return queries.Filters(since=since, until=until, outlet=outlet, search=search, limit=limit)
+
+
+def utf8(what: str, text: str | None) -> str | None:
+    """``text``, refused when it came from bytes that are not UTF-8.
+
+    Python keeps such bytes of the command line as lone surrogates, which SQLite and the
+    output cannot encode; the message shows each of them as U+FFFD.
+    """
+    if text is not None and not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            raise CommandError(f"{what} {shown!r} is not valid UTF-8 text: check the terminal's encoding") from None
+    return text
 
 
 def parse_day(option: str, text: str | None) -> date | None:
     if text is None:
         return None
-    try:
-        if not DAY.fullmatch(text):
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{option} {text!r} is not a day: write YYYY-MM-DD, e.g. 2023-03-02") from None
+    day = queries.parse_day(utf8(option, text))
+    if day is None:
+        raise CommandError(queries.not_a_day(option, text))
+    return day
 
 
 def parse_limit(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or int(text) == 0:
+    digits = utf8("--limit", text).lstrip("0")
+    if not text.isascii() or not text.isdigit() or not digits:
         raise CommandError(f"--limit {text!r} is not a positive whole number")
-    return int(text)
+    if len(digits) > len(str(MAX_LIMIT)) or int(digits) > MAX_LIMIT:  # Python reads at most 4,300 digits
+        raise CommandError(f"--limit {text} is too large: at most {MAX_LIMIT:,}")
+    return int(digits)
 
 
 def positional(args: list[str]) -> list[str]:
@@ -83,8 +102,8 @@ def positional(args: list[str]) -> list[str]:
     end = args.index("--") if "--" in args else len(args)
     unknown = [arg for arg in args[:end] if arg.startswith("-") and arg != "-"]
     if unknown:
-        raise CommandError(f"unknown option {unknown[0]} (see --help)")
-    return args[:end] + args[end + 1 :]
+        raise CommandError(f"unknown option {utf8('the option', unknown[0])} (see --help)")
+    return [utf8("the argument", arg) for arg in args[:end] + args[end + 1 :]]
 
 
 def open_archive(path: str) -> sqlite3.Connection:
@@ -95,7 +114,7 @@ def open_archive(path: str) -> sqlite3.Connection:
     """
     if not Path(path).is_file():
         raise CommandError(f"no archive at {path}: crawl first, or name it with -s ARCHIVE_DB=PATH")
-    uri = f"file:{pathname2url(str(Path(path).resolve()))}?mode=ro"
+    uri = f"file:{pathname2url(os.fsencode(Path(path).resolve()))}?mode=ro"  # bytes: any file name, UTF-8 or not
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
         conn.execute("select rowid from articles_fts limit 0")

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 
-from crawler import queries
+from crawler import queries, snippets
 from crawler.commands import CommandError, add_filter_options, fail, filters_from, open_archive, positional
 
 DEFAULT_LIMIT = 20
@@ -17,6 +17,7 @@ SNIPPET_TOKENS = 16  # words of text around the match
 BOLD = ("\x1b[1m", "\x1b[0m")
 BRACKETS = ("[", "]")
 INDENT = " " * len("YYYY-MM-DD HH:MM  ")  # lines under a result's title start under it
+shown = snippets.ESCAPES["terminal"]  # a title or URL as printed: no control characters of the page
 
 
 class Command(ScrapyCommand):
@@ -36,7 +37,8 @@ class Command(ScrapyCommand):
             "a match in the title ranks highest. Every word must match; a \"quoted phrase\" must match as "
             "written, OR between two words accepts either, and word* matches any word it begins. "
             "Urdu is found however it is typed: Arabic or Urdu letters, with or without vowel marks or hamza. "
-            "Each result shows its publication time (Pakistan), title, URL and the matching words of its text. "
+            "Each result shows its publication time (Pakistan), title, URL and the matching words of its text; "
+            "the last line says how many articles matched. "
             f"When more than {queries.SEARCH_WINDOW:,} articles match, the {queries.SEARCH_WINDOW:,} most recently "
             "archived of them (that pass --since, --until and --outlet) are ranked, as by the archive's "
             "datasette search: add words or dates to reach older ones. "
@@ -63,34 +65,49 @@ class Command(ScrapyCommand):
         if not terms.strip():
             raise CommandError('give the words to search for, e.g. scrapy search "wheat price"')
         filters = filters_from(opts, search=terms, limit=DEFAULT_LIMIT)
-        results = self._results(filters, BRACKETS if opts.json or not _terminal() else BOLD)
+        results, matched = self._results(filters, BRACKETS if opts.json or not _terminal() else BOLD)
         if opts.json:
             print(json.dumps(results, ensure_ascii=False, indent=2))
         elif not results:
             print(f"No articles match: {terms}")
         else:
             for result in results:
-                print(f"{_when(result['published_at']):<{len(INDENT)}}{result['title']}")
-                print(f"{INDENT}{result['url']}")
+                print(f"{_when(result['published_at']):<{len(INDENT)}}{shown(result['title'])}")
+                print(f"{INDENT}{shown(result['url'])}")
                 print(f"{INDENT}{result['snippet']}\n")
+            print(_how_many(matched, len(results)))
 
-    def _results(self, filters: queries.Filters, marks: tuple[str, str]) -> list[dict]:
+    def _results(self, filters: queries.Filters, marks: tuple[str, str]) -> tuple[list[dict], int]:
+        """The results, and how many articles matched (:func:`crawler.queries.matched`)."""
         # The snippet shows the text as written (the index holds it folded), so it is made by
-        # archive_snippet (crawler.snippets), and only for the rows shown: after the limit.
+        # archive_snippet (crawler.snippets), and only for the rows shown: after the limit. Its text
+        # is escaped for a terminal, so that no escape sequence in it passes for the bold of a mark.
         columns = (
             "a.id, a.url, a.outlet, a.title, a.published_at, best.score as rank, "
-            f"archive_snippet(a.text, :match, :mark_start, :mark_end, '…', {SNIPPET_TOKENS}) as snippet"
+            f"archive_snippet(a.text, :match, :mark_start, :mark_end, '…', {SNIPPET_TOKENS}, 'terminal') as snippet"
         )
         sql, params = queries.best_matches(columns, filters)
         params.update(mark_start=marks[0], mark_end=marks[1])
         conn = open_archive(self.settings["ARCHIVE_DB"])
         try:
             rows = conn.execute(sql, params)
-            return [{**dict(row), "snippet": " ".join(row["snippet"].split())} for row in rows]
+            results = [{**dict(row), "snippet": " ".join(row["snippet"].split())} for row in rows]
+            [(matched,)] = conn.execute(*queries.matched(filters))
+            return results, matched
         except sqlite3.Error as error:
             raise CommandError(f"cannot read the archive {self.settings['ARCHIVE_DB']}: {error}") from None
         finally:
             conn.close()
+
+
+def _how_many(matched: int, shown: int) -> str:
+    """The last line: how many articles matched (``SEARCH_WINDOW + 1``: more than were ranked)."""
+    window = queries.SEARCH_WINDOW
+    if matched > window:
+        return (f"More than {window:,} articles matched; the {window:,} newest were ranked, "
+                f"the best {shown:,} are shown (add words or dates to reach older ones)")
+    said = f"{matched:,} article{'' if matched == 1 else 's'} matched"
+    return said if shown == matched else f"{said}; the best {shown:,} are shown (--limit N shows more)"
 
 
 def _terminal() -> bool:

@@ -2,19 +2,24 @@
 
 * ``fts_query(text)`` in SQL is :func:`crawler.search.fts_query`, so that the canned
   ``search`` query accepts whatever a person types (``COVID-19``, ``"unbalanced``,
-  ``AND``) without an FTS5 syntax error, folded as the index is; ``archive_snippet``
+  ``AND``) without an FTS5 syntax error, folded as the index is; ``search_problem(q, since, until)``
+  is :func:`crawler.queries.search_problem`, which tells the user a date that is no day; ``archive_snippet``
   is :func:`crawler.snippets.snippet`, FTS5's ``snippet()`` over the text as written.
   ``crawler`` must be importable: run datasette from the repository root as
   ``python -m datasette ...``.
-* A ``snippet`` cell keeps the ``<mark>`` highlights and escapes everything else,
-  since the article text is untrusted.
+* A ``snippet`` cell is HTML, as ``archive_snippet(..., 'html')`` writes it: the text escaped,
+  then marked with ``<mark>``. A cell with any other tag (from SQL of one's own) is escaped
+  whole, since the article text is untrusted.
 * An ``article_id`` cell links to the archived article, which outlives the site's page.
 * Datasette's own table search (``?_search=``) folds what is typed as the index is folded,
   so Urdu typed with Arabic letters finds the article there too.
 * Urdu cells are shown right to left (``lang="ur" dir="rtl"``, styled by ``/-/archive.css``).
+* In public (``default_allow_sql off``, ``make serve-public``): no archive path in
+  ``/-/databases.json``, no internal table, no ``_searchmode=raw`` (:func:`public`).
 """
 
 import re
+from urllib.parse import unquote_plus
 
 from datasette import hookimpl
 from datasette.utils import escape_fts
@@ -23,9 +28,10 @@ from markupsafe import Markup, escape
 
 from crawler import snippets
 from crawler.normalise import fold
+from crawler.queries import search_problem
 from crawler.search import fts_query
 
-MARKS = {str(escape("<mark>")): "<mark>", str(escape("</mark>")): "</mark>"}
+MARKS = re.compile("</?mark>")
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 NOT_TEXT_COLUMNS = {"url", "tags", "article_id"}
 TABLE_CELL_CHARS = 300
@@ -43,13 +49,68 @@ def prepare_connection(conn):
     # (a larger one does not help search and slows articles_per_day: benchmarks/README.md).
     conn.execute(f"pragma mmap_size = {SEARCH_MMAP_BYTES}")
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
+    conn.create_function("search_problem", 3, search_problem, deterministic=True)
     conn.create_function("escape_fts", 1, lambda text: fold(escape_fts(text)), deterministic=True)
     snippets.register(conn)
 
 
+def public(datasette) -> bool:
+    """Whether ``datasette`` serves the public, as ``make serve-public`` runs it: without SQL of
+    one's own (``default_allow_sql off``). It then shows only what the archive's tables and queries
+    say: not the archive's path on the server, the internal tables, nor FTS5's raw query syntax."""
+    return not datasette.setting("default_allow_sql")
+
+
 @hookimpl
-def register_routes():
-    return [(r"^/-/archive\.css$", lambda: Response(ARCHIVE_CSS, content_type="text/css; charset=utf-8"))]
+def register_routes(datasette):
+    routes = [(r"^/-/archive\.css$", lambda: Response(ARCHIVE_CSS, content_type="text/css; charset=utf-8"))]
+    if public(datasette):
+        routes.append((r"^/-/databases(\.json)?$", databases_without_paths))
+    return routes
+
+
+def databases_without_paths(datasette) -> Response:
+    """``/-/databases.json`` without each database's path on the server (datasette's own route
+    comes after a plugin's)."""
+    return Response.json([
+        {name: value for name, value in database.items() if name != "path"}
+        for database in datasette._connected_databases()
+    ])
+
+
+@hookimpl
+def permission_allowed(datasette, action, resource):
+    """In public, the tables datasette hides (the full-text index and its shadow tables, those
+    hidden in metadata.yml) are not served at all: their pages answer 403."""
+    if action != "view-table" or not public(datasette):
+        return None
+
+    async def internal():
+        database, table = resource
+        return False if table in await datasette.get_database(database).hidden_table_names() else None
+
+    return internal()
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """In public, ``_searchmode`` is dropped from every query string: a table's search reads
+    what is typed as words (escaped), never as FTS5's raw syntax (``_searchmode=raw``)."""
+
+    def wrap(app):
+        if not public(datasette):
+            return app
+
+        async def without_searchmode(scope, receive, send):
+            if scope["type"] == "http":  # read each name as datasette will (%5F is "_")
+                pairs = scope["query_string"].split(b"&")
+                kept = [pair for pair in pairs if unquote_plus(pair.split(b"=")[0].decode("latin-1")) != "_searchmode"]
+                scope = {**scope, "query_string": b"&".join(kept)}
+            await app(scope, receive, send)
+
+        return without_searchmode
+
+    return wrap
 
 
 @hookimpl
@@ -66,10 +127,8 @@ def render_cell(value, column, table, database, datasette):
     if value is None:
         return None
     if column == "snippet" and isinstance(value, str):
-        html = str(escape(value))
-        for escaped, tag in MARKS.items():
-            html = html.replace(escaped, tag)
-        return right_to_left(Markup(html)) if ARABIC_SCRIPT.search(value) else Markup(html)
+        html = Markup(value) if "<" not in MARKS.sub("", value) else escape(value)
+        return right_to_left(html) if ARABIC_SCRIPT.search(value) else html
     if column == "article_id" and isinstance(value, int):
         return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, "articles", str(value)), value)
     if isinstance(value, str) and column not in NOT_TEXT_COLUMNS and ARABIC_SCRIPT.search(value):
