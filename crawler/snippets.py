@@ -20,16 +20,20 @@ The function is registered on a connection by :func:`register`: ``scrapy search`
 does it; any other reader (the datasette plugin) must too. Call it only for the
 rows shown, after ``limit``: it reads each text in Python. Its work is linear in the
 text and bounded (:data:`MAX_TEXT_CHARS`, :data:`MAX_INSTANCES`, :data:`MAX_QUERY_WORDS`),
-since nothing can interrupt it once SQLite has called it.
+since nothing can interrupt it once SQLite has called it; registered with a time budget,
+the snippets of one query stop being made when it is spent (:class:`Deadline`).
 """
 
 import bisect
+import contextlib
 import functools
 import heapq
 import html
 import itertools
 import re
 import sqlite3
+import threading
+import time
 import unicodedata
 from collections import Counter
 
@@ -73,6 +77,8 @@ MAX_INSTANCES = 2_000
 # Each word searched for costs a pass over the text: a search has at most MAX_QUERY_WORDS words
 # (crawler.search.query_problem), and a MATCH expression given in SQL is read no further.
 MAX_QUERY_WORDS = 16
+QUERY_GAP_SECONDS = 0.05  # snippet calls further apart than this belong to different queries (Deadline)
+LEAD_CHARS = 200  # what lead() shows of a text without a word
 
 
 @functools.lru_cache(maxsize=65536)  # a text repeats its words: this halves a snippet's cost
@@ -274,12 +280,60 @@ def snippet(text: str | None, match: str | None, start: str = "[", end: str = "]
     return "".join(out)
 
 
-def register(conn: sqlite3.Connection) -> None:
+def lead(text: str | None, ellipsis: str = "…", tokens: int = 16, escape=str) -> str | None:
+    """The first ``tokens`` words of ``text``, unmarked: what a snippet shows once its query's
+    time is spent (:class:`Deadline`). Its work does not grow with the text."""
+    if text is None:
+        return None
+    words = list(itertools.islice(PLAIN_WORD.finditer(text), max(int(tokens), 1)))
+    cut = words[-1].end() if words else min(len(text), LEAD_CHARS)
+    return escape(text[:cut]) + (ellipsis if cut < len(text) else "")
+
+
+class Deadline:
+    """How long the snippets of one query may take together, on one connection's thread.
+
+    SQLite calls a Python function between two of its steps, and datasette's time limit
+    (a progress handler, run between steps) cannot stop it: a query showing 50 long
+    articles could run its snippets well past the limit. A query's snippets are made one
+    after the other on its connection's thread, so calls less than
+    :data:`QUERY_GAP_SECONDS` apart are taken for one query. Once their time is spent, the
+    query's other rows show their text's first words, unmarked (:func:`lead`).
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._thread = threading.local()
+
+    @contextlib.contextmanager
+    def call(self):
+        """Yields whether this call is still within its query's time; counts the time it takes."""
+        state, began = self._thread, time.monotonic()
+        if began - getattr(state, "ended", float("-inf")) > QUERY_GAP_SECONDS:
+            state.spent = 0.0
+        try:
+            yield state.spent < self.seconds
+        finally:
+            state.ended = time.monotonic()
+            state.spent += state.ended - began
+
+
+def register(conn: sqlite3.Connection, seconds: float | None = None) -> None:
     """Make ``archive_snippet(text, match, start, end, ellipsis, tokens)`` callable in SQL on ``conn``,
-    and ``archive_snippet(..., tokens, escape)`` with the text escaped by :data:`ESCAPES` ``[escape]``."""
-    conn.create_function(SQL_NAME, 6, snippet, deterministic=True)
-    conn.create_function(SQL_NAME, 7, _escaped_snippet, deterministic=True)
+    and ``archive_snippet(..., tokens, escape)`` with the text escaped by :data:`ESCAPES` ``[escape]``.
 
+    With ``seconds``, the snippets of one query take about that long at most (:class:`Deadline`).
+    """
+    deadline = Deadline(seconds) if seconds else None
 
-def _escaped_snippet(text, match, start, end, ellipsis, tokens, escape: str) -> str | None:
-    return snippet(text, match, start, end, ellipsis, tokens, ESCAPES[escape])
+    def archive_snippet(text, match, start, end, ellipsis, tokens, escape=None):
+        escaping = ESCAPES[escape] if escape is not None else str
+        if deadline is None:
+            return snippet(text, match, start, end, ellipsis, tokens, escaping)
+        with deadline.call() as in_time:
+            if in_time:
+                return snippet(text, match, start, end, ellipsis, tokens, escaping)
+            return lead(text, ellipsis, tokens, escaping)
+
+    for arguments in (6, 7):
+        conn.create_function(SQL_NAME, arguments, archive_snippet, deterministic=deadline is None)

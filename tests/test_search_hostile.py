@@ -8,6 +8,7 @@ tests count the work rather than time it (benchmarks/search_bench.py times the s
 import random
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,56 @@ def test_the_longest_searches_allowed_answer_with_snippets(ds, q):
     assert len(long_reports) == 3
     assert all("<mark>" in row["snippet"] and len(row["snippet"]) < 1000 for row in long_reports)
     assert all(fold(row["snippet"]) == row["snippet"] for row in long_reports)  # ASCII: nothing to fold
+
+
+def snippets_of(conn: sqlite3.Connection, match: str) -> list[str]:
+    return [row[0] for row in conn.execute("select archive_snippet(text, ?, '[', ']', '…', 24) from texts", [match])]
+
+
+def test_a_querys_snippets_stop_being_made_when_its_time_is_spent():
+    """Datasette's time limit cannot stop a Python function: past its share of the limit, a query's
+    rows show their first words, unmarked, and the next query has its whole share again."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create table texts (text)")
+    conn.executemany("insert into texts values (?)", [(long_text(8_000, seed),) for seed in range(40)])
+    match = fts_query("wheat price")
+    snippets.register(conn)
+    unbounded = snippets_of(conn, match)
+    assert all("[" in made for made in unbounded)
+
+    snippets.register(conn, seconds=0.001)  # less than one snippet of 8,000 words takes
+    for _ in range(2):
+        bounded = snippets_of(conn, match)
+        assert bounded[0] == unbounded[0]  # a query's first snippet is always made in full
+        leads = [made for made in bounded[1:] if "[" not in made]
+        assert leads, "no snippet fell back once the query's time was spent"
+        for made in leads:
+            text_start = conn.execute("select text from texts where text like ? || '%'", [made.removesuffix("…")]).fetchone()
+            assert text_start is not None and len(made.split()) == 24  # the text's own first 24 words
+        time.sleep(snippets.QUERY_GAP_SECONDS * 2)  # the next query starts afresh
+
+
+def test_datasette_answers_within_its_time_limit_however_many_long_articles_a_query_shows(tmp_path):
+    """Snippets of 200 articles of MAX_TEXT_CHARS take seconds; datasette's limit (1 s here) cannot
+    stop them, so without a deadline the query fails. With it, the query answers in time: its first
+    rows snippets, the rest the articles' first words."""
+    from datasette.app import Datasette
+
+    from tests.test_datasette import PLUGINS
+
+    path = tmp_path / "texts.db"
+    conn = sqlite3.connect(path)
+    conn.execute("create table texts (text)")
+    texts = [long_text(16_000, seed)[:MAX_TEXT_CHARS] for seed in range(5)]
+    conn.executemany("insert into texts values (?)", [(texts[n % 5],) for n in range(200)])
+    conn.commit()
+    conn.close()
+    datasette = Datasette([str(path)], plugins_dir=str(PLUGINS), settings={"sql_time_limit_ms": 1000})
+    sql = "select archive_snippet(text, :match, '[', ']', '…', 24, 'html') as snippet from texts"
+    response = get(datasette, "/texts.json", sql=sql, match=fts_query("wheat price"), _shape="array")
+    assert response.status_code == 200, response.text
+    shown = [row["snippet"] for row in response.json()]
+    assert len(shown) == 200 and "[" in shown[0]
+    leads = [made for made in shown if "[" not in made]
+    assert leads and all(texts[0].startswith(made.removesuffix("…")) or any(
+        text.startswith(made.removesuffix("…")) for text in texts) for made in leads)

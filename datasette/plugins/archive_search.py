@@ -35,6 +35,7 @@ MARKS = re.compile("</?mark>")
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 NOT_TEXT_COLUMNS = {"url", "tags", "article_id"}
 TABLE_CELL_CHARS = 300
+SNIPPET_SHARE_OF_TIME_LIMIT = 0.25  # of sql_time_limit_ms: what a query's snippets may take together
 SEARCH_MMAP_BYTES = 2**31 - 2**16  # SQLite's SQLITE_MAX_MMAP_SIZE: a larger value is cut to it
 ARCHIVE_CSS = (
     '[lang="ur"] { direction: rtl; unicode-bidi: isolate; text-align: right;'
@@ -43,7 +44,7 @@ ARCHIVE_CSS = (
 
 
 @hookimpl(trylast=True)  # after datasette's own prepare_connection, so this escape_fts replaces it
-def prepare_connection(conn):
+def prepare_connection(conn, datasette):
     # Pages read through mmap (the file's first 2 GiB, SQLite's most) skip a copy and a system
     # call each, which speeds up the slowest searches; the page cache keeps SQLite's default size
     # (a larger one does not help search and slows articles_per_day: benchmarks/README.md).
@@ -51,7 +52,8 @@ def prepare_connection(conn):
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
     conn.create_function("search_problem", 3, search_problem, deterministic=True)
     conn.create_function("escape_fts", 1, lambda text: fold(escape_fts(text)), deterministic=True)
-    snippets.register(conn)
+    # The time limit cannot stop a Python function: the snippets of one query get a share of it.
+    snippets.register(conn, seconds=datasette.setting("sql_time_limit_ms") / 1000 * SNIPPET_SHARE_OF_TIME_LIMIT)
 
 
 def public(datasette) -> bool:
