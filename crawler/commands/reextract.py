@@ -120,19 +120,24 @@ class Command(ScrapyCommand):
 
         from pipelines.archive import Archive
 
-        archive = Archive.open(path)
+        pool.start()  # the workers' fork server imports the extraction while this process gets ready
         try:
-            sql, params = queries.select("a.id", filters, queries.NEWEST_FIRST)
-            ids = [row[0] for row in archive.db.execute(sql, params).fetchall()]
-            rebuild = Rebuilder(archive, warc_dir(self.settings), get_spider_loader(self.settings), self.settings, pool)
-            rejected = [] if filters.since or filters.until or filters.limit else rebuild.rejected_pages(filters.outlet)
-            with tqdm(total=len(ids) + len(rejected), unit="page", file=sys.stderr,
-                      disable=not sys.stderr.isatty()) as progress:
-                jobs = itertools.chain(map(rebuild.article_job, ids), rejected)  # each article's row read when sent
-                return await rebuild.run(jobs, progress.update)
+            archive = Archive.open(path)
+            try:
+                sql, params = queries.select("a.id", filters, queries.NEWEST_FIRST)
+                ids = [row[0] for row in archive.db.execute(sql, params).fetchall()]
+                rebuild = Rebuilder(archive, warc_dir(self.settings), get_spider_loader(self.settings), self.settings,
+                                    pool)
+                judged_again = not (filters.since or filters.until or filters.limit)  # rejected pages have no day
+                rejected = rebuild.rejected_pages(filters.outlet) if judged_again else []
+                with tqdm(total=len(ids) + len(rejected), unit="page", file=sys.stderr,
+                          disable=not sys.stderr.isatty()) as progress:
+                    jobs = itertools.chain(map(rebuild.article_job, ids), rejected)  # each article's row read when sent
+                    return await rebuild.run(jobs, progress.update)
+            finally:
+                archive.close()
         finally:
             pool.close()
-            archive.close()
 
 
 @dataclass
