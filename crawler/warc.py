@@ -54,7 +54,7 @@ FETCH_URI = "WARC-X-Fetch-URI"
 GZIP_WBITS = isal_zlib.MAX_WBITS + 16  # a gzip member, header and trailer included
 GZIP_MAGIC = b"\x1f\x8b\x08"  # how every gzip member (deflate) starts: where reading resumes after damage
 HEAD_BYTES = 64 * 1024  # of a record's start kept while scanning: its WARC headers are far shorter
-READ_BYTES = 1024 * 1024  # of a WARC file fed to the inflater at a time while scanning
+READ_BYTES = 32 * 1024  # of a WARC file fed to the inflater at a time while scanning: a few records' worth
 INFLATE_STEP = 256 * 1024  # most bytes inflated at once while scanning: a gzip bomb costs time, not memory
 
 
