@@ -179,6 +179,11 @@ def read_and_extract(extract, directory: Path, location: Location, max_size: int
     return Reading(None, record.url, encoding, record.header("ETag"), record.header("Last-Modified"), extraction)
 
 
+def edition(spider, url: str) -> str | None:
+    """The language of the outlet's edition that ``url`` belongs to, as the spider gives it to its items."""
+    return spider.edition_of(url) if hasattr(spider, "edition_of") else None
+
+
 class Rebuilder:
     """Re-extracts articles, and re-judges rejected pages, of one archive from the raw pages in one WARC directory."""
 
@@ -268,10 +273,9 @@ class Rebuilder:
         self.extract.crawler = SimpleNamespace(spider=spider)
         self.extract.hints = getattr(spider, "page_hints", None) or self.default_hints
         extract = extract_page if job.row is not None else extract_and_sign
-        language = spider.edition_of(job.url) if hasattr(spider, "edition_of") else None
         try:
             return await self.pool.run(read_and_extract, extract, self.directory, job.location, self.max_size,
-                                       job.url, language, self.extract.hints_for(job.url))
+                                       job.url, edition(spider, job.url), self.extract.hints_for(job.url))
         except WorkerCrashed as crash:
             return Reading(extraction=Extraction(rejection=("extraction_error", str(crash))))
 
@@ -294,7 +298,7 @@ class Rebuilder:
         item = ArticleItem(
             url=job.url, fetched_url=reading.fetched_url, body=b"", encoding=reading.encoding, fetched_at=utc_now(),
             outlet=getattr(spider, "outlet", job.outlet), etag=reading.etag, last_modified=reading.last_modified,
-            language=spider.edition_of(job.url) if hasattr(spider, "edition_of") else None, **location,
+            language=edition(spider, job.url), **location,
         )
         result = self.dateline.process_item(self.extract.apply(item, reading.extraction))
         if job.row is None:
