@@ -21,7 +21,6 @@ instead of the network, so that a past crawl can be run again offline.
 """
 
 import logging
-import mmap
 import os
 import stat
 import zlib
@@ -183,17 +182,14 @@ def scan(directory: str | Path, stats=None):
             _skipped(stats, "not_a_file", "Skipped %(path)s: %(error)s", {"path": path, "error": error})
             continue
         with file:
-            if not os.fstat(file.fileno()).st_size:
-                continue
-            with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as view:
-                for offset, length, head, problem in _members(view):
-                    if problem is not None:
-                        _skipped(stats, problem, "Skipped %(length)d unreadable bytes at %(path)s:%(offset)d (%(problem)s)",
-                                 {"length": length, "path": path, "offset": offset, "problem": problem})
-                        continue
-                    headers = _warc_headers(head)
-                    if headers.get("warc-type") == "response" and "warc-target-uri" in headers:
-                        yield headers["warc-target-uri"], Location(path.name, offset, length)
+            for offset, length, head, problem in _members(file, os.fstat(file.fileno()).st_size):
+                if problem is not None:
+                    _skipped(stats, problem, "Skipped %(length)d unreadable bytes at %(path)s:%(offset)d (%(problem)s)",
+                             {"length": length, "path": path, "offset": offset, "problem": problem})
+                    continue
+                headers = _warc_headers(head)
+                if headers.get("warc-type") == "response" and "warc-target-uri" in headers:
+                    yield headers["warc-target-uri"], Location(path.name, offset, length)
 
 
 def _skipped(stats, reason: str, message: str, arguments: dict) -> None:
@@ -202,27 +198,28 @@ def _skipped(stats, reason: str, message: str, arguments: dict) -> None:
     logger.warning(message, arguments)
 
 
-def _members(view) -> Iterator[tuple[int, int, bytes, str | None]]:
-    """``(offset, length, head, problem)`` of each gzip member of ``view``, ``head`` the start of what it holds.
+def _members(file, size: int) -> Iterator[tuple[int, int, bytes, str | None]]:
+    """``(offset, length, head, problem)`` of each gzip member of the first ``size`` bytes of ``file``,
+    ``head`` the start of what it holds.
 
     A stretch that is no whole member comes with its ``problem`` (``damaged``, or
     ``cut_short`` at the end of the file), up to the next gzip header after its start
     (1f 8b 08), where reading goes on.
     """
     offset = 0
-    while offset < len(view):
+    while offset < size:
         head, problem = b"", None
         try:
-            length, head = _member(view, offset)
+            length, head = _member(file, offset, size)
         except (isal_zlib.error, EOFError) as error:
-            following = view.find(GZIP_MAGIC, offset + 1)
-            length = (len(view) if following < 0 else following) - offset
+            following = _find(file, GZIP_MAGIC, offset + 1, size)
+            length = (size if following < 0 else following) - offset
             problem = "cut_short" if isinstance(error, EOFError) and following < 0 else "damaged"
         yield offset, length, head, problem
         offset += length
 
 
-def _member(view, offset: int) -> tuple[int, bytes]:
+def _member(file, offset: int, size: int) -> tuple[int, bytes]:
     """The length of the gzip member at ``offset`` and the first :data:`HEAD_BYTES` it inflates to.
 
     It is inflated a step at a time, the rest of its output dropped: a member that
@@ -231,10 +228,11 @@ def _member(view, offset: int) -> tuple[int, bytes]:
     inflater = isal_zlib.decompressobj(wbits=GZIP_WBITS)
     head = b""
     position = offset
+    file.seek(offset)
     while not inflater.eof:
-        if position >= len(view):
+        data = file.read(min(READ_BYTES, size - position))
+        if not data:
             raise EOFError("the file ends inside a gzip member")
-        data = view[position:position + READ_BYTES]
         position += len(data)
         while data and not inflater.eof:
             output = inflater.decompress(data, INFLATE_STEP)
@@ -242,6 +240,21 @@ def _member(view, offset: int) -> tuple[int, bytes]:
                 head += output[: HEAD_BYTES - len(head)]
             data = inflater.unconsumed_tail
     return position - len(inflater.unused_data) - offset, head
+
+
+def _find(file, needle: bytes, start: int, size: int) -> int:
+    """The offset of the first ``needle`` in ``file`` from ``start`` (before ``size``), or -1."""
+    position = start
+    while position < size:
+        file.seek(position)
+        chunk = file.read(min(READ_BYTES, size - position))
+        found = chunk.find(needle)
+        if found >= 0:
+            return position + found
+        if len(chunk) < len(needle) or position + len(chunk) >= size:
+            return -1
+        position += len(chunk) - len(needle) + 1  # a needle across two chunks is found in the second
+    return -1
 
 
 def _warc_headers(head: bytes) -> dict[str, str]:
