@@ -434,7 +434,8 @@ class WarcReplayMiddleware:
         except TooLarge as error:
             self.stats.inc_value("replay/too_large")
             logger.warning("Not replayed, over DOWNLOAD_MAXSIZE: %(url)s: %(error)s", {"url": request.url, "error": error})
-            raise IgnoreRequest(f"WARC record too large for {request.url}: {error}") from None
+            # Named so that the request fails as too_large, as it did when it was fetched (crawler.errors)
+            raise IgnoreRequest(f"over DOWNLOAD_MAXSIZE in the WARC files: {request.url}") from None
         except (OSError, ValueError) as error:
             self.stats.inc_value("replay/unreadable")
             raise IgnoreRequest(f"unreadable WARC record for {request.url}: {error}") from None

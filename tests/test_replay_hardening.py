@@ -4,6 +4,7 @@ and :func:`crawler.warc.read_record`: each is skipped or refused with its count,
 crash, a hang or the memory of the whole inflated page.
 """
 
+import gzip
 import json
 import os
 import shutil
@@ -12,7 +13,8 @@ import pytest
 from sqlite_utils import Database
 
 from crawler.warc import Location, TooLarge, read_record, scan
-from tests.conftest import run_crawl
+from tests.conftest import SITE, run_crawl
+from tests.mirror.build import PUBLIC_BASE
 from tests.mirror.server import MirrorServer
 from tests.test_warc import BOOKKEEPING, LOCATION, articles, copy_of, recorded, reextract  # noqa: F401 (fixture)
 
@@ -31,6 +33,13 @@ def flip_byte(path, offset: int) -> None:
         byte = file.read(1)[0]
         file.seek(offset)
         file.write(bytes([byte ^ 0x40]))
+
+
+class Counts(dict):
+    """Stats as a crawl keeps them."""
+
+    def inc_value(self, key, count=1):
+        self[key] = self.get(key, 0) + count
 
 
 def test_a_damaged_record_costs_only_itself_in_a_replay(recorded, tmp_path):
@@ -67,11 +76,6 @@ def test_a_damaged_gzip_header_and_a_cut_short_end_are_skipped(recorded, tmp_pat
 
     assert found == records[:1] + records[2:-1]
     assert counts == {"warc/skipped/damaged": 1, "warc/skipped/cut_short": 1}
-
-
-class Counts(dict):
-    def inc_value(self, key, count=1):
-        self[key] = self.get(key, 0) + count
 
 
 @pytest.fixture
@@ -161,8 +165,6 @@ def test_reextract_refuses_locations_outside_the_warc_folder(recorded, tmp_path)
 @pytest.fixture(scope="module")
 def bomb_crawl(tmp_path_factory):
     """``(archive, WARC folder, closed base URL)`` of a crawl of the mirror where one article is a gzip bomb."""
-    from tests.conftest import SITE
-
     work = tmp_path_factory.mktemp("bomb")
     root = work / "site"
     shutil.copytree(SITE, root)
@@ -170,8 +172,6 @@ def bomb_crawl(tmp_path_factory):
     routes = json.loads(routes_file.read_text(encoding="utf-8"))
     routes["headers"] = {**routes["headers"], BOMB: {"Content-Encoding": "gzip"}}
     routes_file.write_text(json.dumps(routes), encoding="utf-8")
-    import gzip
-
     (root / BOMB.lstrip("/")).write_bytes(gzip.compress(b"<html>" + b" " * BOMB_SIZE))
     with MirrorServer(root) as server:
         crawl = run_crawl(server.url, work / "archive.db")
@@ -200,7 +200,11 @@ def test_a_replay_refuses_a_gzip_bomb_as_too_large(bomb_crawl, tmp_path):
 
     assert crawl.returncode == 0, crawl.log[-3000:]
     assert crawl.stat("replay/too_large") == 1
-    assert crawl.stat("fetch/failed/too_large") == 0  # never handed on to be inflated again
+    assert crawl.stat("fetch/failed/too_large") == 1  # refused as the crawl refused it
+    rejected = {row["url"]: row["reason"] for row in Database(tmp_path / "replayed.db")["rejected_urls"].rows}
+    assert {url: reason for url, reason in rejected.items() if url.endswith(BOMB)} == {
+        row["url"]: row["reason"] for row in Database(db_path)["rejected_urls"].rows if row["url"].endswith(BOMB)
+    } == {PUBLIC_BASE + BOMB: "too_large"}
     assert [line for line in crawl.log.splitlines() if "over DOWNLOAD_MAXSIZE" in line][0].endswith(
         "decodes to over 8388608 bytes")
     assert "Traceback" not in crawl.log
