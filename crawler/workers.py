@@ -113,9 +113,10 @@ class _Worker:
 
 
 class WorkerPool:
-    def __init__(self, processes: int, stats=None, niceness: int = 0):
+    def __init__(self, processes: int, stats=None, niceness: int = 0, preload: list[str] = PRELOAD):
         self.processes = processes
         self.niceness = niceness
+        self.preload = preload  # modules the fork server imports once, for every worker
         self.stats = stats
         self.workers: list[_Worker] = []
         self.waiting: deque[_Job] = deque()
@@ -126,7 +127,7 @@ class WorkerPool:
         self.started_lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings, stats=None) -> "WorkerPool":
+    def from_settings(cls, settings, stats=None, preload: list[str] = PRELOAD) -> "WorkerPool":
         """A pool as ``ARCHIVE_WORKER_PROCESSES`` and ``ARCHIVE_WORKER_NICENESS`` ask (``scrapy reextract``
         uses one too); ValueError for a value out of range. It starts with its first job, in an event loop."""
         value = settings.get("ARCHIVE_WORKER_PROCESSES")
@@ -136,7 +137,7 @@ class WorkerPool:
         niceness = settings.getint("ARCHIVE_WORKER_NICENESS")
         if niceness < 0:
             raise ValueError(f"ARCHIVE_WORKER_NICENESS must be 0 or more (a lower priority), not {niceness}")
-        return cls(processes, stats, niceness)
+        return cls(processes, stats, niceness, preload)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -173,7 +174,7 @@ class WorkerPool:
     def _spawn(self, count: int) -> None:
         """In a thread of its own: start ``count`` worker processes, each handed to the event loop once up."""
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
+        context.set_forkserver_preload(self.preload)
         for _ in range(count):
             ours, theirs = context.Pipe()
             process = context.Process(target=_serve, args=(theirs, self.niceness), name="archive-worker", daemon=True)
