@@ -9,7 +9,8 @@ is flushed when written, so a killed crawl loses at most the record it was writi
 
 The record's location (file name relative to ``WARC_DIR``, offset, length) goes in
 ``response.meta["warc_record"]``; the spider puts it on the article, the archive keeps it.
-:func:`read_record` reads one record back; :func:`scan` lists every response record.
+:func:`read_record` reads one record back, from a regular file inside ``WARC_DIR`` only and
+within ``DOWNLOAD_MAXSIZE``; :func:`scan` lists every response record, past damaged stretches.
 
 ``WARC-Target-URI`` is the page's *public* URL (the spider's ``site.to_public``), the
 article's identity whatever address it was fetched from; ``WARC-X-Fetch-URI`` keeps
@@ -22,7 +23,9 @@ instead of the network, so that a past crawl can be run again offline.
 import errno
 import logging
 import os
+import stat
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -35,8 +38,9 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
+from scrapy.utils._compression import _DecompressionMaxSizeExceeded, _inflate
+from scrapy.utils.gz import gunzip
 from warcio.archiveiterator import ArchiveIterator
-from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -48,6 +52,10 @@ WARC_SUFFIX = ".warc.gz"
 DROPPED_HEADERS = frozenset({b"transfer-encoding"})
 FETCH_URI = "WARC-X-Fetch-URI"
 GZIP_WBITS = isal_zlib.MAX_WBITS + 16  # a gzip member, header and trailer included
+GZIP_MAGIC = b"\x1f\x8b\x08"  # how every gzip member (deflate) starts: where reading resumes after damage
+HEAD_BYTES = 64 * 1024  # of a record's start kept while scanning: its WARC headers are far shorter
+READ_BYTES = 32 * 1024  # of a WARC file fed to the inflater at a time while scanning: a few records' worth
+INFLATE_STEP = 256 * 1024  # most bytes inflated at once while scanning: a gzip bomb costs time, not memory
 
 
 def warc_dir(settings) -> Path:
@@ -90,58 +98,177 @@ class Record:
         return next((value for key, value in self.headers if key.lower() == name.lower()), None)
 
 
-def read_record(directory: str | Path, location: Location) -> Record:
-    """The response record at ``location``; OSError or ValueError when it cannot be read."""
-    with open(Path(directory) / location.file, "rb") as file:
+class TooLarge(ValueError):
+    """A record whose page is bigger than the size allowed, once decoded (``DOWNLOAD_MAXSIZE``)."""
+
+
+def open_warc(directory: str | Path, name: str):
+    """The WARC file ``name`` of ``directory``, opened for reading.
+
+    ValueError unless it resolves to a regular file inside ``directory``: a name from
+    the archive may be ``../../etc/passwd``, ``/dev/zero``, or a FIFO that would block.
+    """
+    root = Path(directory).resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root) or path == root:
+        raise ValueError(f"{name!r} is not inside the WARC folder {root}")
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+    file = os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb")
+    if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+        file.close()
+        raise ValueError(f"{name!r} is not a regular file")
+    return file
+
+
+def read_record(directory: str | Path, location: Location, max_size: int = 0) -> Record:
+    """The response record at ``location``; OSError or ValueError when it cannot be read.
+
+    With ``max_size`` (``DOWNLOAD_MAXSIZE``), a record whose payload is bigger, as
+    recorded or decoded, raises :class:`TooLarge` before more than that is decoded:
+    a crawl records a response before the size guard refuses it.
+    """
+    with open_warc(directory, location.file) as file:
+        size = os.fstat(file.fileno()).st_size
+        if location.offset < 0 or location.length <= 0 or location.offset + location.length > size:
+            raise ValueError(f"{location.file} holds no record at offset {location.offset}, length {location.length}")
+        if max_size and location.length > max_size + HEAD_BYTES:  # a page's record: the page, gzipped, and headers
+            raise TooLarge(f"the record at {location.file}:{location.offset} is over {max_size} bytes")
         file.seek(location.offset)
         data = file.read(location.length)
-    if len(data) != location.length:
-        raise ValueError(f"{location.file} ends before offset {location.offset} + {location.length}")
     try:
         for record in ArchiveIterator(BytesIO(data)):
             if record.rec_type != "response" or record.http_headers is None:
                 break  # a damaged location can land on another record, or a response without HTTP
-            raw = record.raw_stream.read()
+            raw = record.raw_stream.read(max_size + 1) if max_size else record.raw_stream.read()
+            if max_size and len(raw) > max_size:
+                raise TooLarge(f"the page at {location.file}:{location.offset} is over {max_size} bytes")
             return Record(
                 url=record.rec_headers.get_header("WARC-Target-URI"),
                 fetch_url=record.rec_headers.get_header(FETCH_URI),
                 status=int(record.http_headers.get_statuscode() or 0),
                 headers=list(record.http_headers.headers),
                 body=raw,
-                content=_decoded(record, raw),
+                content=_decoded(record, raw, max_size),
             )
-    except (ArchiveLoadFailed, zlib.error, EOFError) as error:  # not a record's start, or a corrupt one
+    except (ArchiveLoadFailed, zlib.error, isal_zlib.error, EOFError, OSError) as error:
+        # not a record's start, or a corrupt one (its page's gzip too)
         raise ValueError(f"no readable record at {location.file}:{location.offset} ({error})") from None
+    except _DecompressionMaxSizeExceeded:
+        raise TooLarge(f"the page at {location.file}:{location.offset} decodes to over {max_size} bytes") from None
     raise ValueError(f"no response record at {location.file}:{location.offset}")
 
 
-def _decoded(record, raw: bytes) -> bytes:
+def _decoded(record, raw: bytes, max_size: int) -> bytes:
+    """The payload with its Content-Encoding undone, by Scrapy's own decoders, stopped past ``max_size``."""
     encoding = (record.http_headers.get_header("Content-Encoding") or "").strip().lower()
-    if encoding in ("gzip", "x-gzip", "deflate"):
-        return DecompressingBufferedReader(BytesIO(raw), decomp_type=encoding.replace("x-", "")).read()
+    if encoding in ("gzip", "x-gzip"):
+        return gunzip(raw, max_size=max_size)
+    if encoding == "deflate":
+        return _inflate(raw, max_size=max_size)
     return raw
 
 
-def scan(directory: str | Path):
+def scan(directory: str | Path, stats=None):
     """``(public URL, Location)`` of every response record in the WARC files of ``directory``, oldest first.
 
-    A file cut short (a killed crawl) gives the records before the cut.
+    Every record is a gzip member of its own, so a damaged stretch of a file costs only
+    its own records: reading goes on at the next member's header. What is skipped is
+    counted in ``stats`` (``warc/skipped/<reason>``: ``not_a_file``, ``damaged``, and
+    ``cut_short`` for the end of a file a killed crawl was writing) and logged.
     """
     for path in sorted(Path(directory).glob(f"*{WARC_SUFFIX}")):
-        with open(path, "rb") as file:
-            iterator = ArchiveIterator(file)
-            try:
-                for record in iterator:
-                    if record.rec_type == "response":
-                        url = record.rec_headers.get_header("WARC-Target-URI")
-                        offset = iterator.get_record_offset()
-                        record.raw_stream.read()
-                        if getattr(record.raw_stream, "limit", 0):  # fewer bytes than the record declares
-                            raise ValueError(f"the record at offset {offset} is cut short")
-                        iterator.read_to_end(record)
-                        yield url, Location(path.name, offset, iterator.get_record_length())
-            except (ArchiveLoadFailed, ValueError, zlib.error, EOFError) as error:  # a truncated tail: the records before it stay good
-                logger.warning("WARC file %(path)s is cut short: %(error)s", {"path": path, "error": error})
+        try:
+            file = open_warc(directory, path.name)
+        except (OSError, ValueError) as error:  # a folder, a FIFO, a link out of the folder
+            _skipped(stats, "not_a_file", "Skipped %(path)s: %(error)s", {"path": path, "error": error})
+            continue
+        with file:
+            for offset, length, head, problem in _members(file, os.fstat(file.fileno()).st_size):
+                if problem is not None:
+                    _skipped(stats, problem, "Skipped %(length)d unreadable bytes at %(path)s:%(offset)d (%(problem)s)",
+                             {"length": length, "path": path, "offset": offset, "problem": problem})
+                    continue
+                headers = _warc_headers(head)
+                if headers.get("warc-type") == "response" and "warc-target-uri" in headers:
+                    yield headers["warc-target-uri"], Location(path.name, offset, length)
+
+
+def _skipped(stats, reason: str, message: str, arguments: dict) -> None:
+    if stats is not None:
+        stats.inc_value(f"warc/skipped/{reason}")
+    logger.warning(message, arguments)
+
+
+def _members(file, size: int) -> Iterator[tuple[int, int, bytes, str | None]]:
+    """``(offset, length, head, problem)`` of each gzip member of the first ``size`` bytes of ``file``,
+    ``head`` the start of what it holds.
+
+    A stretch that is no whole member comes with its ``problem`` (``damaged``, or
+    ``cut_short`` at the end of the file), up to the next gzip header after its start
+    (1f 8b 08), where reading goes on.
+    """
+    offset = 0
+    while offset < size:
+        head, problem = b"", None
+        try:
+            length, head = _member(file, offset, size)
+        except (isal_zlib.error, EOFError) as error:
+            following = _find(file, GZIP_MAGIC, offset + 1, size)
+            length = (size if following < 0 else following) - offset
+            problem = "cut_short" if isinstance(error, EOFError) and following < 0 else "damaged"
+        yield offset, length, head, problem
+        offset += length
+
+
+def _member(file, offset: int, size: int) -> tuple[int, bytes]:
+    """The length of the gzip member at ``offset`` and the first :data:`HEAD_BYTES` it inflates to.
+
+    It is inflated a step at a time, the rest of its output dropped: a member that
+    inflates to gigabytes costs time, not memory.
+    """
+    inflater = isal_zlib.decompressobj(wbits=GZIP_WBITS)
+    head = b""
+    position = offset
+    file.seek(offset)
+    while not inflater.eof:
+        data = file.read(min(READ_BYTES, size - position))
+        if not data:
+            raise EOFError("the file ends inside a gzip member")
+        position += len(data)
+        while data and not inflater.eof:
+            output = inflater.decompress(data, INFLATE_STEP)
+            if len(head) < HEAD_BYTES:
+                head += output[: HEAD_BYTES - len(head)]
+            data = inflater.unconsumed_tail
+    return position - len(inflater.unused_data) - offset, head
+
+
+def _find(file, needle: bytes, start: int, size: int) -> int:
+    """The offset of the first ``needle`` in ``file`` from ``start`` (before ``size``), or -1."""
+    position = start
+    while position < size:
+        file.seek(position)
+        chunk = file.read(min(READ_BYTES, size - position))
+        found = chunk.find(needle)
+        if found >= 0:
+            return position + found
+        if len(chunk) < len(needle) or position + len(chunk) >= size:
+            return -1
+        position += len(chunk) - len(needle) + 1  # a needle across two chunks is found in the second
+    return -1
+
+
+def _warc_headers(head: bytes) -> dict[str, str]:
+    """A record's WARC headers, names in lower case, from the start of the record; empty if it is none."""
+    if not head.startswith(b"WARC/"):
+        return {}
+    block = head.split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace")
+    headers = {}
+    for line in block.split("\r\n")[1:]:
+        name, colon, value = line.partition(":")
+        if colon:
+            headers.setdefault(name.strip().lower(), value.strip())
+    return headers
 
 
 class MemberWriter(WARCWriter):
@@ -319,15 +446,17 @@ class WarcReplayMiddleware:
     mirror's port) replays under any other. A URL fetched several times (a retry, a page
     reached by two links) gets its records in the order they were written, then the last
     one again. A request with no record is refused (``IgnoreRequest``), counted as
-    ``replay/missing``.
+    ``replay/missing``; one whose page is over ``DOWNLOAD_MAXSIZE`` (as recorded, or
+    decoded), as ``replay/too_large``; one whose record cannot be read, ``replay/unreadable``.
     """
 
-    def __init__(self, crawler, directory: Path):
+    def __init__(self, crawler, directory: Path, max_size: int):
         self.crawler = crawler
         self.stats = crawler.stats
         self.directory = directory
+        self.max_size = max_size
         self.index: dict[str, list[Location]] = {}
-        for url, location in scan(directory):
+        for url, location in scan(directory, self.stats):
             self.index.setdefault(url, []).append(location)
         self.served: dict[str, int] = {}
         logger.info("Replaying %(count)d recorded responses from %(dir)s", {"count": len(self.index), "dir": directory})
@@ -336,7 +465,7 @@ class WarcReplayMiddleware:
     def from_crawler(cls, crawler):
         if not crawler.settings.getbool("WARC_REPLAY"):
             raise NotConfigured
-        return cls(crawler, warc_dir(crawler.settings))
+        return cls(crawler, warc_dir(crawler.settings), crawler.settings.getint("DOWNLOAD_MAXSIZE"))
 
     def process_request(self, request):
         url = _public(self.crawler, request.url)
@@ -349,7 +478,12 @@ class WarcReplayMiddleware:
         self.served[url] = served + 1
         location = locations[min(served, len(locations) - 1)]
         try:
-            record = read_record(self.directory, location)
+            record = read_record(self.directory, location, request.meta.get("download_maxsize", self.max_size))
+        except TooLarge as error:
+            self.stats.inc_value("replay/too_large")
+            logger.warning("Not replayed, over DOWNLOAD_MAXSIZE: %(url)s: %(error)s", {"url": request.url, "error": error})
+            # Named so that the request fails as too_large, as it did when it was fetched (crawler.errors)
+            raise IgnoreRequest(f"over DOWNLOAD_MAXSIZE in the WARC files: {request.url}") from None
         except (OSError, ValueError) as error:
             self.stats.inc_value("replay/unreadable")
             raise IgnoreRequest(f"unreadable WARC record for {request.url}: {error}") from None

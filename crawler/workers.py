@@ -111,9 +111,10 @@ class _Worker:
 
 
 class WorkerPool:
-    def __init__(self, processes: int, stats=None, niceness: int = 0):
+    def __init__(self, processes: int, stats=None, niceness: int = 0, preload: list[str] = PRELOAD):
         self.processes = processes
         self.niceness = niceness
+        self.preload = preload  # modules the fork server imports once, for every worker
         self.stats = stats
         self.workers: list[_Worker] = []
         self.waiting: deque[_Job] = deque()
@@ -124,15 +125,21 @@ class WorkerPool:
         self.started_lock = threading.Lock()
 
     @classmethod
-    def from_crawler(cls, crawler):
-        value = crawler.settings.get("ARCHIVE_WORKER_PROCESSES")
+    def from_settings(cls, settings, stats=None, preload: list[str] = PRELOAD) -> "WorkerPool":
+        """A pool as ``ARCHIVE_WORKER_PROCESSES`` and ``ARCHIVE_WORKER_NICENESS`` ask (``scrapy reextract``
+        uses one too); ValueError for a value out of range. It starts with its first job, in an event loop."""
+        value = settings.get("ARCHIVE_WORKER_PROCESSES")
         processes = cores_available() if value in (None, "") else int(value)
         if processes < 0:
             raise ValueError(f"ARCHIVE_WORKER_PROCESSES must be 0 or more, not {processes}")
-        niceness = crawler.settings.getint("ARCHIVE_WORKER_NICENESS")
+        niceness = settings.getint("ARCHIVE_WORKER_NICENESS")
         if niceness < 0:
             raise ValueError(f"ARCHIVE_WORKER_NICENESS must be 0 or more (a lower priority), not {niceness}")
-        pool = cls(processes, crawler.stats, niceness)
+        return cls(processes, stats, niceness, preload)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pool = cls.from_settings(crawler.settings, crawler.stats)
         crawler.signals.connect(pool.start, signal=signals.engine_started)
         crawler.signals.connect(pool.close, signal=signals.engine_stopped)
         return pool
@@ -147,7 +154,7 @@ class WorkerPool:
 
     @classmethod
     def inline(cls) -> "WorkerPool":
-        """A pool that runs each job in the calling process (tests, ``scrapy reextract``)."""
+        """A pool that runs each job in the calling process (tests, a pipeline outside a crawl)."""
         return cls(0)
 
     def start(self) -> None:
@@ -165,7 +172,7 @@ class WorkerPool:
     def _spawn(self, count: int) -> None:
         """In a thread of its own: start ``count`` worker processes, each handed to the event loop once up."""
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
+        context.set_forkserver_preload(self.preload)
         for _ in range(count):
             ours, theirs = context.Pipe()
             process = context.Process(target=_serve, args=(theirs, self.niceness), name="archive-worker", daemon=True)

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlite_utils import Database
 
+from crawler.commands.reextract import EXTRACTION_VERDICTS
 from crawler.lock import ArchiveLock
 from crawler.warc import Location, read_record, scan
 from tests.conftest import REPO, SITE, run_crawl
@@ -50,6 +51,14 @@ def reextract(db_path: Path, warc_dir: Path, *args: str) -> subprocess.Completed
         [sys.executable, "-m", "scrapy", "reextract", *args, "-s", f"ARCHIVE_DB={db_path}", "-s", f"WARC_DIR={warc_dir}"],
         cwd=REPO, capture_output=True, text=True, timeout=120,
     )
+
+
+def rejudgeable(db_path: Path, warc_dir: Path) -> int:
+    """How many pages the extraction rejected have a response in the WARC files: those reextract judges again."""
+    marks = ", ".join("?" * len(EXTRACTION_VERDICTS))
+    rejected = {url for url, in Database(db_path).execute(
+        f"select url from rejected_urls where reason in ({marks})", EXTRACTION_VERDICTS)}
+    return len(rejected & {url for url, _ in scan(warc_dir)})
 
 
 def articles(db_path: Path, leave_out=BOOKKEEPING) -> dict[str, dict]:
@@ -105,6 +114,7 @@ def test_reextract_restores_corrupted_fields_from_the_raw_pages(recorded, tmp_pa
     db_path, warc_dir, _ = recorded
     archive = copy_of(db_path, tmp_path / "archive.db")
     before = articles(archive)
+    rejudged = rejudgeable(archive, warc_dir)
     db = Database(archive)
     ids = [row[0] for row in db.execute("select id from articles where dateline_place is not null order by id limit 6")]
     retitled, blanked, misplaced = ids[:2], ids[2:4], ids[4:6]
@@ -120,7 +130,8 @@ def test_reextract_restores_corrupted_fields_from_the_raw_pages(recorded, tmp_pa
     assert done.returncode == 0, done.stderr
     total = len(before)
     assert done.stdout.strip() == (
-        f"{total} examined: 6 changed (4 new versions), {total - 6} unchanged, 0 unreadable, 0 rejected"
+        f"{total} examined: 6 changed (4 new versions), {total - 6} unchanged, 0 unreadable, 0 too large, 0 rejected; "
+        f"{rejudged} rejected pages re-judged: 0 now articles"
     )
     assert articles(archive, BOOKKEEPING + ("versions",)) == {
         url: {k: v for k, v in row.items() if k != "versions"} for url, row in before.items()
@@ -136,7 +147,8 @@ def test_reextract_restores_corrupted_fields_from_the_raw_pages(recorded, tmp_pa
     }
 
     again = reextract(archive, warc_dir)
-    assert again.stdout.strip() == f"{total} examined: 0 changed (0 new versions), {total} unchanged, 0 unreadable, 0 rejected"
+    assert again.stdout.strip() == (f"{total} examined: 0 changed (0 new versions), {total} unchanged, 0 unreadable, "
+                                   f"0 too large, 0 rejected; {rejudged} rejected pages re-judged: 0 now articles")
 
 
 def test_reextract_of_a_date_range_and_unreadable_records(recorded, tmp_path):
@@ -154,7 +166,8 @@ def test_reextract_of_a_date_range_and_unreadable_records(recorded, tmp_path):
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == (
-        f"{on_day} examined: 0 changed (0 new versions), {on_day - 1} unchanged, 1 unreadable, 0 rejected"
+        f"{on_day} examined: 0 changed (0 new versions), {on_day - 1} unchanged, 1 unreadable, 0 too large, 0 rejected; "
+        "0 rejected pages re-judged: 0 now articles"
     )
 
 
