@@ -8,6 +8,7 @@
 
 import json
 import logging
+import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -55,7 +56,7 @@ class RunHistory:
             if name.startswith(("fetch/failed/", "extract/rejected/", "sitemap/failed/", "discovery/failed/",
                                 "robotstxt/failed/", "warc/failed/"))
         }
-        self.archive.finish_run(
+        self.record_run(
             self.run_id,
             {
                 "finished_at": utc_now(),
@@ -71,6 +72,16 @@ class RunHistory:
             },
         )
         self.archive.close()
+
+    def record_run(self, run_id: int, fields: dict) -> None:
+        """Write the run's row; a failure (the archive's disk is full) is one line and fails the run."""
+        try:
+            self.archive.finish_run(run_id, fields)
+        except sqlite3.Error as error:
+            stats = self.crawler.stats
+            stats.set_value("health/failed/run_not_recorded", 1)
+            stats.inc_value("health/failed")
+            logger.error("Could not record this run in crawl_runs: %(error)s", {"error": error})
 
 
 class StatsFile:

@@ -2,9 +2,10 @@
 
 Each check compares the run's stats (or the archive) with a threshold setting and,
 when it fails, explains in plain words what is wrong and what it usually means.
-A threshold of 0 (or an empty value) turns its check off. Two checks have no threshold,
-since any such run failed: ``discovery`` (the run read nothing of the site) and
-``warc_failed`` (raw pages could not be kept).
+A threshold of 0 (or an empty value) turns its check off. Three checks have no threshold,
+since any such run failed: ``discovery`` (the run read nothing of the site),
+``warc_failed`` (raw pages could not be kept) and ``archive_writes_failed`` (articles
+could not be stored).
 """
 
 from collections import Counter
@@ -12,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 DISCOVERY_FAILURES = ("discovery/failed/", "sitemap/failed/")  # feeds, listings, sitemaps not read, by reason
-RAW_PAGES_LOST = "warc_failed"  # the check failed by a run that could not keep every raw page (pipelines.archive)
+RAW_PAGES_LOST = "warc_failed"  # the check failed by a run that could not keep every raw page
+ARTICLES_LOST = "archive_writes_failed"  # ... by a run some of whose writes to the archive failed
+WORK_LOST = (RAW_PAGES_LOST, ARTICLES_LOST)  # such a run is not complete (pipelines.archive.last_complete_run_end)
 UNREACHABLE = frozenset({"dns_lookup", "connection_refused", "timeout", "connection_lost"})  # no answer at all
 
 
@@ -54,6 +57,11 @@ def check_health(stats: dict, last_new_article_at: str | None, now: datetime, li
     lost = raw_pages_lost(stats)
     if lost:
         failed[RAW_PAGES_LOST] = lost
+    if stats.get("archive/commit_failed"):
+        failed[ARTICLES_LOST] = (
+            f"{stats['archive/commit_failed']} commit(s) to the archive failed (a full disk, or the file went away): "
+            "the articles they held are not stored, and the next run that can store them fetches them again"
+        )
     if limits.new_articles_window_hours:
         window = timedelta(hours=limits.new_articles_window_hours)
         if last_new_article_at is None:

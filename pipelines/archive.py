@@ -24,7 +24,7 @@ from pathlib import Path
 import sqlite_utils
 from twisted.internet.task import LoopingCall
 
-from crawler.health import RAW_PAGES_LOST
+from crawler.health import WORK_LOST
 from pipelines import neardup, schema
 
 logger = logging.getLogger(__name__)
@@ -381,15 +381,16 @@ class Archive:
             return self.db["crawl_runs"].insert({"spider": spider, "mode": mode, "started_at": now}).last_pk
 
     def last_complete_run_end(self, spider: str, mode: str) -> str | None:
-        """When the last run of ``spider`` in ``mode`` that was not interrupted, and kept every raw page, finished.
+        """When the last run of ``spider`` in ``mode`` that was not interrupted, and lost no work, finished.
 
-        A run that lost raw pages does not count: the next one walks the listings past its
-        articles, and fetches again those whose page is missing.
+        A run that lost raw pages or articles it could not store does not count: the next one
+        walks the listings past its articles, and fetches again those missing or without their page.
         """
+        lost = " and ".join("json_extract(coalesce(health, '{}'), ?) is null" for _ in WORK_LOST)
         row = self.db.execute(
-            "select max(finished_at) from crawl_runs where spider = ? and mode = ? and finish_reason = 'finished' "
-            "and json_extract(coalesce(health, '{}'), ?) is null",
-            [spider, mode, f"$.{RAW_PAGES_LOST}"],
+            f"select max(finished_at) from crawl_runs where spider = ? and mode = ? and finish_reason = 'finished' "
+            f"and {lost}",
+            [spider, mode, *(f"$.{check}" for check in WORK_LOST)],
         ).fetchone()
         return row[0]
 

@@ -262,6 +262,7 @@ def test_an_article_the_archive_cannot_store_is_named_by_its_url_in_the_error(sm
     errors = [line for line in crawl.log.splitlines() if "ERROR: Error processing" in line]
     assert errors and all(re.search(r"ERROR: Error processing (ArticleItem|RejectedPage) https://\S+$", line) for line in errors)
     assert "body=b'" not in crawl.log
+    assert "Error caught on signal handler" not in crawl.log  # the run not recorded: one line (RunHistory.record_run)
 
 
 def test_a_run_that_lost_raw_pages_does_not_count_as_complete(tmp_path):
@@ -273,3 +274,30 @@ def test_a_run_that_lost_raw_pages_does_not_count_as_complete(tmp_path):
                                  "health": json.dumps(health)})
     assert archive.last_complete_run_end("urdupoint", "latest") == "2026-01-01T00:10:00+00:00"
     archive.close()
+
+
+def test_a_crawl_whose_articles_the_archive_could_not_store_fails_in_lines_and_they_come_later(small_disk, mirror, tmp_path, manifest):
+    """The English edition archived, the disk then filled: the Urdu articles the next run finds cannot be
+    committed. That run fails its health, each failure in one line, and a run with room stores them."""
+    grow(small_disk, "16m")
+    db_path = tmp_path / "archive.db"  # the crawl's log and stats beside it, on a disk with room
+    db_path.symlink_to(small_disk / "archive.db")
+    settings = {"WARC_DIR": str(tmp_path / "warc")}
+    assert run_crawl(mirror.url, db_path, "-a", "edition=en", settings=settings).returncode == 0
+    english = sqlite_utils.Database(db_path)["articles"].count
+    room = os.statvfs(small_disk)
+    (small_disk / "filler").write_bytes(bytes(room.f_bavail * room.f_frsize - 48 * 1024))  # the disk is nearly full
+
+    full = run_crawl(mirror.url, db_path, settings=settings)
+    assert full.returncode == 1 and full.stat("archive/commit_failed") > 0
+    assert "archive_writes_failed" in [name.removeprefix("health/failed/") for name in full.stats if name.startswith("health/failed/")]
+    assert "Traceback" not in full.log, full.log[-3000:]
+    assert re.search(r"ERROR: Health check archive_writes_failed failed: \d+ commit\(s\) to the archive failed", full.log)
+    urdu_feed = set(manifest["urdu"]["rss_articles"])
+    assert sqlite_utils.Database(db_path)["articles"].count < english + len(urdu_feed)
+
+    (small_disk / "filler").unlink()
+    after = run_crawl(mirror.url, db_path, settings=settings)
+    assert after.returncode == 0, after.log[-3000:]
+    urdu = {url for url, in sqlite_utils.Database(db_path).execute("select url from articles where language = 'ur'")}
+    assert urdu == urdu_feed
