@@ -35,6 +35,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 
 import trafilatura
@@ -81,6 +82,18 @@ def written_day(value: str | None) -> str | None:
 
 def same_day(predicted: str | None, truth: str) -> bool:
     return written_day(predicted) is not None and written_day(predicted) == written_day(truth)
+
+
+def same_day_in_truth_zone(predicted: str | None, truth: str) -> bool:
+    """Whether ``predicted`` falls on the truth's day once moved to the truth's own offset: a miss
+    that is only the extractor writing the time in another zone (both must carry an offset)."""
+    try:
+        moment, expected = datetime.fromisoformat(predicted or ""), datetime.fromisoformat(truth)
+    except ValueError:
+        return False
+    if moment.tzinfo is None or expected.tzinfo is None:
+        return False
+    return moment.astimezone(expected.tzinfo).date() == expected.date()
 
 
 @dataclass
@@ -152,7 +165,7 @@ def run_project(page: dict) -> Result:
 
 def run_trafilatura(page: dict) -> Result:
     started = time.perf_counter()
-    output = trafilatura.extract(page["html"].decode("utf-8"), output_format="json", with_metadata=True, url=page["url"])
+    output = trafilatura.extract(page["html"].decode("utf-8", errors="replace"), output_format="json", with_metadata=True, url=page["url"])
     seconds = time.perf_counter() - started
     found = json.loads(output) if output else {}
     return Result(found.get("text"), found.get("title"), found.get("date"), seconds=seconds)
@@ -214,10 +227,11 @@ def print_table(label: str, rows: list[dict]) -> None:
 def print_details(rows: list[dict]) -> None:
     losses = sorted(rows, key=lambda row: row["project"]["score"].f1 - row["trafilatura"]["score"].f1)
     print("\nwhere the project loses most body F1 to trafilatura (project / trafilatura):")
-    for row in losses[:WORST_SHOWN]:
+    losing = [row for row in losses[:WORST_SHOWN] if row["project"]["score"].f1 < row["trafilatura"]["score"].f1]
+    if not losing:
+        print("  none")
+    for row in losing:
         ours, theirs = row["project"], row["trafilatura"]
-        if ours["score"].f1 >= theirs["score"].f1:
-            break
         note = f", rejected: {ours['result'].rejected}" if ours["result"].rejected else ""
         print(f"  {row['id']:<40} {ours['score'].f1:.3f} / {theirs['score'].f1:.3f}"
               f" (P {ours['score'].precision:.2f}, R {ours['score'].recall:.2f}{note})")
@@ -226,11 +240,14 @@ def print_details(rows: list[dict]) -> None:
     print(f"\nrejected by the project: {len(rejected)}" + "".join(f", {reason} {n}" for reason, n in reasons.most_common()))
     for row in rejected:
         print(f"  {row['id']:<40} {row['project']['result'].rejected}")
-    print("\ndate misses of the project (truth / project / trafilatura):")
-    for row in rows:
-        if row["project"]["score"].published is False:
-            print(f"  {row['id']:<40} {row['truth_published']} / {row['project']['result'].published}"
-                  f" / {row['trafilatura']['result'].published}")
+    misses = [row for row in rows if row["project"]["score"].published is False]
+    zone_only = [row for row in misses if same_day_in_truth_zone(row["project"]["result"].published, row["truth_published"])]
+    print(f"\ndate misses of the project: {len(misses)}, {len(zone_only)} of them the same instant's day in another"
+          " time zone (truth / project / trafilatura):")
+    for row in misses:
+        zone = " (zone)" if row in zone_only else ""
+        print(f"  {row['id']:<40} {row['truth_published']} / {row['project']['result'].published}"
+              f" / {row['trafilatura']['result'].published}{zone}")
 
 
 def write_json(rows: list[dict], path: Path) -> None:
@@ -242,8 +259,8 @@ def write_json(rows: list[dict], path: Path) -> None:
             "truth_published": row["truth_published"],
             **{
                 name: {
-                    **asdict(row[name]["score"]),
-                    **{key: value for key, value in asdict(row[name]["result"]).items() if key != "text"},
+                    "score": asdict(row[name]["score"]),
+                    "extracted": {key: value for key, value in asdict(row[name]["result"]).items() if key != "text"},
                 }
                 for name in EXTRACTORS
             },
@@ -275,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         print_table(source, [row for row in rows if row["source"] == source])
     print_details(rows)
     ours, theirs = summary(rows, "project"), summary(rows, "trafilatura")
-    print(f"\ntime a page: the project {ours['ms'] / theirs['ms']:.2f}x bare trafilatura's")
+    print(f"\ntime a page: the project takes {ours['ms'] / theirs['ms']:.2f}x the time of bare trafilatura")
     if args.json:
         write_json(rows, args.json)
         print(f"per-page scores: {args.json}")
