@@ -164,8 +164,10 @@ def run_project(page: dict) -> Result:
 
 
 def run_trafilatura(page: dict) -> Result:
+    """Bare trafilatura with its defaults; bytes that are not UTF-8 reach it as U+FFFD."""
+    html = page["html"].decode("utf-8", errors="replace")
     started = time.perf_counter()
-    output = trafilatura.extract(page["html"].decode("utf-8", errors="replace"), output_format="json", with_metadata=True, url=page["url"])
+    output = trafilatura.extract(html, output_format="json", with_metadata=True, url=page["url"])
     seconds = time.perf_counter() - started
     found = json.loads(output) if output else {}
     return Result(found.get("text"), found.get("title"), found.get("date"), seconds=seconds)
@@ -224,7 +226,7 @@ def print_table(label: str, rows: list[dict]) -> None:
     print(f"| {'ms a page (mean)':<24} | {ours['ms']:>16.2f} | {theirs['ms']:>16.2f} |")
 
 
-def print_details(rows: list[dict]) -> None:
+def print_losses(rows: list[dict]) -> None:
     losses = sorted(rows, key=lambda row: row["project"]["score"].f1 - row["trafilatura"]["score"].f1)
     print("\nwhere the project loses most body F1 to trafilatura (project / trafilatura):")
     losing = [row for row in losses[:WORST_SHOWN] if row["project"]["score"].f1 < row["trafilatura"]["score"].f1]
@@ -235,13 +237,21 @@ def print_details(rows: list[dict]) -> None:
         note = f", rejected: {ours['result'].rejected}" if ours["result"].rejected else ""
         print(f"  {row['id']:<40} {ours['score'].f1:.3f} / {theirs['score'].f1:.3f}"
               f" (P {ours['score'].precision:.2f}, R {ours['score'].recall:.2f}{note})")
+
+
+def print_rejections(rows: list[dict]) -> None:
     rejected = [row for row in rows if row["project"]["result"].rejected]
     reasons = Counter(row["project"]["result"].rejected for row in rejected)
-    print(f"\nrejected by the project: {len(rejected)}" + "".join(f", {reason} {n}" for reason, n in reasons.most_common()))
+    counted = "".join(f", {reason} {n}" for reason, n in reasons.most_common())
+    print(f"\nrejected by the project: {len(rejected)}{counted}")
     for row in rejected:
         print(f"  {row['id']:<40} {row['project']['result'].rejected}")
+
+
+def print_date_misses(rows: list[dict]) -> None:
     misses = [row for row in rows if row["project"]["score"].published is False]
-    zone_only = [row for row in misses if same_day_in_truth_zone(row["project"]["result"].published, row["truth_published"])]
+    zone_only = [row for row in misses
+                 if same_day_in_truth_zone(row["project"]["result"].published, row["truth_published"])]
     print(f"\ndate misses of the project: {len(misses)}, {len(zone_only)} of them the same instant's day in another"
           " time zone (truth / project / trafilatura):")
     for row in misses:
@@ -290,7 +300,9 @@ def main(argv: list[str] | None = None) -> int:
     print_table("all", rows)
     for source in sorted({row["source"] for row in rows}):
         print_table(source, [row for row in rows if row["source"] == source])
-    print_details(rows)
+    print_losses(rows)
+    print_rejections(rows)
+    print_date_misses(rows)
     ours, theirs = summary(rows, "project"), summary(rows, "trafilatura")
     print(f"\ntime a page: the project takes {ours['ms'] / theirs['ms']:.2f}x the time of bare trafilatura")
     if args.json:

@@ -100,4 +100,5 @@ def test_a_truth_line_naming_a_missing_page_is_one_error_line(tmp_path):
     run = bench(str(tmp_path))
     assert run.returncode == 2
     lines = run.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"Error: {tmp_path / 'truth.jsonl'} line 1:") and "gone.html" in lines[0]
+    assert len(lines) == 1 and "gone.html" in lines[0]
+    assert lines[0].startswith(f"Error: {tmp_path / 'truth.jsonl'} line 1:")
