@@ -49,35 +49,26 @@ What :func:`parse_dateline` accepts and returns:
 import datetime
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from crawler.items import ArticleItem
+from pipelines.agencies import agency_name
 from pipelines.urdu import URDU_MONTHS, URDU_WEEKDAYS, to_ascii_digits
 
 logger = logging.getLogger(__name__)
 
 HEAD_CHARS = 300  # datelines are short; looking no further keeps any input fast
 
-# Usual (Latin) name → Urdu spellings. Lookups ignore case, spaces and ZWNJ (see _key).
-_AGENCY_NAMES = {
-    "APP": ("اے پی پی",),
-    "Online": ("آن لائن",),
-    "INP": ("آئی این پی",),
-    "NNI": ("این این آئی",),
-    "PPI": ("پی پی آئی",),
-    "Sana News": ("ثنا نیوز",),
-    "AFP": ("اے ایف پی",),
-    "Reuters": (),
-    "Sputnik": (),
-    "WAM": (),
-    "Xinhua": (),
-    "Dunya News": (),
-}
-
-# Words that open a text in capitals and a colon without being a place.
+# Labels that open a text like a place before a colon or alone on a line (compared in capitals).
 _NOT_PLACES = frozenset(
-    {"NOTE", "UPDATE", "UPDATED", "BREAKING", "BREAKING NEWS", "CORRECTION"}
+    {"NOTE", "UPDATE", "UPDATED", "BREAKING", "BREAKING NEWS", "CORRECTION", "EDITOR'S NOTE",
+     "EDITORIAL", "OPINION", "ANALYSIS", "EXCLUSIVE", "LIVE", "WATCH", "VIDEO", "PHOTO", "PHOTOS",
+     "READ MORE", "ALSO READ", "RELATED", "EXPLAINER", "REVIEW", "COMMENT", "FACT CHECK",
+     "INTERVIEW", "ADVERTISEMENT", "SPONSORED", "DISCLAIMER", "SOURCE", "SOURCES"}
+)
+# Words that make a title-case opening a phrase rather than a place ("Prime Minister Said:").
+_NOT_PLACE_WORDS = frozenset(
+    "The A An And Of In On At For To By With From Says Said Say Minister Chief President".split()
 )
 
 _ENGLISH_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
@@ -89,7 +80,7 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
 )
 _DAY = rf"{_DIGIT}{{1,2}}(?i:st|nd|rd|th)?\b"
-_ENGLISH_DATE = rf"(?:{_DAY}\s+{_MONTH}|{_MONTH}\s+{_DAY})(?:,?\s*{_YEAR})?"
+_ENGLISH_DATE = rf"(?:{_DAY}\s*{_MONTH}|{_MONTH}\s*{_DAY})(?:,?\s*{_YEAR})?"
 _URDU_GAP = r"[\s۔،,/-]{0,3}"
 _URDU_MONTH = "|".join(sorted(URDU_MONTHS, key=len, reverse=True))  # مئی before مئ
 _URDU_WEEKDAY = "|".join(sorted(URDU_WEEKDAYS, key=len, reverse=True))
@@ -105,25 +96,40 @@ _GAP = r"[^\S\n]{1,3}"  # spaces inside a place, not a line break
 _ABBREVIATION = r"(?:[^\S\n]*\([A-Za-z]{1,4}\))?"  # the (AJK) of MIRPUR (AJK)
 _LATIN_PLACE = rf"{_LATIN_WORD}(?:{_GAP}{_LATIN_WORD}){{0,4}}{_ABBREVIATION}"
 _CAPS_PLACE = rf"[A-Z][A-Z.'’-]{{2,24}}(?:{_GAP}{_CAPS_WORD}){{0,3}}{_ABBREVIATION}"
+_TITLE_WORD = r"[A-Z][a-z][a-z.'’-]{1,23}"
+_TITLE_PLACE = rf"{_TITLE_WORD}(?:{_GAP}{_TITLE_WORD}){{0,2}}{_ABBREVIATION}"
+# Dawn's GULABKOT/NEW SAMARPUR and the Tribune's ALDERTON, RURITANIA
+_CAPS_PLACES = rf"{_CAPS_PLACE}(?:[^\S\n]*[/,][^\S\n]*{_CAPS_PLACE}){{0,4}}"
 _URDU_PLACE = rf"{_URDU_WORD}(?:{_GAP}{_URDU_WORD}){{0,3}}"
 
 _LEAD = r"[\s\ufeff\u200e\u200f:]*"  # whitespace, BOM, direction marks, a stray colon
-_SEPARATOR = r"\s*(?:-*\s*:-*|-{1,2}(?=\s)|[–—](?=\s))"
+_SEPARATOR = r"\s*(?:-*\s*:{1,2}-*|-{1,2}(?=\s)|[–—](?=\s))"
+_BODY_START = r"""[^\S\n]*(?=[A-Z0-9"“‘'])"""  # a sentence after a title-case or bare dateline
 
 _PARENTHESIS_DATELINE = re.compile(
     rf"""{_LEAD}
     (?P<raw>
-        (?:(?P<place>{_LATIN_PLACE}|{_URDU_PLACE})(?:\s*[,:،])?\s*)?
-        (?:(?P<when>{_ENGLISH_DATE})(?:\s*,)?\s*)?
+        (?:(?P<place>{_LATIN_PLACE}(?:\s*,\s*{_LATIN_WORD})?|{_URDU_PLACE})(?:\s*[,:،۔]){{0,2}}\s*)?
+        (?:(?P<when>{_ENGLISH_DATE}|{_URDU_DATE})(?:\s*,)?\s*)?
         \((?P<inner>[^()]{{1,200}})\)
     )
     (?P<separator>{_SEPARATOR})?""",
     re.VERBOSE,
 )
+# The date after an agency's parenthesis: (APP) Aug 25: , (اے پی پی) 25 اگست: , (APP):Aug 25
+_DATE_AFTER_AGENCY = re.compile(
+    rf"(?P<colon>\s*:)?\s*(?P<date>{_ENGLISH_DATE}|{_URDU_DATE})(?P<separator>{_SEPARATOR})?"
+)
 _BARE_DATELINE = re.compile(
     rf"""{_LEAD}
-    (?P<raw>(?P<place>{_CAPS_PLACE})(?:,\s*(?P<when>{_ENGLISH_DATE}))?)
-    (?P<separator>\s*:|\s+[-–—]{{1,2}}(?=\s))""",
+    (?P<raw>(?P<place>{_CAPS_PLACES})(?:,{{0,2}}\s*(?P<when>{_ENGLISH_DATE}))?)
+    (?P<separator>\s*:|\s+[-–—]{{1,2}}(?=\s|\Z|[A-Z"“‘'])|[^\S\n]*\n(?=\s*[A-Z0-9"“‘']))""",
+    re.VERBOSE,
+)
+_TITLE_DATELINE = re.compile(  # The News' city pages: "Gulabkot: The city administration …"
+    rf"""{_LEAD}
+    (?P<raw>(?P<place>{_TITLE_PLACE}(?:\s*,\s*{_TITLE_PLACE})?))
+    (?P<separator>[^\S\n]*:){_BODY_START}""",
     re.VERBOSE,
 )
 _DATE = re.compile(f"{_ENGLISH_DATE}|{_URDU_DATE}")
@@ -135,16 +141,9 @@ _BRAND = re.compile(
     r"|ا\u064f?ردو\s*پوائنٹ(?:\s*اخبار)?(?:\s*تازہ\s*ترین)?"
 )
 _NAME_EDGES = " \t\n\r\xa0\u200c\u200e\u200f/:;,،۔-–—"
-_AGENCY_PART = re.compile("[-/–]")  # PPI-OT is PPI's OT desk
 _CAPS_RUN = re.compile(r"\([A-Z]{1,4}\)|[A-Z]+")  # (AJK) or a word, in an ALL-CAPS place
-
-
-def _key(name: str) -> str:
-    """Agency lookup key: case, spaces, ZWNJ and Unicode composition (ا + ٓ = آ) ignored."""
-    return unicodedata.normalize("NFC", "".join(name.split()).replace("\u200c", "")).casefold()
-
-
-_AGENCIES = {_key(alias): name for name, urdu in _AGENCY_NAMES.items() for alias in (name, *urdu)}
+_URDU_LETTER = re.compile("[\u0621-\u06ff]")
+_SENTENCE_START = re.compile(r"""[A-Z0-9"“‘'\u0621-\u06ff]""")
 
 
 @dataclass(frozen=True)
@@ -161,20 +160,61 @@ class Dateline:
 def parse_dateline(text: str) -> Dateline | None:
     """Return the dateline that *text* starts with, or None when it has none."""
     head = text[:HEAD_CHARS]
-    if match := _PARENTHESIS_DATELINE.match(head):
-        found = _DATE.search(match["inner"])
-        names = match["inner"][: found.start()] if found else match["inner"]
-        agency = _agency(_BRAND.sub(" ", names))
-        from_wire = (  # BEIJING, Oct. 8 (Xinhua) -- ; not "Shopping (online): ..."
-            agency in _AGENCY_NAMES
-            and match["separator"]
-            and (match["when"] or (match["place"] or "").isupper())
-        )
-        if _BRAND.search(names) or from_wire:
-            return _dateline(text, match, agency, found and found[0], match["when"])
-    if (match := _BARE_DATELINE.match(head)) and match["place"] not in _NOT_PLACES:
-        return _dateline(text, match, None, match["when"])
+    if (match := _PARENTHESIS_DATELINE.match(head)) and (found := _parenthesis_dateline(text, match)):
+        return found
+    match = _BARE_DATELINE.match(head) or _TITLE_DATELINE.match(head)
+    if match and _may_be_place(match["place"]):
+        return _dateline(text, match, None, match.groupdict().get("when"))
     return None
+
+
+def _parenthesis_dateline(text: str, match: re.Match) -> Dateline | None:
+    """The dateline of a parenthesis naming UrduPoint, or a known agency after a place or date."""
+    found = _DATE.search(match["inner"])
+    names = match["inner"][: found.start()] if found else match["inner"]
+    if _BRAND.search(names):
+        return _dateline(text, match, _agency(_BRAND.sub(" ", names)), found and found[0], match["when"])
+    if not (agency := agency_name(names.strip(_NAME_EDGES))):
+        return None
+    ending = _date_after_agency(text, match)
+    end = (ending or match).end()
+    if _from_wire(match, ending, text[end : end + HEAD_CHARS // 10].lstrip()):
+        dates = (found and found[0], match["when"], ending and ending["date"])
+        return _dateline(text, match, agency, *dates, ending=ending)
+    return None
+
+
+def _date_after_agency(text: str, match: re.Match) -> re.Match | None:
+    """The date after the agency's parenthesis, with a separator after it or a colon glued before it."""
+    ending = _DATE_AFTER_AGENCY.match(text[:HEAD_CHARS], match.end("raw"))
+    if ending and (ending["separator"] or ending.end("colon") == ending.start("date")):
+        return ending
+    return None
+
+
+def _from_wire(match: re.Match, ending: re.Match | None, body_start: str) -> bool:
+    """Whether an agency's parenthesis is a dateline, not a word's gloss: ``Shopping (online): prices``.
+
+    It is when a date or a separator follows a place in capitals or in Urdu
+    (``BEIJING, Oct. 8 (Xinhua) --``, ``گلاب کوٹ۔7مارچ (اے پی پی):``), or a separator and
+    a sentence follow a title-case place (``Peshawar (APP): The``); without a separator it
+    needs a date or a place in capitals, then a sentence (``NEW DELHI, March 2 (IANS) The``).
+    """
+    place = match["place"] or ""
+    dated = bool(match["when"] or ending)
+    sentence_follows = bool(_SENTENCE_START.match(body_start))
+    if not (match["separator"] or ending):
+        return (dated or place.isupper()) and sentence_follows
+    return dated or place.isupper() or bool(_URDU_LETTER.match(place)) or sentence_follows
+
+
+def _may_be_place(place: str) -> bool:
+    """Whether a place-shaped opening is not a label (``NOTE:``) or a phrase (``Prime Minister Said:``)."""
+    words = place.split()
+    return (
+        " ".join(words).upper() not in _NOT_PLACES
+        and not any(word.capitalize() in _NOT_PLACE_WORDS for word in words)
+    )
 
 
 def keeps_body(found: Dateline | None) -> bool:
@@ -189,32 +229,36 @@ def body_after_dateline(text: str) -> str:
 
 
 def _dateline(
-    text: str, match: re.Match, agency: str | None, *written_dates: str | None
+    text: str, match: re.Match, agency: str | None, *written_dates: str | None, ending: re.Match | None = None
 ) -> Dateline:
+    """The dateline of *match*, up to the end of *ending* (a date after the agency) when there is one."""
     return Dateline(
-        raw=match["raw"],
+        raw=text[match.start("raw") : ending.end("date")] if ending else match["raw"],
         place=match["place"] and _normalise_place(match["place"]),
         agency=agency,
         date=next(filter(None, map(_to_date, written_dates)), None),
-        body=text[match.end() :].lstrip(),
+        body=text[(ending or match).end() :].lstrip(),
     )
 
 
 def _normalise_place(place: str) -> str:
     """Collapse spaces; title-case an ALL-CAPS Latin place but keep (AJK) as it is."""
     place = " ".join(place.split()).rstrip("-")  # "KARACHI- (…": the hyphen is a separator
+    return ", ".join(map(_title_case, place.split(", ")))  # ALDERTON, Ruritania
+
+
+def _title_case(place: str) -> str:
     if not place.isupper():  # mixed case, or Urdu, which has no case
         return place
     return _CAPS_RUN.sub(lambda run: run[0] if run[0][0] == "(" else run[0].capitalize(), place)
 
 
 def _agency(names: str) -> str | None:
-    """Usual name of the agency in *names* (the parenthesis without brand and date)."""
+    """Latin name of the agency in *names* (the parenthesis without brand and date), else as written."""
     name = names.strip(_NAME_EDGES)
     if not any(char.isalpha() for char in name):  # nothing, or a date in an unknown shape
         return None
-    first_part = _AGENCY_PART.split(name, maxsplit=1)[0]
-    return _AGENCIES.get(_key(name)) or _AGENCIES.get(_key(first_part), name)
+    return agency_name(name) or name
 
 
 def _to_date(written: str | None) -> datetime.date | None:
