@@ -94,7 +94,8 @@ _CAPS_WORD = r"[A-Z][A-Z.'’-]{0,24}"
 _URDU_WORD = "[\u0621-\u065f\u066e-\u06d3\u06d5-\u06ef\u06fa-\u06ff\u200c]{1,25}"  # no digits or ۔
 _GAP = r"[^\S\n]{1,3}"  # spaces inside a place, not a line break
 _ABBREVIATION = r"(?:[^\S\n]*\([A-Za-z]{1,4}\))?"  # the (AJK) of MIRPUR (AJK)
-_LATIN_PLACE = rf"{_LATIN_WORD}(?:{_GAP}{_LATIN_WORD}){{0,4}}{_ABBREVIATION}"
+_COUNTRY = r"(?:[^\S\n]*\[[A-Za-z ]{2,24}\])?"  # ANI's NEW DELHI [India]
+_LATIN_PLACE = rf"{_LATIN_WORD}(?:{_GAP}{_LATIN_WORD}){{0,4}}{_ABBREVIATION}{_COUNTRY}"
 _CAPS_PLACE = rf"[A-Z][A-Z.'’-]{{2,24}}(?:{_GAP}{_CAPS_WORD}){{0,3}}{_ABBREVIATION}"
 _TITLE_WORD = r"[A-Z][a-z][a-z.'’-]{1,23}"
 _TITLE_PLACE = rf"{_TITLE_WORD}(?:{_GAP}{_TITLE_WORD}){{0,2}}{_ABBREVIATION}"
@@ -136,7 +137,7 @@ _DATE = re.compile(f"{_ENGLISH_DATE}|{_URDU_DATE}")
 _MONTH_NAME = re.compile(f"{_MONTH}|{_URDU_MONTH}")
 _NUMBER = re.compile("[0-9]+")
 _BRAND = re.compile(
-    r"(?i:urdu\s*point(?:\s*news)?|pakistan\s*p(?:oi|io)nt(?:\s*news)?)"
+    r"(?i:urdu\s*p(?:oi|io|o)nt(?:\s*news)?|paki?stan\s*p(?:oi|io|o)nt(?:\s*news)?)"  # Piont, Pakstan
     # اُردو پوائنٹ, then the brand's words اخبار ("paper") and تازہ ترین ("latest news")
     r"|ا\u064f?ردو\s*پوائنٹ(?:\s*اخبار)?(?:\s*تازہ\s*ترین)?"
 )
@@ -175,12 +176,19 @@ def _parenthesis_dateline(text: str, match: re.Match) -> Dateline | None:
     if _BRAND.search(names):
         return _dateline(text, match, _agency(_BRAND.sub(" ", names)), found and found[0], match["when"])
     if not (agency := agency_name(names.strip(_NAME_EDGES))):
-        return None
+        return _dated_parenthesis(text, match, found and not names.strip(_NAME_EDGES) and found[0])
     ending = _date_after_agency(text, match)
     end = (ending or match).end()
     if _from_wire(match, ending, text[end : end + HEAD_CHARS // 10].lstrip()):
         dates = (found and found[0], match["when"], ending and ending["date"])
         return _dateline(text, match, agency, *dates, ending=ending)
+    return None
+
+
+def _dated_parenthesis(text: str, match: re.Match, date: str | None) -> Dateline | None:
+    """Business Recorder's old ``GULABKOT (March 7 2031):``: only a date, after a place in capitals."""
+    if date and match["separator"] and (match["place"] or "").isupper():
+        return _dateline(text, match, None, date)
     return None
 
 
@@ -248,9 +256,10 @@ def _normalise_place(place: str) -> str:
 
 
 def _title_case(place: str) -> str:
-    if not place.isupper():  # mixed case, or Urdu, which has no case
+    name, bracket, country = place.partition("[")  # NEW DELHI [India]
+    if not name.isupper():  # mixed case, or Urdu, which has no case
         return place
-    return _CAPS_RUN.sub(lambda run: run[0] if run[0][0] == "(" else run[0].capitalize(), place)
+    return _CAPS_RUN.sub(lambda run: run[0] if run[0][0] == "(" else run[0].capitalize(), name) + bracket + country
 
 
 def _agency(names: str) -> str | None:
