@@ -84,10 +84,8 @@ _ENGLISH_DATE = rf"(?:{_DAY}\s*{_MONTH}|{_MONTH}\s*{_DAY})(?:,?\s*{_YEAR})?"
 _URDU_GAP = r"[\s۔،,/-]{0,3}"
 _URDU_MONTH = "|".join(sorted(URDU_MONTHS, key=len, reverse=True))  # مئی before مئ
 _URDU_WEEKDAY = "|".join(sorted(URDU_WEEKDAYS, key=len, reverse=True))
-_URDU_DATE = (
-    rf"(?:(?:{_URDU_WEEKDAY}){_URDU_GAP})?{_DIGIT}{{1,2}}{_URDU_GAP}(?:{_URDU_MONTH})"
-    rf"(?:{_URDU_GAP}{_YEAR}ء?)?"
-)
+_URDU_DAY_MONTH = rf"{_DIGIT}{{1,2}}{_URDU_GAP}(?:{_URDU_MONTH})(?:{_URDU_GAP}{_YEAR}ء?)?"  # 7مارچ, 05 مارچ2024ء
+_URDU_DATE = rf"(?:(?:{_URDU_WEEKDAY}){_URDU_GAP})?{_URDU_DAY_MONTH}"
 
 _LATIN_WORD = r"[A-Za-z][A-Za-z.'’-]{0,24}"
 _CAPS_WORD = r"[A-Z][A-Z.'’-]{0,24}"
@@ -103,6 +101,7 @@ _TITLE_PLACE = rf"{_TITLE_WORD}(?:{_GAP}{_TITLE_WORD}){{0,2}}{_ABBREVIATION}"
 _CAPS_PLACES = rf"{_CAPS_PLACE}(?:[^\S\n]*[/,][^\S\n]*{_CAPS_PLACE}){{0,4}}"
 _URDU_PLACE = rf"{_URDU_WORD}(?:{_GAP}{_URDU_WORD}){{0,3}}"
 
+_COUNTRY_AFTER_COMMA = r"(?:,[^\S\n]*[A-Z][A-Za-z]{2,24}(?=[^\S\n]*[,(]))?"  # KABUL, Afghanistan (AP)
 _LEAD = r"[\s\ufeff\u200e\u200f:]*"  # whitespace, BOM, direction marks, a stray colon
 _SEPARATOR = r"\s*(?:-*\s*:{1,2}-*|-{1,2}(?=\s)|[–—](?=\s))"
 _BODY_START = r"""[^\S\n]*(?=[A-Z0-9"“‘'])"""  # a sentence after a title-case or bare dateline
@@ -110,8 +109,8 @@ _BODY_START = r"""[^\S\n]*(?=[A-Z0-9"“‘'])"""  # a sentence after a title-ca
 _PARENTHESIS_DATELINE = re.compile(
     rf"""{_LEAD}
     (?P<raw>
-        (?:(?P<place>{_LATIN_PLACE}(?:\s*,\s*{_LATIN_WORD})?|{_URDU_PLACE})(?:\s*[,:،۔]){{0,2}}\s*)?
-        (?:(?P<when>{_ENGLISH_DATE}|{_URDU_DATE})(?:\s*,)?\s*)?
+        (?:(?P<place>{_LATIN_PLACE}{_COUNTRY_AFTER_COMMA}|{_URDU_PLACE})(?:\s*[,:،۔]{{1,2}})?\s*)?
+        (?:(?P<when>{_ENGLISH_DATE}|{_URDU_DAY_MONTH})(?:\s*,)?\s*)?
         \((?P<inner>[^()]{{1,200}})\)
     )
     (?P<separator>{_SEPARATOR})?""",
