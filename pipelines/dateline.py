@@ -9,9 +9,10 @@ Its parts, in order:
 
 place
     The desk's city, not always where the event happened: Latin (``GUJRANWALA``,
-    ``New Delhi``, ``MIRPUR (AJK)``) or Urdu (``لندن``), then an optional ``,`` or ``:``.
-    International desks add a month and day (``Paris, May 7``); PPI adds a full date
-    (``Lahore, December 07, 2022``).
+    ``New Delhi``, ``MIRPUR (AJK)``, ANI's ``NEW DELHI [India]``, ``KABUL, Afghanistan``)
+    or Urdu (``لندن``), then an optional ``,``, ``:``, ``،`` or ``۔`` (doubled too).
+    International desks add a month and day (``Paris, May 7``, ``ISLAMABAD, Aug 25``,
+    ``گلاب کوٹ۔7مارچ``); PPI adds a full date (``Lahore, December 07, 2022``).
 parenthesis
     Who filed the story, and when. UrduPoint names its brand, an optional wire agency
     before or after it, and the date:
@@ -20,30 +21,46 @@ parenthesis
     - ``(UrduPoint News / Sputnik - 03rd December, 2021)``
     - ``(اُردو پوائنٹ اخبارتازہ ترین - اے پی پی۔ 05 مارچ2024ء)``
 
-    Other outlets name only the agency: ``(APP)``, ``(Xinhua)``, ``(PPI-OT)``.
+    Other outlets name only the agency or broadcaster: ``(APP)``, ``(Xinhua)``,
+    ``(PPI-OT)``, ``(Dunya News)``, ``(اے پی پی)``; agencies are looked up in
+    :mod:`pipelines.agencies`. Some put the date after it: ``(APP) Aug 25:``,
+    ``(اے پی پی) 25 اگست:``, ``(APP):Aug 25`` (colon glued to the date).
 separator
-    `` :``, ``):``, ``) -:``, `` -- ``, `` - ``, or nothing (UrduPoint since October 2023).
+    `` :``, ``):``, ``) -:``, ``::``, `` -- ``, `` - ``, `` — ``, or nothing (UrduPoint
+    since October 2023, IANS ``NEW DELHI, March 2 (IANS) The``).
 
-Outlets without a parenthesis write an ALL-CAPS city and a colon or a spaced dash:
-Dawn ``KARACHI:`` and ``HYDERABAD, Jan 20:``, The Nation ``FAISALABAD - ``.
+Outlets without a parenthesis write an ALL-CAPS city and a colon, a dash or a line break:
+Dawn ``KARACHI:``, ``HYDERABAD, Jan 20:`` and ``GULABKOT/NEW SAMARPUR:``, The Nation
+``FAISALABAD - `` or ``LAHORE -``, the Tribune ``ALDERTON, RURITANIA:``, or the city alone
+on its line. The News' city pages write it in title case: ``Karachi: The``.
 
 What :func:`parse_dateline` accepts and returns:
 
 - Only the first :data:`HEAD_CHARS` characters are searched, from the start of the text.
 - A parenthesis makes a dateline when it names the UrduPoint brand (with any separator
-  or none), or when it names a known wire agency, is followed by a separator and comes
-  after an ALL-CAPS place or a date (``BEIJING, Oct. 8 (Xinhua) --``). So
-  ``Prime Minister (PM) Shehbaz Sharif said`` is not a dateline.
-- Without a parenthesis, the place must be an ALL-CAPS group of one to four words.
+  or none, misspelt ``Piont`` or ``Pakstan`` too), or when it names a known agency and
+  comes after an ALL-CAPS or Urdu place or a date with a separator, after a title-case
+  place with a separator and a sentence, or after an ALL-CAPS place or a date and
+  before a sentence. So ``Prime Minister (PM) Shehbaz Sharif said`` and
+  ``Shopping (online): prices`` are not datelines. An ALL-CAPS place with only a date in
+  the parenthesis is Business Recorder's old ``GULABKOT (March 7 2031):``.
+- Without a parenthesis, the place is an ALL-CAPS group of one to four words (or
+  several joined by ``/`` or ``,``), or a title-case one of up to three words followed by
+  a colon and a sentence (``Karachi: the city`` is not one). Labels (``NOTE``,
+  ``Breaking News``, ``Watch``) and phrases (``Prime Minister Said``) are not places.
+- A date after the agency's parenthesis is the dateline's when a separator follows it or
+  the colon is glued to it; ``(APP): Aug 25 marks`` leaves ``Aug 25 marks`` in the body.
 - ``raw`` runs from the first character of the place (or of the parenthesis when there
-  is no place) to the closing parenthesis, or to the end of the place or date in the
-  forms without one. Leading whitespace, a stray ``:`` and the separator are left out.
+  is no place) to the closing parenthesis or the date after it, or to the end of the
+  place or date in the forms without one. Leading whitespace, a stray ``:`` and the
+  separator are left out.
 - ``body`` is everything after the separator, with leading whitespace removed.
 - ``date`` is the first full date (day, month, year) in the parenthesis, else the one
-  after the place, kept as written even when the desk got it wrong. It is None when no
-  date has a year, or the date is impossible (30 February).
-- ``agency`` has its usual Latin spelling (``اے پی پی`` is ``APP``) or, when unknown,
-  is returned as written; it is None when the parenthesis names only UrduPoint.
+  after the place, else the one after the parenthesis, kept as written even when the
+  desk got it wrong. It is None when no date has a year, or the date is impossible.
+- ``agency`` is the agency's one Latin name (``اے پی پی`` and ``A.P.P.`` are ``APP``,
+  ``PPI-OT`` is ``PPI``, ``Xinhau`` is ``Xinhua``) or, when unknown and UrduPoint's
+  brand is there, as written; it is None when the parenthesis names only UrduPoint.
 """
 
 import datetime
@@ -92,8 +109,9 @@ _CAPS_WORD = r"[A-Z][A-Z.'’-]{0,24}"
 _URDU_WORD = "[\u0621-\u065f\u066e-\u06d3\u06d5-\u06ef\u06fa-\u06ff\u200c]{1,25}"  # no digits or ۔
 _GAP = r"[^\S\n]{1,3}"  # spaces inside a place, not a line break
 _ABBREVIATION = r"(?:[^\S\n]*\([A-Za-z]{1,4}\))?"  # the (AJK) of MIRPUR (AJK)
-_COUNTRY = r"(?:[^\S\n]*\[[A-Za-z ]{2,24}\])?"  # ANI's NEW DELHI [India]
-_LATIN_PLACE = rf"{_LATIN_WORD}(?:{_GAP}{_LATIN_WORD}){{0,4}}{_ABBREVIATION}{_COUNTRY}"
+_BRACKETED_COUNTRY = r"(?:[^\S\n]*\[[A-Za-z ]{2,24}\])?"  # ANI's NEW DELHI [India]
+_COUNTRY_AFTER_COMMA = r"(?:,[^\S\n]*[A-Z][A-Za-z]{2,24}(?=[^\S\n]*[,(]))?"  # KABUL, Afghanistan (AP)
+_LATIN_PLACE = rf"{_LATIN_WORD}(?:{_GAP}{_LATIN_WORD}){{0,4}}{_ABBREVIATION}{_BRACKETED_COUNTRY}"
 _CAPS_PLACE = rf"[A-Z][A-Z.'’-]{{2,24}}(?:{_GAP}{_CAPS_WORD}){{0,3}}{_ABBREVIATION}"
 _TITLE_WORD = r"[A-Z][a-z][a-z.'’-]{1,23}"
 _TITLE_PLACE = rf"{_TITLE_WORD}(?:{_GAP}{_TITLE_WORD}){{0,2}}{_ABBREVIATION}"
@@ -101,10 +119,9 @@ _TITLE_PLACE = rf"{_TITLE_WORD}(?:{_GAP}{_TITLE_WORD}){{0,2}}{_ABBREVIATION}"
 _CAPS_PLACES = rf"{_CAPS_PLACE}(?:[^\S\n]*[/,][^\S\n]*{_CAPS_PLACE}){{0,4}}"
 _URDU_PLACE = rf"{_URDU_WORD}(?:{_GAP}{_URDU_WORD}){{0,3}}"
 
-_COUNTRY_AFTER_COMMA = r"(?:,[^\S\n]*[A-Z][A-Za-z]{2,24}(?=[^\S\n]*[,(]))?"  # KABUL, Afghanistan (AP)
 _LEAD = r"[\s\ufeff\u200e\u200f:]*"  # whitespace, BOM, direction marks, a stray colon
 _SEPARATOR = r"\s*(?:-*\s*:{1,2}-*|-{1,2}(?=\s)|[–—](?=\s))"
-_BODY_START = r"""[^\S\n]*(?=[A-Z0-9"“‘'])"""  # a sentence after a title-case or bare dateline
+_SENTENCE_OPENER = r"""[A-Z0-9"“‘']"""  # how an English sentence after a dateline starts
 
 _PARENTHESIS_DATELINE = re.compile(
     rf"""{_LEAD}
@@ -123,13 +140,13 @@ _DATE_AFTER_AGENCY = re.compile(
 _BARE_DATELINE = re.compile(
     rf"""{_LEAD}
     (?P<raw>(?P<place>{_CAPS_PLACES})(?:,{{0,2}}\s*(?P<when>{_ENGLISH_DATE}))?)
-    (?P<separator>\s*:|\s+[-–—]{{1,2}}(?=\s|\Z|[A-Z"“‘'])|[^\S\n]*\n(?=\s*[A-Z0-9"“‘']))""",
+    (?P<separator>\s*:|\s+[-–—]{{1,2}}(?=\s|\Z|{_SENTENCE_OPENER})|[^\S\n]*\n(?=\s*{_SENTENCE_OPENER}))""",
     re.VERBOSE,
 )
 _TITLE_DATELINE = re.compile(  # The News' city pages: "Gulabkot: The city administration …"
     rf"""{_LEAD}
     (?P<raw>(?P<place>{_TITLE_PLACE}(?:\s*,\s*{_TITLE_PLACE})?))
-    (?P<separator>[^\S\n]*:){_BODY_START}""",
+    (?P<separator>[^\S\n]*:)(?=[^\S\n]*{_SENTENCE_OPENER})""",
     re.VERBOSE,
 )
 _DATE = re.compile(f"{_ENGLISH_DATE}|{_URDU_DATE}")
@@ -143,7 +160,7 @@ _BRAND = re.compile(
 _NAME_EDGES = " \t\n\r\xa0\u200c\u200e\u200f/:;,،۔-–—"
 _CAPS_RUN = re.compile(r"\([A-Z]{1,4}\)|[A-Z]+")  # (AJK) or a word, in an ALL-CAPS place
 _URDU_LETTER = re.compile("[\u0621-\u06ff]")
-_SENTENCE_START = re.compile(r"""[A-Z0-9"“‘'\u0621-\u06ff]""")
+_SENTENCE_START = re.compile(rf"\s*(?:{_SENTENCE_OPENER}|[\u0621-\u06ff])")  # English or Urdu
 
 
 @dataclass(frozen=True)
@@ -174,19 +191,20 @@ def _parenthesis_dateline(text: str, match: re.Match) -> Dateline | None:
     names = match["inner"][: found.start()] if found else match["inner"]
     if _BRAND.search(names):
         return _dateline(text, match, _agency(_BRAND.sub(" ", names)), found and found[0], match["when"])
-    if not (agency := agency_name(names.strip(_NAME_EDGES))):
-        return _dated_parenthesis(text, match, found and not names.strip(_NAME_EDGES) and found[0])
+    name = names.strip(_NAME_EDGES)
+    if not (agency := agency_name(name)):
+        return _dated_parenthesis(text, match, found[0]) if found and not name else None
     ending = _date_after_agency(text, match)
-    end = (ending or match).end()
-    if _from_wire(match, ending, text[end : end + HEAD_CHARS // 10].lstrip()):
+    sentence_follows = bool(_SENTENCE_START.match(text[:HEAD_CHARS], (ending or match).end()))
+    if _from_wire(match, ending, sentence_follows):
         dates = (found and found[0], match["when"], ending and ending["date"])
         return _dateline(text, match, agency, *dates, ending=ending)
     return None
 
 
-def _dated_parenthesis(text: str, match: re.Match, date: str | None) -> Dateline | None:
+def _dated_parenthesis(text: str, match: re.Match, date: str) -> Dateline | None:
     """Business Recorder's old ``GULABKOT (March 7 2031):``: only a date, after a place in capitals."""
-    if date and match["separator"] and (match["place"] or "").isupper():
+    if match["separator"] and (match["place"] or "").isupper():
         return _dateline(text, match, None, date)
     return None
 
@@ -199,7 +217,7 @@ def _date_after_agency(text: str, match: re.Match) -> re.Match | None:
     return None
 
 
-def _from_wire(match: re.Match, ending: re.Match | None, body_start: str) -> bool:
+def _from_wire(match: re.Match, ending: re.Match | None, sentence_follows: bool) -> bool:
     """Whether an agency's parenthesis is a dateline, not a word's gloss: ``Shopping (online): prices``.
 
     It is when a date or a separator follows a place in capitals or in Urdu
@@ -209,7 +227,6 @@ def _from_wire(match: re.Match, ending: re.Match | None, body_start: str) -> boo
     """
     place = match["place"] or ""
     dated = bool(match["when"] or ending)
-    sentence_follows = bool(_SENTENCE_START.match(body_start))
     if not (match["separator"] or ending):
         return (dated or place.isupper()) and sentence_follows
     return dated or place.isupper() or bool(_URDU_LETTER.match(place)) or sentence_follows
@@ -249,16 +266,18 @@ def _dateline(
 
 
 def _normalise_place(place: str) -> str:
-    """Collapse spaces; title-case an ALL-CAPS Latin place but keep (AJK) as it is."""
+    """Collapse spaces; title-case each ALL-CAPS part of a Latin place but keep (AJK) as it is."""
     place = " ".join(place.split()).rstrip("-")  # "KARACHI- (…": the hyphen is a separator
-    return ", ".join(map(_title_case, place.split(", ")))  # ALDERTON, Ruritania
-
-
-def _title_case(place: str) -> str:
+    if "," in place:  # ALDERTON, Ruritania
+        return ", ".join(map(_normalise_place, place.split(",")))
     name, bracket, country = place.partition("[")  # NEW DELHI [India]
     if not name.isupper():  # mixed case, or Urdu, which has no case
         return place
-    return _CAPS_RUN.sub(lambda run: run[0] if run[0][0] == "(" else run[0].capitalize(), name) + bracket + country
+    return _CAPS_RUN.sub(_capitalise, name) + bracket + country
+
+
+def _capitalise(run: re.Match) -> str:
+    return run[0] if run[0][0] == "(" else run[0].capitalize()
 
 
 def _agency(names: str) -> str | None:
