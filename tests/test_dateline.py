@@ -10,10 +10,12 @@ import random
 import re
 
 import pytest
+from scrapy.utils.test import get_crawler
 
+from crawler.items import ArticleItem
 from pipelines import dateline as dateline_module
 from pipelines.agencies import AGENCIES, agency_name
-from pipelines.dateline import HEAD_CHARS, Dateline, parse_dateline
+from pipelines.dateline import HEAD_CHARS, Dateline, DatelinePipeline, parse_dateline
 
 BODY = "The federal cabinet met on Tuesday."
 URDU_BODY = "وفاقی کابینہ کا اجلاس منگل کو ہوا۔"
@@ -677,3 +679,28 @@ def test_every_spelling_in_the_table_names_its_own_agency():
     for name, spellings in AGENCIES.items():
         for spelling in (name, *spellings):
             assert agency_name(spelling) == name, spelling
+
+
+@pytest.mark.parametrize(
+    ("text", "fields", "body"),
+    [
+        (f"گلاب کوٹ۔7مارچ 2031ء (اے پی پی):{URDU_BODY}\n\nدوسرا پیراگراف۔",
+         ("گلاب کوٹ۔7مارچ 2031ء (اے پی پی)", "گلاب کوٹ", "APP", "2031-03-07"), f"{URDU_BODY}\n\nدوسرا پیراگراف۔"),
+        (f"BEIJING, Oct. 8, 2031 (Xinhau) -- {BODY}\n\nSecond paragraph.",
+         ("BEIJING, Oct. 8, 2031 (Xinhau)", "Beijing", "Xinhua", "2031-10-08"), f"{BODY}\n\nSecond paragraph."),
+        (f"ISLAMABAD\n\n{BODY}\n\nSecond paragraph.",
+         ("ISLAMABAD", "Islamabad", None, None), f"{BODY}\n\nSecond paragraph."),
+    ],
+    ids=["urdu-app-wire", "xinhua-misspelt", "place-alone"],
+)
+def test_pipeline_cuts_other_outlets_datelines(text, fields, body):
+    """The pipeline stores what the parser reads and keeps every paragraph after the dateline."""
+    stats = get_crawler().stats
+    item = ArticleItem(url="https://example.com/a", fetched_url="https://example.com/a", body=b"",
+                       encoding="utf-8", fetched_at="2031-03-07T00:00:00+00:00", text=text)
+
+    item = DatelinePipeline(stats).process_item(item)
+
+    assert (item.dateline, item.dateline_place, item.dateline_agency, item.dateline_date) == fields
+    assert item.text == body
+    assert stats.get_value("dateline/found") == 1
