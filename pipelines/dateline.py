@@ -9,9 +9,10 @@ Its parts, in order:
 
 place
     The desk's city, not always where the event happened: Latin (``GUJRANWALA``,
-    ``New Delhi``, ``MIRPUR (AJK)``) or Urdu (``لندن``), then an optional ``,`` or ``:``.
-    International desks add a month and day (``Paris, May 7``); PPI adds a full date
-    (``Lahore, December 07, 2022``).
+    ``New Delhi``, ``MIRPUR (AJK)``, ANI's ``NEW DELHI [India]``, ``KABUL, Afghanistan``)
+    or Urdu (``لندن``), then an optional ``,``, ``:``, ``،`` or ``۔`` (doubled too).
+    International desks add a month and day (``Paris, May 7``, ``ISLAMABAD, Aug 25``,
+    ``گلاب کوٹ۔7مارچ``); PPI adds a full date (``Lahore, December 07, 2022``).
 parenthesis
     Who filed the story, and when. UrduPoint names its brand, an optional wire agency
     before or after it, and the date:
@@ -20,64 +21,71 @@ parenthesis
     - ``(UrduPoint News / Sputnik - 03rd December, 2021)``
     - ``(اُردو پوائنٹ اخبارتازہ ترین - اے پی پی۔ 05 مارچ2024ء)``
 
-    Other outlets name only the agency: ``(APP)``, ``(Xinhua)``, ``(PPI-OT)``.
+    Other outlets name only the agency or broadcaster: ``(APP)``, ``(Xinhua)``,
+    ``(PPI-OT)``, ``(Dunya News)``, ``(اے پی پی)``; agencies are looked up in
+    :mod:`pipelines.agencies`. Some put the date after it: ``(APP) Aug 25:``,
+    ``(اے پی پی) 25 اگست:``, ``(APP):Aug 25`` (colon glued to the date).
 separator
-    `` :``, ``):``, ``) -:``, `` -- ``, `` - ``, or nothing (UrduPoint since October 2023).
+    `` :``, ``):``, ``) -:``, ``::``, `` -- ``, `` - ``, `` — ``, or nothing (UrduPoint
+    since October 2023, IANS ``NEW DELHI, March 2 (IANS) The``).
 
-Outlets without a parenthesis write an ALL-CAPS city and a colon or a spaced dash:
-Dawn ``KARACHI:`` and ``HYDERABAD, Jan 20:``, The Nation ``FAISALABAD - ``.
+Outlets without a parenthesis write an ALL-CAPS city and a colon, a dash or a line break:
+Dawn ``KARACHI:``, ``HYDERABAD, Jan 20:`` and ``GULABKOT/NEW SAMARPUR:``, The Nation
+``FAISALABAD - `` or ``LAHORE -``, the Tribune ``ALDERTON, RURITANIA:``, or the city alone
+on its line. The News' city pages write it in title case: ``Karachi: The``.
 
 What :func:`parse_dateline` accepts and returns:
 
 - Only the first :data:`HEAD_CHARS` characters are searched, from the start of the text.
 - A parenthesis makes a dateline when it names the UrduPoint brand (with any separator
-  or none), or when it names a known wire agency, is followed by a separator and comes
-  after an ALL-CAPS place or a date (``BEIJING, Oct. 8 (Xinhua) --``). So
-  ``Prime Minister (PM) Shehbaz Sharif said`` is not a dateline.
-- Without a parenthesis, the place must be an ALL-CAPS group of one to four words.
+  or none, misspelt ``Piont`` or ``Pakstan`` too), or when it names a known agency and
+  comes after an ALL-CAPS or Urdu place or a date with a separator, after a title-case
+  place with a separator and a sentence, or after an ALL-CAPS place or a date and
+  before a sentence. So ``Prime Minister (PM) Shehbaz Sharif said`` and
+  ``Shopping (online): prices`` are not datelines. An ALL-CAPS place with only a date in
+  the parenthesis is Business Recorder's old ``GULABKOT (March 7 2031):``.
+- Without a parenthesis, the place is an ALL-CAPS group of one to four words (or
+  several joined by ``/`` or ``,``), or a title-case one of up to three words followed by
+  a colon and a sentence (``Karachi: the city`` is not one). Labels (``NOTE``,
+  ``Breaking News``, ``Watch``) and phrases (``Prime Minister Said``) are not places.
+- A date after the agency's parenthesis is the dateline's when a separator follows it or
+  the colon is glued to it; ``(APP): Aug 25 marks`` leaves ``Aug 25 marks`` in the body.
 - ``raw`` runs from the first character of the place (or of the parenthesis when there
-  is no place) to the closing parenthesis, or to the end of the place or date in the
-  forms without one. Leading whitespace, a stray ``:`` and the separator are left out.
+  is no place) to the closing parenthesis or the date after it, or to the end of the
+  place or date in the forms without one. Leading whitespace, a stray ``:`` and the
+  separator are left out.
 - ``body`` is everything after the separator, with leading whitespace removed.
 - ``date`` is the first full date (day, month, year) in the parenthesis, else the one
-  after the place, kept as written even when the desk got it wrong. It is None when no
-  date has a year, or the date is impossible (30 February).
-- ``agency`` has its usual Latin spelling (``اے پی پی`` is ``APP``) or, when unknown,
-  is returned as written; it is None when the parenthesis names only UrduPoint.
+  after the place, else the one after the parenthesis, kept as written even when the
+  desk got it wrong. It is None when no date has a year, or the date is impossible.
+- ``agency`` is the agency's one Latin name (``اے پی پی`` and ``A.P.P.`` are ``APP``,
+  ``PPI-OT`` is ``PPI``, ``Xinhau`` is ``Xinhua``) or, when unknown and UrduPoint's
+  brand is there, as written; it is None when the parenthesis names only UrduPoint.
 """
 
 import datetime
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from crawler.items import ArticleItem
+from pipelines.agencies import agency_name
 from pipelines.urdu import URDU_MONTHS, URDU_WEEKDAYS, to_ascii_digits
 
 logger = logging.getLogger(__name__)
 
 HEAD_CHARS = 300  # datelines are short; looking no further keeps any input fast
 
-# Usual (Latin) name → Urdu spellings. Lookups ignore case, spaces and ZWNJ (see _key).
-_AGENCY_NAMES = {
-    "APP": ("اے پی پی",),
-    "Online": ("آن لائن",),
-    "INP": ("آئی این پی",),
-    "NNI": ("این این آئی",),
-    "PPI": ("پی پی آئی",),
-    "Sana News": ("ثنا نیوز",),
-    "AFP": ("اے ایف پی",),
-    "Reuters": (),
-    "Sputnik": (),
-    "WAM": (),
-    "Xinhua": (),
-    "Dunya News": (),
-}
-
-# Words that open a text in capitals and a colon without being a place.
+# Labels that open a text like a place before a colon or alone on a line (compared in capitals).
 _NOT_PLACES = frozenset(
-    {"NOTE", "UPDATE", "UPDATED", "BREAKING", "BREAKING NEWS", "CORRECTION"}
+    {"NOTE", "UPDATE", "UPDATED", "BREAKING", "BREAKING NEWS", "CORRECTION", "EDITOR'S NOTE",
+     "EDITORIAL", "OPINION", "ANALYSIS", "EXCLUSIVE", "LIVE", "WATCH", "VIDEO", "PHOTO", "PHOTOS",
+     "READ MORE", "ALSO READ", "RELATED", "EXPLAINER", "REVIEW", "COMMENT", "FACT CHECK",
+     "INTERVIEW", "ADVERTISEMENT", "SPONSORED", "DISCLAIMER", "SOURCE", "SOURCES"}
+)
+# Words that make a title-case opening a phrase rather than a place ("Prime Minister Said:").
+_NOT_PLACE_WORDS = frozenset(
+    "The A An And Of In On At For To By With From Says Said Say Minister Chief President".split()
 )
 
 _ENGLISH_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
@@ -89,62 +97,70 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
 )
 _DAY = rf"{_DIGIT}{{1,2}}(?i:st|nd|rd|th)?\b"
-_ENGLISH_DATE = rf"(?:{_DAY}\s+{_MONTH}|{_MONTH}\s+{_DAY})(?:,?\s*{_YEAR})?"
+_ENGLISH_DATE = rf"(?:{_DAY}\s*{_MONTH}|{_MONTH}\s*{_DAY})(?:,?\s*{_YEAR})?"
 _URDU_GAP = r"[\s۔،,/-]{0,3}"
 _URDU_MONTH = "|".join(sorted(URDU_MONTHS, key=len, reverse=True))  # مئی before مئ
 _URDU_WEEKDAY = "|".join(sorted(URDU_WEEKDAYS, key=len, reverse=True))
-_URDU_DATE = (
-    rf"(?:(?:{_URDU_WEEKDAY}){_URDU_GAP})?{_DIGIT}{{1,2}}{_URDU_GAP}(?:{_URDU_MONTH})"
-    rf"(?:{_URDU_GAP}{_YEAR}ء?)?"
-)
+_URDU_DAY_MONTH = rf"{_DIGIT}{{1,2}}{_URDU_GAP}(?:{_URDU_MONTH})(?:{_URDU_GAP}{_YEAR}ء?)?"  # 7مارچ, 05 مارچ2024ء
+_URDU_DATE = rf"(?:(?:{_URDU_WEEKDAY}){_URDU_GAP})?{_URDU_DAY_MONTH}"
 
 _LATIN_WORD = r"[A-Za-z][A-Za-z.'’-]{0,24}"
 _CAPS_WORD = r"[A-Z][A-Z.'’-]{0,24}"
 _URDU_WORD = "[\u0621-\u065f\u066e-\u06d3\u06d5-\u06ef\u06fa-\u06ff\u200c]{1,25}"  # no digits or ۔
 _GAP = r"[^\S\n]{1,3}"  # spaces inside a place, not a line break
 _ABBREVIATION = r"(?:[^\S\n]*\([A-Za-z]{1,4}\))?"  # the (AJK) of MIRPUR (AJK)
-_LATIN_PLACE = rf"{_LATIN_WORD}(?:{_GAP}{_LATIN_WORD}){{0,4}}{_ABBREVIATION}"
+_BRACKETED_COUNTRY = r"(?:[^\S\n]*\[[A-Za-z ]{2,24}\])?"  # ANI's NEW DELHI [India]
+_COUNTRY_AFTER_COMMA = r"(?:,[^\S\n]*[A-Z][A-Za-z]{2,24}(?=[^\S\n]*[,(]))?"  # KABUL, Afghanistan (AP)
+_LATIN_PLACE = rf"{_LATIN_WORD}(?:{_GAP}{_LATIN_WORD}){{0,4}}{_ABBREVIATION}{_BRACKETED_COUNTRY}"
 _CAPS_PLACE = rf"[A-Z][A-Z.'’-]{{2,24}}(?:{_GAP}{_CAPS_WORD}){{0,3}}{_ABBREVIATION}"
+_TITLE_WORD = r"[A-Z][a-z][a-z.'’-]{1,23}"
+_TITLE_PLACE = rf"{_TITLE_WORD}(?:{_GAP}{_TITLE_WORD}){{0,2}}{_ABBREVIATION}"
+# Dawn's GULABKOT/NEW SAMARPUR and the Tribune's ALDERTON, RURITANIA
+_CAPS_PLACES = rf"{_CAPS_PLACE}(?:[^\S\n]*[/,][^\S\n]*{_CAPS_PLACE}){{0,4}}"
 _URDU_PLACE = rf"{_URDU_WORD}(?:{_GAP}{_URDU_WORD}){{0,3}}"
 
 _LEAD = r"[\s\ufeff\u200e\u200f:]*"  # whitespace, BOM, direction marks, a stray colon
-_SEPARATOR = r"\s*(?:-*\s*:-*|-{1,2}(?=\s)|[–—](?=\s))"
+_SEPARATOR = r"\s*(?:-*\s*:{1,2}-*|-{1,2}(?=\s)|[–—](?=\s))"
+_SENTENCE_OPENER = r"""[A-Z0-9"“‘']"""  # how an English sentence after a dateline starts
 
 _PARENTHESIS_DATELINE = re.compile(
     rf"""{_LEAD}
     (?P<raw>
-        (?:(?P<place>{_LATIN_PLACE}|{_URDU_PLACE})(?:\s*[,:،])?\s*)?
-        (?:(?P<when>{_ENGLISH_DATE})(?:\s*,)?\s*)?
+        (?:(?P<place>{_LATIN_PLACE}{_COUNTRY_AFTER_COMMA}|{_URDU_PLACE})(?:\s*[,:،۔]{{1,2}})?\s*)?
+        (?:(?P<when>{_ENGLISH_DATE}|{_URDU_DAY_MONTH})(?:\s*,)?\s*)?
         \((?P<inner>[^()]{{1,200}})\)
     )
     (?P<separator>{_SEPARATOR})?""",
     re.VERBOSE,
 )
+# The date after an agency's parenthesis: (APP) Aug 25: , (اے پی پی) 25 اگست: , (APP):Aug 25
+_DATE_AFTER_AGENCY = re.compile(
+    rf"(?P<colon>\s*:)?\s*(?P<date>{_ENGLISH_DATE}|{_URDU_DATE})(?P<separator>{_SEPARATOR})?"
+)
 _BARE_DATELINE = re.compile(
     rf"""{_LEAD}
-    (?P<raw>(?P<place>{_CAPS_PLACE})(?:,\s*(?P<when>{_ENGLISH_DATE}))?)
-    (?P<separator>\s*:|\s+[-–—]{{1,2}}(?=\s))""",
+    (?P<raw>(?P<place>{_CAPS_PLACES})(?:,{{0,2}}\s*(?P<when>{_ENGLISH_DATE}))?)
+    (?P<separator>\s*:|\s+[-–—]{{1,2}}(?=\s|\Z|{_SENTENCE_OPENER})|[^\S\n]*\n(?=\s*{_SENTENCE_OPENER}))""",
+    re.VERBOSE,
+)
+_TITLE_DATELINE = re.compile(  # The News' city pages: "Gulabkot: The city administration …"
+    rf"""{_LEAD}
+    (?P<raw>(?P<place>{_TITLE_PLACE}(?:\s*,\s*{_TITLE_PLACE})?))
+    (?P<separator>[^\S\n]*:)(?=[^\S\n]*{_SENTENCE_OPENER})""",
     re.VERBOSE,
 )
 _DATE = re.compile(f"{_ENGLISH_DATE}|{_URDU_DATE}")
 _MONTH_NAME = re.compile(f"{_MONTH}|{_URDU_MONTH}")
 _NUMBER = re.compile("[0-9]+")
 _BRAND = re.compile(
-    r"(?i:urdu\s*point(?:\s*news)?|pakistan\s*p(?:oi|io)nt(?:\s*news)?)"
+    r"(?i:urdu\s*p(?:oi|io|o)nt(?:\s*news)?|paki?stan\s*p(?:oi|io|o)nt(?:\s*news)?)"  # Piont, Pakstan
     # اُردو پوائنٹ, then the brand's words اخبار ("paper") and تازہ ترین ("latest news")
     r"|ا\u064f?ردو\s*پوائنٹ(?:\s*اخبار)?(?:\s*تازہ\s*ترین)?"
 )
 _NAME_EDGES = " \t\n\r\xa0\u200c\u200e\u200f/:;,،۔-–—"
-_AGENCY_PART = re.compile("[-/–]")  # PPI-OT is PPI's OT desk
 _CAPS_RUN = re.compile(r"\([A-Z]{1,4}\)|[A-Z]+")  # (AJK) or a word, in an ALL-CAPS place
-
-
-def _key(name: str) -> str:
-    """Agency lookup key: case, spaces, ZWNJ and Unicode composition (ا + ٓ = آ) ignored."""
-    return unicodedata.normalize("NFC", "".join(name.split()).replace("\u200c", "")).casefold()
-
-
-_AGENCIES = {_key(alias): name for name, urdu in _AGENCY_NAMES.items() for alias in (name, *urdu)}
+_URDU_LETTER = re.compile("[\u0621-\u06ff]")
+_SENTENCE_START = re.compile(rf"\s*(?:{_SENTENCE_OPENER}|[\u0621-\u06ff])")  # English or Urdu
 
 
 @dataclass(frozen=True)
@@ -161,20 +177,68 @@ class Dateline:
 def parse_dateline(text: str) -> Dateline | None:
     """Return the dateline that *text* starts with, or None when it has none."""
     head = text[:HEAD_CHARS]
-    if match := _PARENTHESIS_DATELINE.match(head):
-        found = _DATE.search(match["inner"])
-        names = match["inner"][: found.start()] if found else match["inner"]
-        agency = _agency(_BRAND.sub(" ", names))
-        from_wire = (  # BEIJING, Oct. 8 (Xinhua) -- ; not "Shopping (online): ..."
-            agency in _AGENCY_NAMES
-            and match["separator"]
-            and (match["when"] or (match["place"] or "").isupper())
-        )
-        if _BRAND.search(names) or from_wire:
-            return _dateline(text, match, agency, found and found[0], match["when"])
-    if (match := _BARE_DATELINE.match(head)) and match["place"] not in _NOT_PLACES:
-        return _dateline(text, match, None, match["when"])
+    if (match := _PARENTHESIS_DATELINE.match(head)) and (found := _parenthesis_dateline(text, match)):
+        return found
+    match = _BARE_DATELINE.match(head) or _TITLE_DATELINE.match(head)
+    if match and _may_be_place(match["place"]):
+        return _dateline(text, match, None, match.groupdict().get("when"))
     return None
+
+
+def _parenthesis_dateline(text: str, match: re.Match) -> Dateline | None:
+    """The dateline of a parenthesis naming UrduPoint, or a known agency after a place or date."""
+    found = _DATE.search(match["inner"])
+    names = match["inner"][: found.start()] if found else match["inner"]
+    if _BRAND.search(names):
+        return _dateline(text, match, _agency(_BRAND.sub(" ", names)), found and found[0], match["when"])
+    name = names.strip(_NAME_EDGES)
+    if not (agency := agency_name(name)):
+        return _dated_parenthesis(text, match, found[0]) if found and not name else None
+    ending = _date_after_agency(text, match)
+    sentence_follows = bool(_SENTENCE_START.match(text[:HEAD_CHARS], (ending or match).end()))
+    if _from_wire(match, ending, sentence_follows):
+        dates = (found and found[0], match["when"], ending and ending["date"])
+        return _dateline(text, match, agency, *dates, ending=ending)
+    return None
+
+
+def _dated_parenthesis(text: str, match: re.Match, date: str) -> Dateline | None:
+    """Business Recorder's old ``GULABKOT (March 7 2031):``: only a date, after a place in capitals."""
+    if match["separator"] and (match["place"] or "").isupper():
+        return _dateline(text, match, None, date)
+    return None
+
+
+def _date_after_agency(text: str, match: re.Match) -> re.Match | None:
+    """The date after the agency's parenthesis, with a separator after it or a colon glued before it."""
+    ending = _DATE_AFTER_AGENCY.match(text[:HEAD_CHARS], match.end("raw"))
+    if ending and (ending["separator"] or ending.end("colon") == ending.start("date")):
+        return ending
+    return None
+
+
+def _from_wire(match: re.Match, ending: re.Match | None, sentence_follows: bool) -> bool:
+    """Whether an agency's parenthesis is a dateline, not a word's gloss: ``Shopping (online): prices``.
+
+    It is when a date or a separator follows a place in capitals or in Urdu
+    (``BEIJING, Oct. 8 (Xinhua) --``, ``گلاب کوٹ۔7مارچ (اے پی پی):``), or a separator and
+    a sentence follow a title-case place (``Peshawar (APP): The``); without a separator it
+    needs a date or a place in capitals, then a sentence (``NEW DELHI, March 2 (IANS) The``).
+    """
+    place = match["place"] or ""
+    dated = bool(match["when"] or ending)
+    if not (match["separator"] or ending):
+        return (dated or place.isupper()) and sentence_follows
+    return dated or place.isupper() or bool(_URDU_LETTER.match(place)) or sentence_follows
+
+
+def _may_be_place(place: str) -> bool:
+    """Whether a place-shaped opening is not a label (``NOTE:``) or a phrase (``Prime Minister Said:``)."""
+    words = place.split()
+    return (
+        " ".join(words).upper() not in _NOT_PLACES
+        and not any(word.capitalize() in _NOT_PLACE_WORDS for word in words)
+    )
 
 
 def keeps_body(found: Dateline | None) -> bool:
@@ -189,32 +253,39 @@ def body_after_dateline(text: str) -> str:
 
 
 def _dateline(
-    text: str, match: re.Match, agency: str | None, *written_dates: str | None
+    text: str, match: re.Match, agency: str | None, *written_dates: str | None, ending: re.Match | None = None
 ) -> Dateline:
+    """The dateline of *match*, up to the end of *ending* (a date after the agency) when there is one."""
     return Dateline(
-        raw=match["raw"],
+        raw=text[match.start("raw") : ending.end("date")] if ending else match["raw"],
         place=match["place"] and _normalise_place(match["place"]),
         agency=agency,
         date=next(filter(None, map(_to_date, written_dates)), None),
-        body=text[match.end() :].lstrip(),
+        body=text[(ending or match).end() :].lstrip(),
     )
 
 
 def _normalise_place(place: str) -> str:
-    """Collapse spaces; title-case an ALL-CAPS Latin place but keep (AJK) as it is."""
+    """Collapse spaces; title-case each ALL-CAPS part of a Latin place but keep (AJK) as it is."""
     place = " ".join(place.split()).rstrip("-")  # "KARACHI- (…": the hyphen is a separator
-    if not place.isupper():  # mixed case, or Urdu, which has no case
+    if "," in place:  # ALDERTON, Ruritania
+        return ", ".join(map(_normalise_place, place.split(",")))
+    name, bracket, country = place.partition("[")  # NEW DELHI [India]
+    if not name.isupper():  # mixed case, or Urdu, which has no case
         return place
-    return _CAPS_RUN.sub(lambda run: run[0] if run[0][0] == "(" else run[0].capitalize(), place)
+    return _CAPS_RUN.sub(_capitalise, name) + bracket + country
+
+
+def _capitalise(run: re.Match) -> str:
+    return run[0] if run[0][0] == "(" else run[0].capitalize()
 
 
 def _agency(names: str) -> str | None:
-    """Usual name of the agency in *names* (the parenthesis without brand and date)."""
+    """Latin name of the agency in *names* (the parenthesis without brand and date), else as written."""
     name = names.strip(_NAME_EDGES)
     if not any(char.isalpha() for char in name):  # nothing, or a date in an unknown shape
         return None
-    first_part = _AGENCY_PART.split(name, maxsplit=1)[0]
-    return _AGENCIES.get(_key(name)) or _AGENCIES.get(_key(first_part), name)
+    return agency_name(name) or name
 
 
 def _to_date(written: str | None) -> datetime.date | None:

@@ -10,9 +10,12 @@ import random
 import re
 
 import pytest
+from scrapy.utils.test import get_crawler
 
+from crawler.items import ArticleItem
 from pipelines import dateline as dateline_module
-from pipelines.dateline import HEAD_CHARS, Dateline, parse_dateline
+from pipelines.agencies import AGENCIES, agency_name
+from pipelines.dateline import HEAD_CHARS, Dateline, DatelinePipeline, parse_dateline
 
 BODY = "The federal cabinet met on Tuesday."
 URDU_BODY = "وفاقی کابینہ کا اجلاس منگل کو ہوا۔"
@@ -353,6 +356,72 @@ DATELINES = [
         f"PARIS, March 3 (AFP) - {BODY}",
         "Paris", "AFP", None, BODY,
     ),
+    # Wire and South Asian desk styles, made up in their shapes
+    ("app-no-space-after-colon", f"GULABKOT, Mar 07 (APP):{BODY}", "Gulabkot", "APP", None, BODY),
+    ("app-full-month-with-year", f"QUETTA, March 7, 2031 (APP): {BODY}", "Quetta", "APP", "2031-03-07", BODY),
+    ("app-month-with-period-no-space", f"ALDERTON, Mar.07 (APP): {BODY}", "Alderton", "APP", None, BODY),
+    ("app-foreign-with-country", f"ALDERTON, Ruritania, Mar 07 (APP): {BODY}",
+     "Alderton, Ruritania", "APP", None, BODY),
+    ("app-partner-agency-first", f"ALDERTON, Mar 07 (Xinhua/APP): {BODY}", "Alderton", "Xinhua", None, BODY),
+    ("app-title-case-place", f"Peshawar (APP): {BODY}", "Peshawar", "APP", None, BODY),
+    ("ppi-full-name", f"KARACHI (Pakistan Press International): {BODY}", "Karachi", "PPI", None, BODY),
+    ("nni", f"ISLAMABAD, Jan 3 (NNI): {BODY}", "Islamabad", "NNI", None, BODY),
+    ("sana", f"RAWALPINDI (SANA): {BODY}", "Rawalpindi", "Sana News", None, BODY),
+    ("reuters-place-dash", f"WASHINGTON (Reuters) - {BODY}", "Washington", "Reuters", None, BODY),
+    ("reuters-no-place", f"(Reuters) - {BODY}", None, "Reuters", None, BODY),
+    ("ap-em-dash", f"KABUL, Afghanistan (AP) — {BODY}", "Kabul, Afghanistan", "AP", None, BODY),
+    ("ians-no-separator", f"NEW DELHI, March 2 (IANS) {BODY}", "New Delhi", "IANS", None, BODY),
+    ("pti-colon", f"MUMBAI, Feb 9 (PTI): {BODY}", "Mumbai", "PTI", None, BODY),
+    ("ani-country-in-brackets", f"NEW DELHI [India], March 2 (ANI): {BODY}", "New Delhi [India]", "ANI", None, BODY),
+    ("anadolu-full-name", f"ANKARA (Anadolu Agency) - {BODY}", "Ankara", "Anadolu", None, BODY),
+    ("wam", f"ABU DHABI, 4th May, 2031 (WAM) -- {BODY}", "Abu Dhabi", "WAM", "2031-05-04", BODY),
+    ("broadcaster-dunya", f"ISLAMABAD (Dunya News) - {BODY}", "Islamabad", "Dunya News", None, BODY),
+    ("broadcaster-geo", f"LAHORE (Geo News) - {BODY}", "Lahore", "Geo News", None, BODY),
+    ("agency-colon-glued-date", f"LAHORE (APP):Aug 25 {BODY}", "Lahore", "APP", None, BODY),
+    ("agency-colon-glued-date-with-year", f"LAHORE (APP):Aug 25, 2031: {BODY}",
+     "Lahore", "APP", "2031-08-25", BODY),
+    ("agency-then-date-then-colon", f"GULABKOT (APP) Mar 07: {BODY}", "Gulabkot", "APP", None, BODY),
+    ("dawn-several-places", f"GULABKOT/NEW SAMARPUR: {BODY}", "Gulabkot/New Samarpur", None, None, BODY),
+    ("tribune-city-and-country", f"ALDERTON, RURITANIA: {BODY}", "Alderton, Ruritania", None, None, BODY),
+    ("the-news-title-case-colon", f"Karachi: {BODY}", "Karachi", None, None, BODY),
+    ("the-news-title-case-glued", f"Gulabkot:{BODY}", "Gulabkot", None, None, BODY),
+    ("business-recorder-old-date", f"GULABKOT (March 7 2031): {BODY}", "Gulabkot", None, "2031-03-07", BODY),
+    ("nation-hyphen-no-space-after", f"LAHORE -{BODY}", "Lahore", None, None, BODY),
+    ("nation-hyphen-line-end", f"LAHORE -\n{BODY}", "Lahore", None, None, BODY),
+    ("place-alone-on-its-line", f"ISLAMABAD\n{BODY}", "Islamabad", None, None, BODY),
+    ("place-alone-in-its-paragraph", f"  SUKKUR \n\n{BODY}", "Sukkur", None, None, BODY),
+    ("tribune-place-colon-own-block", f"GULABKOT:\n\n{BODY}", "Gulabkot", None, None, BODY),
+    # What desks type: spaces and punctuation missing or doubled, names misspelt
+    ("spaces-moved", f"ISLAMABAD ,Aug 25(APP) :{BODY}", "Islamabad", "APP", None, BODY),
+    ("spaces-doubled-colon-doubled", f"ISLAMABAD,  Aug 25  (APP)::  {BODY}", "Islamabad", "APP", None, BODY),
+    ("comma-doubled", f"GULABKOT,, Mar 7 (APP): {BODY}", "Gulabkot", "APP", None, BODY),
+    ("comma-missing", f"GULABKOT Mar 07 (APP): {BODY}", "Gulabkot", "APP", None, BODY),
+    ("agency-letter-doubled", f"ISLAMABAD, Aug 25 (APPP): {BODY}", "Islamabad", "APP", None, BODY),
+    ("agency-letters-swapped", f"BEIJING, Oct. 8 (Xinhau) -- {BODY}", "Beijing", "Xinhua", None, BODY),
+    ("agency-letter-missing", f"LONDON (Reuter) - {BODY}", "London", "Reuters", None, BODY),
+    ("agency-dotted", f"SUKKUR (A.P.P.): {BODY}", "Sukkur", "APP", None, BODY),
+    ("broadcaster-misspelt", f"KARACHI (Dunya Nws) - {BODY}", "Karachi", "Dunya News", None, BODY),
+    ("brand-misspelt-urdu-piont", f"SWAT, (UrduPiont / Pakistan Point News - 3rd Mar, 2031) {BODY}",
+     "Swat", None, "2031-03-03", BODY),
+    ("brand-misspelt-pakistan-pont", f"SWAT, (UrduPoint / Pakstan Pont News - 3rd Mar, 2031) {BODY}",
+     "Swat", None, "2031-03-03", BODY),
+    # Urdu wire datelines
+    ("urdu-app-place-date-agency", f"گلاب کوٹ۔7مارچ (اے پی پی):{URDU_BODY}", "گلاب کوٹ", "APP", None, URDU_BODY),
+    ("urdu-app-place-date-agency-spaced", f"لاہور ۔ 25 اگست (اے پی پی) : {URDU_BODY}",
+     "لاہور", "APP", None, URDU_BODY),
+    ("urdu-agency-then-date", f"اسلام آباد (اے پی پی) 25 اگست: {URDU_BODY}", "اسلام آباد", "APP", None, URDU_BODY),
+    ("urdu-agency-then-date-with-year", f"اسلام آباد (اے پی پی) 25 اگست 2031ء:{URDU_BODY}",
+     "اسلام آباد", "APP", "2031-08-25", URDU_BODY),
+    ("urdu-agency-glued-date", f"کراچی(آن لائن):25اگست {URDU_BODY}", "کراچی", "Online", None, URDU_BODY),
+    ("urdu-xinhua", f"بیجنگ (شنہوا): {URDU_BODY}", "بیجنگ", "Xinhua", None, URDU_BODY),
+    ("urdu-xinhua-zhe-spelling", f"بیجنگ (ژنہوا) - {URDU_BODY}", "بیجنگ", "Xinhua", None, URDU_BODY),
+    ("urdu-nni", f"کوئٹہ (این این آئی): {URDU_BODY}", "کوئٹہ", "NNI", None, URDU_BODY),
+    ("urdu-reuters", f"لندن (رائٹرز) : {URDU_BODY}", "لندن", "Reuters", None, URDU_BODY),
+    ("urdu-afp", f"کابل (اے ایف پی) - {URDU_BODY}", "کابل", "AFP", None, URDU_BODY),
+    ("urdu-comma-date", f"پشاور،25 اگست (آن لائن): {URDU_BODY}", "پشاور", "Online", None, URDU_BODY),
+    # A date after "): " and a space opens the body: it stays there
+    ("spaced-date-after-colon-stays-in-body", "LAHORE (APP): Aug 25 marks the anniversary.",
+     "Lahore", "APP", None, "Aug 25 marks the anniversary."),
 ]
 
 NOT_DATELINES = [
@@ -373,6 +442,19 @@ NOT_DATELINES = [
     ("urdu-sentence", "وزیراعظم نے کہا کہ حکومت مہنگائی پر قابو پائے گی۔"),
     ("urdu-parenthesis-without-brand", "وزیراعظم (پی ایم) نے کہا کہ مذاکرات کامیاب رہے۔"),
     ("urdu-continued-marker", "(جاری ہے)"),
+    ("country-title-case-lower-after-colon", "Pakistan: the road ahead"),
+    ("caps-team-name-in-sentence", "KARACHI KINGS won the final on Sunday."),
+    ("title-case-phrase-colon", "Prime Minister Said: We will not back down."),
+    ("title-case-sentence-colon-midway", "The Cabinet Met In Lahore On Monday And Agreed: The Budget Will Wait."),
+    ("caps-label-alone-on-line", f"BREAKING\n{BODY}"),
+    ("title-case-label", "Breaking News: The match was called off."),
+    ("editors-note", "Editor's Note: This story has been corrected."),
+    ("watch-label", "Watch: The minister's full speech."),
+    ("agency-word-without-separator", "KARACHI (Online) shopping grew by a third."),
+    ("title-case-word-agency-without-separator", "Shopping (Online) Prices rose again."),
+    ("unknown-name-in-parenthesis", "ISLAMABAD (Prime Minister Office): The talks went well."),
+    ("urdu-agency-in-sentence", "وزیراعظم (اے پی پی) نے کہا کہ مذاکرات کامیاب رہے۔"),
+    ("place-alone-then-lower-case", "ISLAMABAD\nand its suburbs woke up to rain."),
 ]
 
 
@@ -388,6 +470,14 @@ def test_reads_dateline(text, place, agency, date, body_start):
     assert (dateline.place, dateline.agency) == (place, agency)
     assert (dateline.date.isoformat() if dateline.date else None) == date
     assert dateline.body.startswith(body_start)
+
+
+@pytest.mark.parametrize(
+    ("text", "body"), [(row[1], row[5]) for row in DATELINES], ids=[row[0] for row in DATELINES]
+)
+def test_body_is_the_rest_of_the_text(text, body):
+    """Each row's text ends with its body: the cut takes the dateline and its separator, nothing more."""
+    assert parse_dateline(text).body == body
 
 
 def test_seed_dateline_whole():
@@ -441,7 +531,7 @@ def test_raw_and_body_rebuild_the_text(text):
 
     assert raw and after.endswith(dateline.body)
     assert before.strip(" \n\t:") == ""
-    assert separator.strip(" \n\t:-–") == ""
+    assert separator.strip(" \n\t:-–—") == ""
 
 
 def _junk(rng: random.Random) -> str:
@@ -540,3 +630,77 @@ def test_huge_inputs_are_read_only_up_to_the_head(text, regex_inputs):
     assert found is None or (found.raw in text[:HEAD_CHARS] and text.endswith(found.body))
     cut = parse_dateline(text[: 2 * HEAD_CHARS])  # what follows the head changes nothing but the body
     assert _parts(found) == _parts(cut)
+
+
+AGENCY_SPELLINGS = [
+    ("latin", "APP", "APP"),
+    ("lower-case", "app", "APP"),
+    ("dotted", "A.P.P.", "APP"),
+    ("full-name", "Associated Press of Pakistan", "APP"),
+    ("urdu", "اے پی پی", "APP"),
+    ("urdu-no-spaces", "اےپیپی", "APP"),
+    ("sub-service", "PPI-OT", "PPI"),
+    ("partner-credit", "Xinhua/APP", "Xinhua"),
+    ("urdu-xinhua", "شنہوا", "Xinhua"),
+    ("urdu-xinhua-zhe", "ژنہوا", "Xinhua"),
+    ("urdu-online", "آن لائن", "Online"),
+    ("urdu-inp", "آئی این پی", "INP"),
+    ("urdu-nni", "این این آئی", "NNI"),
+    ("urdu-sana", "ثنا نیوز", "Sana News"),
+    ("sana-caps", "SANA", "Sana News"),
+    ("urdu-reuters", "رائٹرز", "Reuters"),
+    ("urdu-afp", "اے ایف پی", "AFP"),
+    ("associated-press", "Associated Press", "AP"),
+    ("ap-is-not-app", "AP", "AP"),
+    ("letter-swapped", "Xinhau", "Xinhua"),
+    ("letter-missing", "Reuter", "Reuters"),
+    ("letter-extra", "Bloombergg", "Bloomberg"),
+    ("letter-wrong", "Anadulu", "Anadolu"),
+    ("short-name-letter-doubled", "APPP", "APP"),
+    ("broadcaster-letter-missing", "Dunya Nws", "Dunya News"),
+    ("short-name-letter-wrong-is-unknown", "AFB", None),
+    ("short-name-doubled-to-two-letters-is-unknown", "AAP", None),
+    ("a-city", "Kabul", None),
+    ("a-word", "prices", None),
+    ("urdu-word", "پی ایم", None),
+    ("empty", "", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("written", "name"), [row[1:] for row in AGENCY_SPELLINGS], ids=[row[0] for row in AGENCY_SPELLINGS]
+)
+def test_agency_name(written, name):
+    assert agency_name(written) == name
+
+
+def test_every_spelling_in_the_table_names_its_own_agency():
+    """No spelling of one agency is taken, exactly or as a near miss, for another."""
+    for name, spellings in AGENCIES.items():
+        for spelling in (name, *spellings):
+            assert agency_name(spelling) == name, spelling
+
+
+@pytest.mark.parametrize(
+    ("text", "fields", "body"),
+    [
+        (f"گلاب کوٹ۔7مارچ 2031ء (اے پی پی):{URDU_BODY}\n\nدوسرا پیراگراف۔",
+         ("گلاب کوٹ۔7مارچ 2031ء (اے پی پی)", "گلاب کوٹ", "APP", "2031-03-07"), f"{URDU_BODY}\n\nدوسرا پیراگراف۔"),
+        (f"BEIJING, Oct. 8, 2031 (Xinhau) -- {BODY}\n\nSecond paragraph.",
+         ("BEIJING, Oct. 8, 2031 (Xinhau)", "Beijing", "Xinhua", "2031-10-08"), f"{BODY}\n\nSecond paragraph."),
+        (f"ISLAMABAD\n\n{BODY}\n\nSecond paragraph.",
+         ("ISLAMABAD", "Islamabad", None, None), f"{BODY}\n\nSecond paragraph."),
+    ],
+    ids=["urdu-app-wire", "xinhua-misspelt", "place-alone"],
+)
+def test_pipeline_cuts_other_outlets_datelines(text, fields, body):
+    """The pipeline stores what the parser reads and keeps every paragraph after the dateline."""
+    stats = get_crawler().stats
+    item = ArticleItem(url="https://example.com/a", fetched_url="https://example.com/a", body=b"",
+                       encoding="utf-8", fetched_at="2031-03-07T00:00:00+00:00", text=text)
+
+    item = DatelinePipeline(stats).process_item(item)
+
+    assert (item.dateline, item.dateline_place, item.dateline_agency, item.dateline_date) == fields
+    assert item.text == body
+    assert stats.get_value("dateline/found") == 1

@@ -1,0 +1,88 @@
+"""The wire agencies and broadcasters that datelines credit, each under one Latin name.
+
+One table serves every outlet and both scripts: ``اے پی پی``, ``A.P.P.`` and ``app`` are all
+``APP``. A sub-service or a partner credit is named by its first agency (``PPI-OT`` is
+``PPI``, ``Xinhua/APP`` is ``Xinhua``); :func:`agency_name` does that split.
+"""
+
+import functools
+import re
+import unicodedata
+
+# Latin name → its other spellings: full names, Latin variants and Urdu script.
+AGENCIES = {
+    "APP": ("Associated Press of Pakistan", "اے پی پی", "اےپی پی"),
+    "PPI": ("Pakistan Press International", "پی پی آئی"),
+    "NNI": ("News Network International", "این این آئی"),
+    "INP": ("Independent News Pakistan", "آئی این پی"),
+    "Online": ("Online News", "آن لائن", "آن لائن نیوز"),
+    "Sana News": ("Sana", "ثنا نیوز", "ثنا"),
+    "Xinhua": ("Xinhua News Agency", "شنہوا", "ژنہوا", "سنہوا"),
+    "Reuters": ("رائٹرز", "رائٹر", "روئٹرز"),
+    "AFP": ("Agence France-Presse", "اے ایف پی"),
+    "AP": ("Associated Press", "اے پی"),
+    "IANS": ("Indo-Asian News Service", "آئی اے این ایس"),
+    "PTI": ("Press Trust of India", "پی ٹی آئی"),
+    "ANI": ("Asian News International", "اے این آئی"),
+    "Anadolu": ("Anadolu Agency", "AA", "انادولو"),
+    "Bloomberg": ("بلومبرگ",),
+    "Sputnik": ("سپوتنک",),
+    "WAM": ("Emirates News Agency", "وام"),
+    "SPA": ("Saudi Press Agency", "ایس پی اے"),
+    "IRNA": ("Islamic Republic News Agency", "ارنا"),
+    "KUNA": ("Kuwait News Agency", "کونا"),
+    "UNA": ("Union of OIC News Agencies",),
+    "Kyodo": ("Kyodo News",),
+    "DPA": ("Deutsche Presse-Agentur",),
+    "TASS": ("تاس",),
+    "Dunya News": ("Dunya", "Dunya TV", "دنیا نیوز"),
+    "Geo News": ("Geo", "Geo TV", "جیو نیوز"),
+    "ARY News": ("ARY", "اے آر وائی نیوز"),
+    "Radio Pakistan": ("ریڈیو پاکستان",),
+    "PTV News": ("پی ٹی وی نیوز",),
+    "Samaa": ("Samaa TV", "سماء"),
+}
+
+_FUZZY_FROM = 5  # keys this long or longer also match with one letter wrong, missing, extra or swapped
+_PARTS = re.compile("[-/–]")  # PPI-OT is PPI's OT desk; Xinhua/APP a partner credit
+
+
+def _key(name: str) -> str:
+    """Lookup key: only letters and digits, case folded, composed (ا + ٓ = آ)."""
+    return "".join(char for char in unicodedata.normalize("NFC", name).casefold() if char.isalnum())
+
+
+_BY_KEY = {_key(alias): name for name, aliases in AGENCIES.items() for alias in (name, *aliases)}
+_FUZZY_KEYS = [key for key in _BY_KEY if len(key) >= _FUZZY_FROM]
+
+
+@functools.lru_cache(maxsize=4096)
+def agency_name(written: str) -> str | None:
+    """The Latin name of the agency *written* credits, or None when it names none we know."""
+    for part in (written, _PARTS.split(written, maxsplit=1)[0]):
+        key = _key(part)
+        if name := _BY_KEY.get(key) or _near_name(key):
+            return name
+    return None
+
+
+def _near_name(key: str) -> str | None:
+    """The agency *key* misspells: a letter typed twice (``APPP``), or one edit from a long name."""
+    undoubled = (key[:i] + key[i + 1 :] for i in range(1, len(key)) if key[i] == key[i - 1] and len(key) > 3)
+    if name := next(filter(None, map(_BY_KEY.get, undoubled)), None):
+        return name
+    if len(key) < _FUZZY_FROM - 1:
+        return None
+    return next((_BY_KEY[known] for known in _FUZZY_KEYS if _one_edit_apart(key, known)), None)
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether *a* becomes *b* by changing, dropping, adding or swapping two neighbouring letters."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    same = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    if len(a) != len(b):
+        longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+        return longer[same + 1 :] == shorter[same:]
+    swapped = a[same : same + 2] == b[same : same + 2][::-1]
+    return a[same + 1 :] == b[same + 1 :] or (swapped and a[same + 2 :] == b[same + 2 :])
