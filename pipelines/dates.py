@@ -1,9 +1,11 @@
-"""Publication times as the archive keeps them: aware, in the outlet's offset, with a UTC copy.
+"""Publication times as the archive keeps them: aware, in the outlet's offset (or the page's own), with a UTC copy.
 
 Sites write times in many shapes: ISO 8601 (``+05:00`` or ``+0500``), bylines such
 as ``Published March 02, 2023 | 05:20 PM`` or ``Mon 30th November 2020 | 04:15 PM``.
-A time without an offset is the outlet's local time (Pakistan Standard Time,
-UTC+05:00, no daylight saving). Urdu pages write ``جمعہ 18 جولائی 2025 19:55``
+A time without an offset is the outlet's local time (UrduPoint's is Pakistan
+Standard Time, UTC+05:00, no daylight saving; the outlet's zone is ``PageHints.timezone``);
+where no outlet zone is known, a time keeps the offset it is written with and one
+written without is taken as UTC. Urdu pages write ``جمعہ 18 جولائی 2025 19:55``
 (:func:`pipelines.urdu.parse_urdu_date`). Nothing is parsed fuzzily: dateutil's fuzzy
 mode invents dates out of unrelated words.
 """
@@ -77,8 +79,9 @@ def _parse_written(value: str) -> datetime | date | None:
 
 
 def in_outlet_time(moment: datetime, zone=PAKISTAN_TIME) -> str:
-    """ISO 8601 in the outlet's offset, e.g. ``2023-03-02T17:20:00+05:00``."""
-    return moment.astimezone(zone).isoformat()
+    """ISO 8601 in the outlet's offset, e.g. ``2023-03-02T17:20:00+05:00``; in the moment's own
+    offset when ``zone`` is None (no outlet zone known)."""
+    return (moment.astimezone(zone) if zone else moment).isoformat()
 
 
 def in_utc(moment: datetime) -> str:

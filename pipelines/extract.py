@@ -18,6 +18,7 @@ import re
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timezone, tzinfo
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -198,7 +199,7 @@ def read_article(page: Page, hints: PageHints, extraction: Extraction) -> dict:
         "tags": meta.tags,
         "canonical_url": meta.canonical_url,
         "language": (meta.language or page.language or "").split("-")[0].lower() or None,
-        **published_fields(meta.published, extraction),
+        **published_fields(meta.published, extraction, hints.timezone),
     }
 
 
@@ -227,16 +228,17 @@ def category(page: Page, canonical_link: str | None, hints: PageHints) -> str | 
     return None
 
 
-def published_fields(candidates: list[tuple[str, str]], extraction: Extraction) -> dict:
-    """The first candidate with a full time wins; a date alone is kept only if nothing better exists."""
+def published_fields(candidates: list[tuple[str, str]], extraction: Extraction, zone: tzinfo | None) -> dict:
+    """The first candidate with a full time wins; a date alone is kept only if nothing better exists.
+    Times are written in the outlet's ``zone``; without one, each keeps its own offset (naive ones: UTC)."""
     day_only = None
     for source, value in candidates:
-        moment = parse_published(value)
+        moment = parse_published(value, zone or timezone.utc)
         if moment is None:
             continue
         if hasattr(moment, "hour"):
             extraction.count(f"extract/published_at/{source}")
-            return {"published_at": in_outlet_time(moment), "published_at_utc": in_utc(moment)}
+            return {"published_at": in_outlet_time(moment, zone), "published_at_utc": in_utc(moment)}
         day_only = day_only or moment
     if day_only:
         extraction.count("extract/published_at/day_only")

@@ -6,6 +6,7 @@ from scrapy.utils.test import get_crawler
 from crawler.items import ArticleItem, RejectedPage
 from crawler.spiders.urdupoint import PAGE_HINTS
 from pipelines.extract import ExtractPipeline, decode_html
+from pipelines.hints import PageHints
 
 BODY = " ".join(["The provincial cabinet approved the new wheat support price on Monday."] * 6)
 ARTICLE = """<html lang="en"><head><title>{title} - UrduPoint</title>
@@ -146,3 +147,42 @@ def test_the_time_comes_from_the_visible_date_line_when_nothing_marks_it(extract
     item = extract.extract_item(unmarked_page("https://www.urdupoint.com/en/news/pakistan-2.html", date_line=date_line))
     assert (item.title, item.text, item.published_at) == ("Cabinet approves wheat price", BODY, "2023-03-02T17:20:00+05:00")
     assert extract.stats.get_value("extract/published_at/visible_date") == 1
+
+
+# Another outlet's page, read on the generic path (no site hints): its own markup, its own time zone.
+OTHER_OUTLET_URL = "https://news.example.com/story/river-levels"
+OTHER_OUTLET = """<html lang="en"><head><title>River levels fall after storm</title>{head}</head><body>
+<header><a href="/">Example News</a></header><div class="story"><h1>River levels fall after storm</h1>{date_line}
+<p>{body}</p></div></body></html>"""
+RIVER_BODY = " ".join(["Water levels on the river fell through the night as the storm moved east."] * 6)
+
+
+def other_outlet_page(head: str = "", date_line: str = "", url: str = OTHER_OUTLET_URL) -> ArticleItem:
+    body = OTHER_OUTLET.format(head=head, date_line=date_line, body=RIVER_BODY).encode()
+    return ArticleItem(url=url, fetched_url=url, body=body, encoding="utf-8", fetched_at="2026-01-01T00:00:00+00:00")
+
+
+@pytest.fixture
+def generic():
+    return ExtractPipeline(get_crawler().stats, PageHints())
+
+
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        ("2015-07-10T21:53:00-04:00", ("2015-07-10T21:53:00-04:00", "2015-07-11T01:53:00+00:00")),  # keeps its offset
+        ("2023-06-07T20:54:26Z", ("2023-06-07T20:54:26+00:00", "2023-06-07T20:54:26+00:00")),
+        ("2023-06-07T20:54:26", ("2023-06-07T20:54:26+00:00", "2023-06-07T20:54:26+00:00")),  # naive: UTC
+    ],
+    ids=["new-york-evening", "utc-evening", "naive"],
+)
+def test_without_an_outlet_zone_a_time_keeps_its_own_offset(generic, written, expected):
+    head = f'<meta property="og:type" content="article"><meta property="article:published_time" content="{written}">'
+    item = generic.extract_item(other_outlet_page(head))
+    assert (item.published_at, item.published_at_utc) == expected
+
+
+def test_urdupoint_hints_write_every_time_in_pakistan_time(extract):
+    body = article_html().replace(b"2024-03-23T16:50:00+05:00", b"2024-03-23T21:50:00-04:00")
+    item = extract.extract_item(page(body))
+    assert (item.published_at, item.published_at_utc) == ("2024-03-24T06:50:00+05:00", "2024-03-24T01:50:00+00:00")
