@@ -94,12 +94,17 @@ class MetaTags:
         return next((self.contents[name] for name in names if name in self.contents), None)
 
 
+# XHTML habits around a script's JSON: ``<![CDATA[ ... ]]>``, or the same markers behind ``//`` comments.
+CDATA_MARKERS = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
+NESTING_KEYS = ("@graph", "mainEntity")  # where a JSON-LD object holds the article: a graph, a WebPage's main entity
+
+
 def jsonld_objects(tree) -> tuple[list[dict], int]:
-    """All JSON-LD objects on the page (graphs and lists flattened) and the count of invalid blocks."""
+    """All JSON-LD objects on the page (graphs, main entities and lists flattened) and the count of invalid blocks."""
     objects, invalid = [], 0
     for script in compiled("//script[@type='application/ld+json']/text()")(tree):
         try:
-            data = json.loads(script, strict=False)
+            data = json.loads(CDATA_MARKERS.sub("", script), strict=False)
         except ValueError:
             invalid += 1
             continue
@@ -110,7 +115,7 @@ def jsonld_objects(tree) -> tuple[list[dict], int]:
                 stack.extend(item)
             elif isinstance(item, dict):
                 objects.append(item)
-                stack.extend(v for k, v in item.items() if k == "@graph")
+                stack.extend(item[key] for key in NESTING_KEYS if key in item)
     return objects, invalid
 
 
