@@ -8,6 +8,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -48,6 +49,7 @@ class PageMetadata:
     language: str | None = None
     marked_as_article: bool = False  # JSON-LD article type or og:type article
     marked_as_other: bool = False  # og:type names something else (a website, a gallery) and no JSON-LD an article
+    page_type: str | None = None  # og:type, lower-cased
     sources: dict[str, str] = field(default_factory=dict)  # field -> where it came from
     invalid_jsonld: int = 0
 
@@ -196,8 +198,19 @@ def visible_date_line(tree: etree._Element) -> str | None:
     return None
 
 
-def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = None) -> PageMetadata:
-    """Metadata of the page; ``byline`` is the byline's text, when one was found."""
+# The article's own time element: marked as its publication time, else the first in the article.
+TIME_ELEMENT = "(//time[@itemprop='datePublished'] | //article//time)/@datetime"
+URL_DAY = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>[01]?\d)/(?P<day>[0-3]?\d)/")
+
+
+def day_in_url(url: str | None) -> str | None:
+    """The ``YYYY-MM-DD`` a URL's path is filed under (``/2016/10/14/slug``), or None."""
+    match = URL_DAY.search(urlsplit(url).path) if url else None
+    return match and f"{match['year']}-{int(match['month']):02d}-{int(match['day']):02d}"
+
+
+def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = None, url: str | None = None) -> PageMetadata:
+    """Metadata of the page at ``url``; ``byline`` is the byline's text, when one was found."""
     meta = PageMetadata()
     objects, meta.invalid_jsonld = jsonld_objects(tree)
     article = next((obj for obj in objects if types_of(obj) & ARTICLE_TYPES), {})
@@ -205,6 +218,7 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
     page_type = (meta_tags.content("og:type") or "").lower()
     meta.marked_as_article = bool(article) or page_type == "article"
     meta.marked_as_other = not meta.marked_as_article and bool(page_type)
+    meta.page_type = page_type or None
 
     def pick(name, *candidates):
         """The first value of ``candidates``, ``(source, read)`` pairs read in order
@@ -255,9 +269,13 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
             ("meta", meta_tags.content("article:published_time", "datePublished", "pubdate", "publish-date")),
             ("hint", first_text(tree, hints.date)),
             ("visible_date", byline),
+            ("meta_date", meta_tags.content("publishdate", "publish_date", "date")),
+            ("dublin_core", meta_tags.content("dcterms.created", "DC.date.issued", "dcterms.issued", "DC.date")),
+            ("time_element", first_text(tree, TIME_ELEMENT)),
         )
         if value
     ] or [("visible_date", line) for line in [visible_date_line(tree)] if line]
+    meta.published += [("url", day) for day in [day_in_url(url)] if day]
     meta.canonical_url = first_text(tree, "//link[@rel='canonical']/@href") or meta_tags.content("og:url")
     meta.language = clean((compiled("/html/@lang")(tree) or [None])[0]) or clean(article.get("inLanguage"))
     return meta

@@ -154,7 +154,7 @@ OTHER_OUTLET_URL = "https://news.example.com/story/river-levels"
 OTHER_OUTLET = """<html lang="en"><head><title>River levels fall after storm</title>{head}</head><body>
 <header><a href="/">Example News</a></header><div class="story"><h1>River levels fall after storm</h1>{date_line}
 <p>{body}</p></div></body></html>"""
-RIVER_BODY = " ".join(["Water levels on the river fell through the night as the storm moved east."] * 6)
+RIVER_BODY = " ".join(["Water levels on the river fell through the night as the storm moved east."] * 8)
 
 
 def other_outlet_page(head: str = "", date_line: str = "", url: str = OTHER_OUTLET_URL) -> ArticleItem:
@@ -186,3 +186,71 @@ def test_urdupoint_hints_write_every_time_in_pakistan_time(extract):
     body = article_html().replace(b"2024-03-23T16:50:00+05:00", b"2024-03-23T21:50:00-04:00")
     item = extract.extract_item(page(body))
     assert (item.published_at, item.published_at_utc) == ("2024-03-24T06:50:00+05:00", "2024-03-24T01:50:00+00:00")
+
+
+def test_without_an_outlet_profile_a_page_with_a_headline_and_a_substantial_body_is_an_article(generic):
+    item = generic.extract_item(other_outlet_page())
+    assert (item.title, item.text, item.published_at) == ("River levels fall after storm", RIVER_BODY, None)
+
+
+TEASERS = "".join(
+    f'<li><a href="/story/{n}">Story number {n} of the day in full detail</a> A short teaser of the story {n} '
+    "written to make readers click through to the whole article.</li>" for n in range(12))
+
+
+@pytest.mark.parametrize(
+    "head, body, url",
+    [
+        ("", "<p>Water levels fell.</p>", OTHER_OUTLET_URL),  # a stub
+        ('<meta property="og:type" content="video.other">', None, OTHER_OUTLET_URL),
+        ('<meta property="og:type" content="profile">', None, OTHER_OUTLET_URL),
+        ('<meta property="og:type" content="website">', None, "https://news.example.com/"),  # the home page
+        ("", f"<ul>{TEASERS}</ul>", "https://news.example.com/section/rivers"),
+        ("<title>404 Page not found</title>", None, OTHER_OUTLET_URL),
+    ],
+    ids=["short-body", "video", "profile", "home-page", "teaser-listing", "not-found"],
+)
+def test_without_an_outlet_profile_a_page_that_is_something_else_is_not_an_article(generic, head, body, url):
+    html = other_outlet_page(head, url=url).body
+    if body:
+        html = html.replace(f"<p>{RIVER_BODY}</p>".encode(), body.encode())
+    if "404" in head:
+        html = html.replace(b"<h1>River levels fall after storm</h1>", b"<h1>404 Page not found</h1>")
+        html = html.replace(b"<title>River levels fall after storm</title>", b"")
+    result = generic.extract_item(ArticleItem(url=url, fetched_url=url, body=html, encoding="utf-8",
+                                              fetched_at="2026-01-01T00:00:00+00:00"))
+    assert isinstance(result, RejectedPage) and result.reason == "not_article"
+
+
+def test_without_an_outlet_profile_a_website_page_that_is_not_the_home_page_is_an_article(generic):
+    item = generic.extract_item(other_outlet_page('<meta property="og:type" content="website">'))
+    assert (item.title, item.text) == ("River levels fall after storm", RIVER_BODY)
+
+
+@pytest.mark.parametrize(
+    "head, date_line, url, expected, source",
+    [
+        ('<meta name="publishdate" content="2016-10-14T09:30:00-04:00">', "", OTHER_OUTLET_URL,
+         "2016-10-14T09:30:00-04:00", "meta_date"),
+        ('<meta name="date" content="2016-10-14T09:30:00+02:00">', "", OTHER_OUTLET_URL,
+         "2016-10-14T09:30:00+02:00", "meta_date"),
+        ('<meta name="dcterms.created" content="2016-10-14T09:30:00Z">', "", OTHER_OUTLET_URL,
+         "2016-10-14T09:30:00+00:00", "dublin_core"),
+        ('<meta name="DC.date.issued" content="2016-10-14T09:30:00Z">', "", OTHER_OUTLET_URL,
+         "2016-10-14T09:30:00+00:00", "dublin_core"),
+        ("", '<time itemprop="datePublished" datetime="2016-10-14T09:30:00-07:00">Oct 14</time>', OTHER_OUTLET_URL,
+         "2016-10-14T09:30:00-07:00", "time_element"),
+        ("", "", "https://news.example.com/2016/10/14/river-levels", "2016-10-14", "url"),
+    ],
+    ids=["publishdate", "date", "dcterms-created", "dc-date-issued", "time-element", "url"],
+)
+def test_the_time_is_read_where_other_outlets_write_it(generic, head, date_line, url, expected, source):
+    item = generic.extract_item(other_outlet_page(head, date_line, url))
+    assert item.published_at == expected
+    assert generic.stats.get_value(f"extract/published_at/{source}") == 1
+
+
+def test_a_time_in_the_metadata_wins_over_the_day_in_the_url(generic):
+    head = '<meta name="publishdate" content="2016-10-13T23:30:00-04:00">'
+    item = generic.extract_item(other_outlet_page(head, url="https://news.example.com/2016/10/14/river-levels"))
+    assert item.published_at == "2016-10-13T23:30:00-04:00"
