@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from pipelines.dates import WRITTEN_DATE
+from pipelines.dates import CJK_DATE, WRITTEN_DATE
 from pipelines.hints import PageHints, compiled
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,14 @@ ARTICLE_TYPES = frozenset(
         "BlogPosting",
         "LiveBlogPosting",
         "Report",
+        # schema.org's other kinds of Article
+        "SocialMediaPosting",
+        "DiscussionForumPosting",
+        "TechArticle",
+        "ScholarlyArticle",
+        "ReviewNewsArticle",
+        "AskPublicNewsArticle",
+        "SatiricalArticle",
     }
 )
 TITLE_SUFFIX = re.compile(r"\s*[-|–—]\s*(?:UrduPoint|Urdu Point)[^-|–—]*$", re.IGNORECASE)
@@ -190,10 +198,10 @@ DATE_LINE_MAX_CHARS = 80
 
 
 def visible_date_line(tree: etree._Element) -> str | None:
-    """The first short line after the headline that shows a written date (``March 02, 2023 | 05:20 PM``)."""
+    """The first short line after the headline that shows a written date (``March 02, 2023 | 05:20 PM``, ``2023年3月2日``)."""
     for text in compiled(AFTER_HEADLINE)(tree):
         line = clean(text)
-        if line and len(line) <= DATE_LINE_MAX_CHARS and WRITTEN_DATE.search(line):
+        if line and len(line) <= DATE_LINE_MAX_CHARS and (WRITTEN_DATE.search(line) or CJK_DATE.search(line)):
             return line
     return None
 

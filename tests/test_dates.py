@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timezone
 
 import pytest
 
@@ -47,3 +47,22 @@ def test_nothing_is_guessed(value):
 
 def test_utc_copy_is_the_same_instant():
     assert in_utc(parse_published("2023-03-02T17:20:00+05:00")) == "2023-03-02T12:20:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("20180619T055000+0900", "2018-06-19T05:50:00+09:00"),
+        ("2018年6月18日 10:01", "2018-06-18T10:01:00+00:00"),  # no offset written, no outlet zone: UTC
+        ("2018年6月18日(月) 10:01", "2018-06-18T10:01:00+00:00"),
+        ("2016 年 10 月 14 日", "2016-10-14"),
+    ],
+    ids=["iso-basic", "cjk-with-time", "cjk-after-weekday", "cjk-date-only"],
+)
+def test_other_ways_of_writing_a_time(value, expected):
+    parsed = parse_published(value, timezone.utc)
+    assert (in_outlet_time(parsed, None) if hasattr(parsed, "hour") else parsed.isoformat()) == expected
+
+
+def test_an_impossible_east_asian_date_is_not_guessed():
+    assert parse_published("2018年13月18日 10:01") is None

@@ -254,3 +254,17 @@ def test_a_time_in_the_metadata_wins_over_the_day_in_the_url(generic):
     head = '<meta name="publishdate" content="2016-10-13T23:30:00-04:00">'
     item = generic.extract_item(other_outlet_page(head, url="https://news.example.com/2016/10/14/river-levels"))
     assert item.published_at == "2016-10-13T23:30:00-04:00"
+
+
+def test_a_schema_org_social_media_posting_is_an_article_with_its_date(generic):
+    head = ('<script type="application/ld+json">{"@type": "SocialMediaPosting", "headline": "River levels fall after storm",'
+            ' "datePublished": "2014-09-02T08:35:27-04:00"}</script>')
+    item = generic.extract_item(other_outlet_page(head))
+    assert (item.title, item.published_at) == ("River levels fall after storm", "2014-09-02T08:35:27-04:00")
+    assert generic.stats.get_value("extract/published_at/jsonld") == 1
+
+
+def test_an_east_asian_date_line_under_the_headline_gives_the_time(generic):
+    item = generic.extract_item(other_outlet_page(date_line="<div><span>2018年6月18日 10:01</span><span>発信地：東京</span></div>"))
+    assert item.published_at == "2018-06-18T10:01:00+00:00"
+    assert generic.stats.get_value("extract/published_at/visible_date") == 1
