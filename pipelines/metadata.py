@@ -193,13 +193,20 @@ def find_byline(tree: etree._Element, hints: PageHints) -> etree._Element | None
 
 
 # The lines that follow the headline: where a page shows its date when nothing marks it up.
-AFTER_HEADLINE = "(//h1)[1]/following::text()[normalize-space()][not(ancestor::script or ancestor::style)][position() <= 12]"
+AFTER_HEADLINE = "following::text()[normalize-space()][not(ancestor::script or ancestor::style)][position() <= 12]"
 DATE_LINE_MAX_CHARS = 80
 
 
-def visible_date_line(tree: etree._Element) -> str | None:
+def headline_element(tree: etree._Element, title: str | None) -> etree._Element | None:
+    """The ``<h1>`` that reads as the page's ``title``, else the first: a site's logo may be an h1 too."""
+    headings = compiled("//h1")(tree)
+    return next((h1 for h1 in headings if clean(h1.text_content()) == title), headings[0] if headings else None)
+
+
+def visible_date_line(tree: etree._Element, title: str | None) -> str | None:
     """The first short line after the headline that shows a written date (``March 02, 2023 | 05:20 PM``, ``2023年3月2日``)."""
-    for text in compiled(AFTER_HEADLINE)(tree):
+    headline = headline_element(tree, title)
+    for text in compiled(AFTER_HEADLINE)(headline) if headline is not None else ():
         line = clean(text)
         if line and len(line) <= DATE_LINE_MAX_CHARS and (WRITTEN_DATE.search(line) or CJK_DATE.search(line)):
             return line
@@ -282,7 +289,7 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
             ("time_element", first_text(tree, TIME_ELEMENT)),
         )
         if value
-    ] or [("visible_date", line) for line in [visible_date_line(tree)] if line]
+    ] or [("visible_date", line) for line in [visible_date_line(tree, meta.title)] if line]
     meta.published += [("url", day) for day in [day_in_url(url)] if day]
     meta.canonical_url = first_text(tree, "//link[@rel='canonical']/@href") or meta_tags.content("og:url")
     meta.language = clean((compiled("/html/@lang")(tree) or [None])[0]) or clean(article.get("inLanguage"))

@@ -268,3 +268,10 @@ def test_an_east_asian_date_line_under_the_headline_gives_the_time(generic):
     item = generic.extract_item(other_outlet_page(date_line="<div><span>2018年6月18日 10:01</span><span>発信地：東京</span></div>"))
     assert item.published_at == "2018-06-18T10:01:00+00:00"
     assert generic.stats.get_value("extract/published_at/visible_date") == 1
+
+
+def test_the_date_line_follows_the_headline_not_a_logo_heading_before_it(generic):
+    page = other_outlet_page(date_line="<div>2018年6月18日 10:01</div>")
+    page.body = page.body.replace(b"<header>", b'<header><h1><img alt="Example News"></h1><ul><li>World</li>'
+                                  + b"".join(b"<li>Section %d</li>" % n for n in range(12)) + b"</ul>")
+    assert generic.extract_item(page).published_at == "2018-06-18T10:01:00+00:00"
