@@ -275,3 +275,17 @@ def test_the_date_line_follows_the_headline_not_a_logo_heading_before_it(generic
     page.body = page.body.replace(b"<header>", b'<header><h1><img alt="Example News"></h1><ul><li>World</li>'
                                   + b"".join(b"<li>Section %d</li>" % n for n in range(12)) + b"</ul>")
     assert generic.extract_item(page).published_at == "2018-06-18T10:01:00+00:00"
+
+
+def test_a_body_that_precise_reading_cuts_to_its_first_block_is_read_whole(generic):
+    """trafilatura's favor_precision keeps one paragraph of a body whose paragraphs each sit in nested blocks."""
+    paragraphs = [f"Part {n}: water levels on the river fell through the night as the storm moved east and crews"
+                  " worked to clear the banks. Farmers along the lower reaches said the water had reached their"
+                  " fields but spared the houses." for n in range(6)]
+    blocks = "".join(f"<div class='block'><div class='box'><div class='content'><p>{p}</p></div></div></div>"
+                     for p in paragraphs)
+    html = f"<html><body><section><div class='col-main'><h1>River levels fall</h1>{blocks}</div></section></body></html>"
+    item = generic.extract_item(ArticleItem(url=OTHER_OUTLET_URL, fetched_url=OTHER_OUTLET_URL, body=html.encode(),
+                                            encoding="utf-8", fetched_at="2026-01-01T00:00:00+00:00"))
+    assert item.text == "\n\n".join(paragraphs)
+    assert generic.stats.get_value("extract/body/trafilatura_recall") == 1
