@@ -62,7 +62,10 @@ def parse_published(value: str | None, default_zone=PAKISTAN_TIME) -> datetime |
 
 def _parse_iso(value: str) -> datetime | date | None:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return date.fromisoformat(value)
+        try:
+            return date.fromisoformat(value)
+        except ValueError:  # 2023-13-45
+            return None
     if not (re.match(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", value) or ISO_BASIC.match(value)):
         return None
     try:

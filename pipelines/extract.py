@@ -246,7 +246,8 @@ def reads_as_article(meta: PageMetadata, body: str | None, url: str, tree: etree
 def is_teaser_listing(body: str, tree: etree._Element) -> bool:
     """Whether nearly every paragraph of the body holds a headline linking elsewhere: teasers of articles.
     An article links in some paragraphs, seldom in nearly all."""
-    headlines = {text for text in (clean(link.text_content()) for link in tree.iter("a")) if text and len(text) >= HEADLINE_MIN_CHARS}
+    link_texts = (clean(link.text_content()) for link in tree.iter("a"))
+    headlines = {text for text in link_texts if text and len(text) >= HEADLINE_MIN_CHARS}
     paragraphs = body.split("\n\n")
     teasers = sum(any(headline in paragraph for headline in headlines) for paragraph in paragraphs)
     return teasers >= TEASER_SHARE * len(paragraphs)

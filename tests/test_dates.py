@@ -38,8 +38,9 @@ def test_a_date_without_time_stays_a_date(value, expected):
 @pytest.mark.parametrize(
     "value",
     ["", "   ", None, "garbage", "3000-01-01", "1900-05-01T10:00:00+05:00", "February 30, 2023 | 10:00 AM",
-     "جمعہ کو 18 ارکان نے 2025 کے بجٹ پر بات کی"],
-    ids=["empty", "blank", "none", "words", "far-future", "far-past", "impossible-day", "urdu-words-not-guessed"],
+     "جمعہ کو 18 ارکان نے 2025 کے بجٹ پر بات کی", "2023-13-45"],
+    ids=["empty", "blank", "none", "words", "far-future", "far-past", "impossible-day", "urdu-words-not-guessed",
+         "impossible-iso-date"],
 )
 def test_nothing_is_guessed(value):
     assert parse_published(value) is None

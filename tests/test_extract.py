@@ -289,3 +289,8 @@ def test_a_body_that_precise_reading_cuts_to_its_first_block_is_read_whole(gener
                                             encoding="utf-8", fetched_at="2026-01-01T00:00:00+00:00"))
     assert item.text == "\n\n".join(paragraphs)
     assert generic.stats.get_value("extract/body/trafilatura_recall") == 1
+
+
+def test_an_impossible_day_in_the_url_is_not_a_date(generic):
+    item = generic.extract_item(other_outlet_page(url="https://news.example.com/2016/19/14/river-levels"))
+    assert (item.title, item.published_at) == ("River levels fall after storm", None)
