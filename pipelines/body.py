@@ -16,6 +16,8 @@ from trafilatura.settings import use_config
 from pipelines.hints import PageHints, compiled
 
 MIN_BODY_CHARS = 80  # a brief shorter than this is a stub, not an article
+RECALL_CHECK_MAX_CHARS = 1000  # a whole page's precise body shorter than this is read again without favor_precision,
+RECALL_GAIN = 3  # and that reading is kept when it finds this many times the text
 # trafilatura deletes characters that are not printable, the zero-width non-joiner among them;
 # in Urdu it keeps a letter from joining the next (ڈیٹ‌شیٹ), so it is carried through as U+FFFC.
 ZWNJ, ZWNJ_STAND_IN = "\u200c", "\ufffc"
@@ -106,6 +108,29 @@ def element_text(node: etree._Element) -> str:
     return node.text_content()
 
 
+def trafilatura_text(document: etree._Element, url: str, precise: bool, fast: bool = False) -> str | None:
+    return trafilatura.extract(
+        document,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        favor_precision=precise,
+        fast=fast,
+        deduplicate=False,
+        config=TRAFILATURA_CONFIG,
+    )
+
+
+def longer_without_precision(document: etree._Element, url: str, text: str | None, method: str) -> tuple[str | None, str]:
+    """``(text, method)``: trafilatura's default reading of a whole page when it finds several times the
+    text its precise reading kept. Precision keeps a sidebar out of a long body, but on some pages
+    it keeps only the first block of the article (a lead before a figure), which no hint corrects."""
+    fuller = trafilatura_text(document, url, precise=False)
+    if fuller and len(fuller) >= RECALL_GAIN * len(text or ""):
+        return fuller, "trafilatura_recall"
+    return text, method
+
+
 def extract_body(tree: etree._Element, url: str, hints: PageHints) -> tuple[str | None, str]:
     """``(text, method)``: the body as plain paragraphs, and which path found it.
 
@@ -130,16 +155,9 @@ def extract_body(tree: etree._Element, url: str, hints: PageHints) -> tuple[str 
     for node in document.iter():
         node.text = node.text and node.text.replace(ZWNJ, ZWNJ_STAND_IN)
         node.tail = node.tail and node.tail.replace(ZWNJ, ZWNJ_STAND_IN)
-    text = trafilatura.extract(
-        document,
-        url=url,
-        include_comments=False,
-        include_tables=True,
-        favor_precision=True,
-        fast=bool(scope),
-        deduplicate=False,
-        config=TRAFILATURA_CONFIG,
-    )
+    text = trafilatura_text(document, url, precise=True, fast=bool(scope))
+    if not scope and len(text or "") < RECALL_CHECK_MAX_CHARS:
+        text, method = longer_without_precision(document, url, text, method)
     text = text and text.replace(ZWNJ_STAND_IN, ZWNJ)
     text = drop_markers(text, hints.markers) if text and hints.markers else text
     if text and len(text) >= MIN_BODY_CHARS:

@@ -1,9 +1,12 @@
-"""Publication times as the archive keeps them: aware, in the outlet's offset, with a UTC copy.
+"""Publication times as the archive keeps them: aware, in the outlet's offset (or the page's own), with a UTC copy.
 
 Sites write times in many shapes: ISO 8601 (``+05:00`` or ``+0500``), bylines such
-as ``Published March 02, 2023 | 05:20 PM`` or ``Mon 30th November 2020 | 04:15 PM``.
-A time without an offset is the outlet's local time (Pakistan Standard Time,
-UTC+05:00, no daylight saving). Urdu pages write ``جمعہ 18 جولائی 2025 19:55``
+as ``Published March 02, 2023 | 05:20 PM`` or ``Mon 30th November 2020 | 04:15 PM``,
+East Asian ``2018年6月18日 10:01``.
+A time without an offset is the outlet's local time (UrduPoint's is Pakistan
+Standard Time, UTC+05:00, no daylight saving; the outlet's zone is ``PageHints.timezone``);
+where no outlet zone is known, a time keeps the offset it is written with and one
+written without is taken as UTC. Urdu pages write ``جمعہ 18 جولائی 2025 19:55``
 (:func:`pipelines.urdu.parse_urdu_date`). Nothing is parsed fuzzily: dateutil's fuzzy
 mode invents dates out of unrelated words.
 """
@@ -28,6 +31,13 @@ WRITTEN_DATE = re.compile(
     rf"(?:\s*(?:\||at|,)?\s*(?P<time>{TIME}))?"
 )
 
+# East Asian pages write 2016年10月14日, often followed by the time (2018年6月18日 10:01, or after a weekday: (金) 10:01).
+CJK_DATE = re.compile(
+    r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
+    r"(?:\D{0,6}?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+)
+ISO_BASIC = re.compile(r"\d{8}T\d{4}")  # ISO 8601's basic format: 20180619T055000+0900
+
 
 def parse_published(value: str | None, default_zone=PAKISTAN_TIME) -> datetime | date | None:
     """An aware datetime (or a bare date when no time is written) from ``value``, or None.
@@ -37,7 +47,7 @@ def parse_published(value: str | None, default_zone=PAKISTAN_TIME) -> datetime |
     if not value or not value.strip():
         return None
     value = value.strip()
-    parsed = _parse_iso(value) or _parse_written(value) or parse_urdu_date(value)
+    parsed = _parse_iso(value) or _parse_written(value) or _parse_cjk(value) or parse_urdu_date(value)
     if parsed is None:
         return None
     if isinstance(parsed, datetime):
@@ -52,8 +62,11 @@ def parse_published(value: str | None, default_zone=PAKISTAN_TIME) -> datetime |
 
 def _parse_iso(value: str) -> datetime | date | None:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return date.fromisoformat(value)
-    if not re.match(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:  # 2023-13-45
+            return None
+    if not (re.match(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", value) or ISO_BASIC.match(value)):
         return None
     try:
         return dateutil_parser.isoparse(value.replace(" ", "T", 1))
@@ -76,9 +89,21 @@ def _parse_written(value: str) -> datetime | date | None:
     return datetime.combine(day, clock)
 
 
+def _parse_cjk(value: str) -> datetime | date | None:
+    match = CJK_DATE.search(value)
+    if not match:
+        return None
+    numbers = {name: int(number) for name, number in match.groupdict().items() if number is not None}
+    try:
+        return datetime(**numbers) if "hour" in numbers else date(**numbers)
+    except ValueError:
+        return None
+
+
 def in_outlet_time(moment: datetime, zone=PAKISTAN_TIME) -> str:
-    """ISO 8601 in the outlet's offset, e.g. ``2023-03-02T17:20:00+05:00``."""
-    return moment.astimezone(zone).isoformat()
+    """ISO 8601 in the outlet's offset, e.g. ``2023-03-02T17:20:00+05:00``; in the moment's own
+    offset when ``zone`` is None (no outlet zone known)."""
+    return (moment.astimezone(zone) if zone else moment).isoformat()
 
 
 def in_utc(moment: datetime) -> str:

@@ -3,7 +3,8 @@
 Rejections (each a WARNING, a ``extract/rejected/<reason>`` stat and a
 ``RejectedPage`` for the archive): ``binary`` bodies, ``malformed_html``,
 ``challenge`` pages, pages ``not_article`` (see :func:`is_article`: no article markup, and no
-body text that is dated or at one of the outlet's article URLs, ``PageHints.article_url``),
+body text that is dated or at one of the outlet's article URLs, ``PageHints.article_url``; for an
+outlet without such URLs, no substantial body either, :func:`reads_as_article`),
 ``no_title`` and ``empty_body``. Fallbacks are counted under ``extract/<field>/<source>``; a time
 read from the page's visible date line under ``extract/published_at/visible_date``.
 
@@ -18,6 +19,7 @@ import re
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timezone, tzinfo
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -39,7 +41,8 @@ logger = logging.getLogger(__name__)
 # Raise it when the rules that reject a page change (is_article's among them): a rejection by an older
 # version lapses, so its URL is fetched and judged again (pipelines.archive.Archive.rejection_stands).
 # 2: a page at an article URL with a headline and a body is an article without metadata.
-EXTRACTOR_VERSION = 2
+# 3: on an outlet without a profile, a page with a headline and a substantial body is an article.
+EXTRACTOR_VERSION = 3
 
 
 def slug(text: str | None) -> str | None:
@@ -172,7 +175,7 @@ def read_article(page: Page, hints: PageHints, extraction: Extraction) -> dict:
     byline = find_byline(tree, hints)
     if byline is not None:
         byline.set(READ_APART, "")
-    meta = read_metadata(tree, hints, clean(byline.text_content()) if byline is not None else None)
+    meta = read_metadata(tree, hints, clean(byline.text_content()) if byline is not None else None, page.fetched_url)
     if meta.summary:
         for heading in compiled("//h2 | //h3 | //h4")(tree):
             if clean(heading.text_content()) == meta.summary:
@@ -181,8 +184,9 @@ def read_article(page: Page, hints: PageHints, extraction: Extraction) -> dict:
         extraction.count("extract/jsonld/invalid", meta.invalid_jsonld)
     body, method = extract_body(tree, page.fetched_url, hints)
     extraction.count(f"extract/body/{method}")
-    if not is_article(meta, body is not None, at_article_url(page, hints)):
-        raise Rejected("not_article", "no article markup, and no body text that is dated or at an article URL")
+    if not (is_article(meta, body is not None, at_article_url(page, hints))
+            or (hints.article_url is None and reads_as_article(meta, body, page.fetched_url, tree))):
+        raise Rejected("not_article", "no article markup, and no body text that is dated, at an article URL or long")
     if not meta.title:
         raise Rejected("no_title", "no headline in JSON-LD, meta tags or h1")
     if body is None:
@@ -198,7 +202,7 @@ def read_article(page: Page, hints: PageHints, extraction: Extraction) -> dict:
         "tags": meta.tags,
         "canonical_url": meta.canonical_url,
         "language": (meta.language or page.language or "").split("-")[0].lower() or None,
-        **published_fields(meta.published, extraction),
+        **published_fields(meta.published, extraction, hints.timezone),
     }
 
 
@@ -217,6 +221,38 @@ def is_article(meta: PageMetadata, has_body: bool, at_article_url: bool) -> bool
     return has_body and (bool(meta.published) or (at_article_url and not meta.marked_as_other))
 
 
+# An outlet without a profile (no hints.article_url): a page with a headline and this much body text is an article.
+GENERIC_ARTICLE_MIN_CHARS = 500
+NOT_ARTICLE_PAGE_TYPES = ("video", "music", "profile", "book", "product", "gallery", "photo")  # og:type prefixes
+HOME_PATHS = frozenset({"", "index.html", "index.htm", "index.php"})
+NOT_FOUND_TITLE = re.compile(r"\b404\b|\bpage not found\b|\bnot be found\b", re.IGNORECASE)
+TEASER_SHARE = 0.75  # a body whose paragraphs this often hold a headline-long link is a listing of teasers
+HEADLINE_MIN_CHARS = 25  # a link this long reads as a headline, not as "more" or a name
+
+
+def reads_as_article(meta: PageMetadata, body: str | None, url: str, tree: etree._Element) -> bool:
+    """Whether a page of an outlet the crawl has no profile of is an article without saying so: a
+    headline and a substantial body, and neither markup nor text that makes it something else (a
+    video or profile page, a home page, a "not found" template, a listing of teasers)."""
+    if not meta.title or body is None or len(body) < GENERIC_ARTICLE_MIN_CHARS:
+        return False
+    if NOT_FOUND_TITLE.search(meta.title) or (meta.page_type or "").startswith(NOT_ARTICLE_PAGE_TYPES):
+        return False
+    if meta.page_type == "website" and urlsplit(url).path.strip("/") in HOME_PATHS:
+        return False
+    return not is_teaser_listing(body, tree)
+
+
+def is_teaser_listing(body: str, tree: etree._Element) -> bool:
+    """Whether nearly every paragraph of the body holds a headline linking elsewhere: teasers of articles.
+    An article links in some paragraphs, seldom in nearly all."""
+    link_texts = (clean(link.text_content()) for link in tree.iter("a"))
+    headlines = {text for text in link_texts if text and len(text) >= HEADLINE_MIN_CHARS}
+    paragraphs = body.split("\n\n")
+    teasers = sum(any(headline in paragraph for headline in headlines) for paragraph in paragraphs)
+    return teasers >= TEASER_SHARE * len(paragraphs)
+
+
 def category(page: Page, canonical_link: str | None, hints: PageHints) -> str | None:
     """The section named by the page's canonical URL (or the URL fetched), where the site's URLs name it."""
     pattern = hints.category_in_url
@@ -227,19 +263,21 @@ def category(page: Page, canonical_link: str | None, hints: PageHints) -> str | 
     return None
 
 
-def published_fields(candidates: list[tuple[str, str]], extraction: Extraction) -> dict:
-    """The first candidate with a full time wins; a date alone is kept only if nothing better exists."""
+def published_fields(candidates: list[tuple[str, str]], extraction: Extraction, zone: tzinfo | None) -> dict:
+    """The first candidate with a full time wins; a date alone is kept only if nothing better exists.
+    Times are written in the outlet's ``zone``; without one, each keeps its own offset (naive ones: UTC)."""
     day_only = None
     for source, value in candidates:
-        moment = parse_published(value)
+        moment = parse_published(value, zone or timezone.utc)
         if moment is None:
             continue
         if hasattr(moment, "hour"):
             extraction.count(f"extract/published_at/{source}")
-            return {"published_at": in_outlet_time(moment), "published_at_utc": in_utc(moment)}
-        day_only = day_only or moment
+            return {"published_at": in_outlet_time(moment, zone), "published_at_utc": in_utc(moment)}
+        day_only = day_only or (source, moment)
     if day_only:
-        extraction.count("extract/published_at/day_only")
+        source, day_only = day_only
+        extraction.count(f"extract/published_at/{'url' if source == 'url' else 'day_only'}")
         return {"published_at": day_only.isoformat(), "published_at_utc": day_only.isoformat()}
     extraction.count("extract/published_at/missing")
     extraction.note(logging.WARNING, "No publication time found on %(url)s")

@@ -8,6 +8,7 @@ pruned first) and every fallback taken is counted in the crawl stats.
 
 import re
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from functools import lru_cache
 
 from lxml import etree
@@ -78,6 +79,8 @@ class PageHints:
     tags: str | None = None  # XPath of the visible tag links, read when the metadata names no keywords
     markers: tuple[str, ...] = field(default_factory=tuple)  # texts the site puts into the body, never
     # article text, such as a "continued" line before an ad; removed wherever they stand
+    timezone: tzinfo | None = None  # the outlet's zone: a time without an offset is read in it and every
+    # time is written in it. None (an outlet without a profile): a time keeps its own offset, one without is UTC
 
     @property
     def prune(self) -> list[str]:

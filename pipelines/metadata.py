@@ -8,10 +8,11 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from lxml import etree
 
-from pipelines.dates import WRITTEN_DATE
+from pipelines.dates import CJK_DATE, WRITTEN_DATE
 from pipelines.hints import PageHints, compiled
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,14 @@ ARTICLE_TYPES = frozenset(
         "BlogPosting",
         "LiveBlogPosting",
         "Report",
+        # schema.org's other kinds of Article
+        "SocialMediaPosting",
+        "DiscussionForumPosting",
+        "TechArticle",
+        "ScholarlyArticle",
+        "ReviewNewsArticle",
+        "AskPublicNewsArticle",
+        "SatiricalArticle",
     }
 )
 TITLE_SUFFIX = re.compile(r"\s*[-|–—]\s*(?:UrduPoint|Urdu Point)[^-|–—]*$", re.IGNORECASE)
@@ -48,6 +57,7 @@ class PageMetadata:
     language: str | None = None
     marked_as_article: bool = False  # JSON-LD article type or og:type article
     marked_as_other: bool = False  # og:type names something else (a website, a gallery) and no JSON-LD an article
+    page_type: str | None = None  # og:type, lower-cased
     sources: dict[str, str] = field(default_factory=dict)  # field -> where it came from
     invalid_jsonld: int = 0
 
@@ -94,12 +104,17 @@ class MetaTags:
         return next((self.contents[name] for name in names if name in self.contents), None)
 
 
+# XHTML habits around a script's JSON: ``<![CDATA[ ... ]]>``, or the same markers behind ``//`` comments.
+CDATA_MARKERS = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
+NESTING_KEYS = ("@graph", "mainEntity")  # where a JSON-LD object holds the article: a graph, a WebPage's main entity
+
+
 def jsonld_objects(tree) -> tuple[list[dict], int]:
-    """All JSON-LD objects on the page (graphs and lists flattened) and the count of invalid blocks."""
+    """All JSON-LD objects on the page (graphs, main entities and lists flattened) and the count of invalid blocks."""
     objects, invalid = [], 0
     for script in compiled("//script[@type='application/ld+json']/text()")(tree):
         try:
-            data = json.loads(script, strict=False)
+            data = json.loads(CDATA_MARKERS.sub("", script), strict=False)
         except ValueError:
             invalid += 1
             continue
@@ -110,7 +125,7 @@ def jsonld_objects(tree) -> tuple[list[dict], int]:
                 stack.extend(item)
             elif isinstance(item, dict):
                 objects.append(item)
-                stack.extend(v for k, v in item.items() if k == "@graph")
+                stack.extend(item[key] for key in NESTING_KEYS if key in item)
     return objects, invalid
 
 
@@ -178,21 +193,39 @@ def find_byline(tree: etree._Element, hints: PageHints) -> etree._Element | None
 
 
 # The lines that follow the headline: where a page shows its date when nothing marks it up.
-AFTER_HEADLINE = "(//h1)[1]/following::text()[normalize-space()][not(ancestor::script or ancestor::style)][position() <= 12]"
+AFTER_HEADLINE = "following::text()[normalize-space()][not(ancestor::script or ancestor::style)][position() <= 12]"
 DATE_LINE_MAX_CHARS = 80
 
 
-def visible_date_line(tree: etree._Element) -> str | None:
-    """The first short line after the headline that shows a written date (``March 02, 2023 | 05:20 PM``)."""
-    for text in compiled(AFTER_HEADLINE)(tree):
+def headline_element(tree: etree._Element, title: str | None) -> etree._Element | None:
+    """The ``<h1>`` that reads as the page's ``title``, else the first: a site's logo may be an h1 too."""
+    headings = compiled("//h1")(tree)
+    return next((h1 for h1 in headings if clean(h1.text_content()) == title), headings[0] if headings else None)
+
+
+def visible_date_line(tree: etree._Element, title: str | None) -> str | None:
+    """The first short line after the headline that shows a written date (``March 02, 2023 | 05:20 PM``, ``2023年3月2日``)."""
+    headline = headline_element(tree, title)
+    for text in compiled(AFTER_HEADLINE)(headline) if headline is not None else ():
         line = clean(text)
-        if line and len(line) <= DATE_LINE_MAX_CHARS and WRITTEN_DATE.search(line):
+        if line and len(line) <= DATE_LINE_MAX_CHARS and (WRITTEN_DATE.search(line) or CJK_DATE.search(line)):
             return line
     return None
 
 
-def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = None) -> PageMetadata:
-    """Metadata of the page; ``byline`` is the byline's text, when one was found."""
+# The article's own time element: marked as its publication time, else the first in the article.
+TIME_ELEMENT = "(//time[@itemprop='datePublished'] | //article//time)/@datetime"
+URL_DAY = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>[01]?\d)/(?P<day>[0-3]?\d)/")
+
+
+def day_in_url(url: str | None) -> str | None:
+    """The ``YYYY-MM-DD`` a URL's path is filed under (``/2016/10/14/slug``), or None."""
+    match = URL_DAY.search(urlsplit(url).path) if url else None
+    return match and f"{match['year']}-{int(match['month']):02d}-{int(match['day']):02d}"
+
+
+def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = None, url: str | None = None) -> PageMetadata:
+    """Metadata of the page at ``url``; ``byline`` is the byline's text, when one was found."""
     meta = PageMetadata()
     objects, meta.invalid_jsonld = jsonld_objects(tree)
     article = next((obj for obj in objects if types_of(obj) & ARTICLE_TYPES), {})
@@ -200,6 +233,7 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
     page_type = (meta_tags.content("og:type") or "").lower()
     meta.marked_as_article = bool(article) or page_type == "article"
     meta.marked_as_other = not meta.marked_as_article and bool(page_type)
+    meta.page_type = page_type or None
 
     def pick(name, *candidates):
         """The first value of ``candidates``, ``(source, read)`` pairs read in order
@@ -250,9 +284,13 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
             ("meta", meta_tags.content("article:published_time", "datePublished", "pubdate", "publish-date")),
             ("hint", first_text(tree, hints.date)),
             ("visible_date", byline),
+            ("meta_date", meta_tags.content("publishdate", "publish_date", "date")),
+            ("dublin_core", meta_tags.content("dcterms.created", "DC.date.issued", "dcterms.issued", "DC.date")),
+            ("time_element", first_text(tree, TIME_ELEMENT)),
         )
         if value
-    ] or [("visible_date", line) for line in [visible_date_line(tree)] if line]
+    ] or [("visible_date", line) for line in [visible_date_line(tree, meta.title)] if line]
+    meta.published += [("url", day) for day in [day_in_url(url)] if day]
     meta.canonical_url = first_text(tree, "//link[@rel='canonical']/@href") or meta_tags.content("og:url")
     meta.language = clean((compiled("/html/@lang")(tree) or [None])[0]) or clean(article.get("inLanguage"))
     return meta

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timezone
 
 import pytest
 
@@ -38,8 +38,9 @@ def test_a_date_without_time_stays_a_date(value, expected):
 @pytest.mark.parametrize(
     "value",
     ["", "   ", None, "garbage", "3000-01-01", "1900-05-01T10:00:00+05:00", "February 30, 2023 | 10:00 AM",
-     "جمعہ کو 18 ارکان نے 2025 کے بجٹ پر بات کی"],
-    ids=["empty", "blank", "none", "words", "far-future", "far-past", "impossible-day", "urdu-words-not-guessed"],
+     "جمعہ کو 18 ارکان نے 2025 کے بجٹ پر بات کی", "2023-13-45"],
+    ids=["empty", "blank", "none", "words", "far-future", "far-past", "impossible-day", "urdu-words-not-guessed",
+         "impossible-iso-date"],
 )
 def test_nothing_is_guessed(value):
     assert parse_published(value) is None
@@ -47,3 +48,22 @@ def test_nothing_is_guessed(value):
 
 def test_utc_copy_is_the_same_instant():
     assert in_utc(parse_published("2023-03-02T17:20:00+05:00")) == "2023-03-02T12:20:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("20180619T055000+0900", "2018-06-19T05:50:00+09:00"),
+        ("2018年6月18日 10:01", "2018-06-18T10:01:00+00:00"),  # no offset written, no outlet zone: UTC
+        ("2018年6月18日(月) 10:01", "2018-06-18T10:01:00+00:00"),
+        ("2016 年 10 月 14 日", "2016-10-14"),
+    ],
+    ids=["iso-basic", "cjk-with-time", "cjk-after-weekday", "cjk-date-only"],
+)
+def test_other_ways_of_writing_a_time(value, expected):
+    parsed = parse_published(value, timezone.utc)
+    assert (in_outlet_time(parsed, None) if hasattr(parsed, "hour") else parsed.isoformat()) == expected
+
+
+def test_an_impossible_east_asian_date_is_not_guessed():
+    assert parse_published("2018年13月18日 10:01") is None

@@ -6,6 +6,7 @@ from scrapy.utils.test import get_crawler
 from crawler.items import ArticleItem, RejectedPage
 from crawler.spiders.urdupoint import PAGE_HINTS
 from pipelines.extract import ExtractPipeline, decode_html
+from pipelines.hints import PageHints
 
 BODY = " ".join(["The provincial cabinet approved the new wheat support price on Monday."] * 6)
 ARTICLE = """<html lang="en"><head><title>{title} - UrduPoint</title>
@@ -146,3 +147,150 @@ def test_the_time_comes_from_the_visible_date_line_when_nothing_marks_it(extract
     item = extract.extract_item(unmarked_page("https://www.urdupoint.com/en/news/pakistan-2.html", date_line=date_line))
     assert (item.title, item.text, item.published_at) == ("Cabinet approves wheat price", BODY, "2023-03-02T17:20:00+05:00")
     assert extract.stats.get_value("extract/published_at/visible_date") == 1
+
+
+# Another outlet's page, read on the generic path (no site hints): its own markup, its own time zone.
+OTHER_OUTLET_URL = "https://news.example.com/story/river-levels"
+OTHER_OUTLET = """<html lang="en"><head><title>River levels fall after storm</title>{head}</head><body>
+<header><a href="/">Example News</a></header><div class="story"><h1>River levels fall after storm</h1>{date_line}
+<p>{body}</p></div></body></html>"""
+RIVER_BODY = " ".join(["Water levels on the river fell through the night as the storm moved east."] * 8)
+
+
+def other_outlet_page(head: str = "", date_line: str = "", url: str = OTHER_OUTLET_URL) -> ArticleItem:
+    body = OTHER_OUTLET.format(head=head, date_line=date_line, body=RIVER_BODY).encode()
+    return ArticleItem(url=url, fetched_url=url, body=body, encoding="utf-8", fetched_at="2026-01-01T00:00:00+00:00")
+
+
+@pytest.fixture
+def generic():
+    return ExtractPipeline(get_crawler().stats, PageHints())
+
+
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        ("2015-07-10T21:53:00-04:00", ("2015-07-10T21:53:00-04:00", "2015-07-11T01:53:00+00:00")),  # keeps its offset
+        ("2023-06-07T20:54:26Z", ("2023-06-07T20:54:26+00:00", "2023-06-07T20:54:26+00:00")),
+        ("2023-06-07T20:54:26", ("2023-06-07T20:54:26+00:00", "2023-06-07T20:54:26+00:00")),  # naive: UTC
+    ],
+    ids=["new-york-evening", "utc-evening", "naive"],
+)
+def test_without_an_outlet_zone_a_time_keeps_its_own_offset(generic, written, expected):
+    head = f'<meta property="og:type" content="article"><meta property="article:published_time" content="{written}">'
+    item = generic.extract_item(other_outlet_page(head))
+    assert (item.published_at, item.published_at_utc) == expected
+
+
+def test_urdupoint_hints_write_every_time_in_pakistan_time(extract):
+    body = article_html().replace(b"2024-03-23T16:50:00+05:00", b"2024-03-23T21:50:00-04:00")
+    item = extract.extract_item(page(body))
+    assert (item.published_at, item.published_at_utc) == ("2024-03-24T06:50:00+05:00", "2024-03-24T01:50:00+00:00")
+
+
+def test_without_an_outlet_profile_a_page_with_a_headline_and_a_substantial_body_is_an_article(generic):
+    item = generic.extract_item(other_outlet_page())
+    assert (item.title, item.text, item.published_at) == ("River levels fall after storm", RIVER_BODY, None)
+
+
+TEASERS = "".join(
+    f'<li><a href="/story/{n}">Story number {n} of the day in full detail</a> A short teaser of the story {n} '
+    "written to make readers click through to the whole article.</li>" for n in range(12))
+
+
+@pytest.mark.parametrize(
+    "head, body, url",
+    [
+        ("", "<p>Water levels fell.</p>", OTHER_OUTLET_URL),  # a stub
+        ('<meta property="og:type" content="video.other">', None, OTHER_OUTLET_URL),
+        ('<meta property="og:type" content="profile">', None, OTHER_OUTLET_URL),
+        ('<meta property="og:type" content="website">', None, "https://news.example.com/"),  # the home page
+        ("", f"<ul>{TEASERS}</ul>", "https://news.example.com/section/rivers"),
+        ("<title>404 Page not found</title>", None, OTHER_OUTLET_URL),
+    ],
+    ids=["short-body", "video", "profile", "home-page", "teaser-listing", "not-found"],
+)
+def test_without_an_outlet_profile_a_page_that_is_something_else_is_not_an_article(generic, head, body, url):
+    html = other_outlet_page(head, url=url).body
+    if body:
+        html = html.replace(f"<p>{RIVER_BODY}</p>".encode(), body.encode())
+    if "404" in head:
+        html = html.replace(b"<h1>River levels fall after storm</h1>", b"<h1>404 Page not found</h1>")
+        html = html.replace(b"<title>River levels fall after storm</title>", b"")
+    result = generic.extract_item(ArticleItem(url=url, fetched_url=url, body=html, encoding="utf-8",
+                                              fetched_at="2026-01-01T00:00:00+00:00"))
+    assert isinstance(result, RejectedPage) and result.reason == "not_article"
+
+
+def test_without_an_outlet_profile_a_website_page_that_is_not_the_home_page_is_an_article(generic):
+    item = generic.extract_item(other_outlet_page('<meta property="og:type" content="website">'))
+    assert (item.title, item.text) == ("River levels fall after storm", RIVER_BODY)
+
+
+@pytest.mark.parametrize(
+    "head, date_line, url, expected, source",
+    [
+        ('<meta name="publishdate" content="2016-10-14T09:30:00-04:00">', "", OTHER_OUTLET_URL,
+         "2016-10-14T09:30:00-04:00", "meta_date"),
+        ('<meta name="date" content="2016-10-14T09:30:00+02:00">', "", OTHER_OUTLET_URL,
+         "2016-10-14T09:30:00+02:00", "meta_date"),
+        ('<meta name="dcterms.created" content="2016-10-14T09:30:00Z">', "", OTHER_OUTLET_URL,
+         "2016-10-14T09:30:00+00:00", "dublin_core"),
+        ('<meta name="DC.date.issued" content="2016-10-14T09:30:00Z">', "", OTHER_OUTLET_URL,
+         "2016-10-14T09:30:00+00:00", "dublin_core"),
+        ("", '<time itemprop="datePublished" datetime="2016-10-14T09:30:00-07:00">Oct 14</time>', OTHER_OUTLET_URL,
+         "2016-10-14T09:30:00-07:00", "time_element"),
+        ("", "", "https://news.example.com/2016/10/14/river-levels", "2016-10-14", "url"),
+    ],
+    ids=["publishdate", "date", "dcterms-created", "dc-date-issued", "time-element", "url"],
+)
+def test_the_time_is_read_where_other_outlets_write_it(generic, head, date_line, url, expected, source):
+    item = generic.extract_item(other_outlet_page(head, date_line, url))
+    assert item.published_at == expected
+    assert generic.stats.get_value(f"extract/published_at/{source}") == 1
+
+
+def test_a_time_in_the_metadata_wins_over_the_day_in_the_url(generic):
+    head = '<meta name="publishdate" content="2016-10-13T23:30:00-04:00">'
+    item = generic.extract_item(other_outlet_page(head, url="https://news.example.com/2016/10/14/river-levels"))
+    assert item.published_at == "2016-10-13T23:30:00-04:00"
+
+
+def test_a_schema_org_social_media_posting_is_an_article_with_its_date(generic):
+    head = ('<script type="application/ld+json">{"@type": "SocialMediaPosting", "headline": "River levels fall after storm",'
+            ' "datePublished": "2014-09-02T08:35:27-04:00"}</script>')
+    item = generic.extract_item(other_outlet_page(head))
+    assert (item.title, item.published_at) == ("River levels fall after storm", "2014-09-02T08:35:27-04:00")
+    assert generic.stats.get_value("extract/published_at/jsonld") == 1
+
+
+def test_an_east_asian_date_line_under_the_headline_gives_the_time(generic):
+    item = generic.extract_item(other_outlet_page(date_line="<div><span>2018年6月18日 10:01</span><span>発信地：東京</span></div>"))
+    assert item.published_at == "2018-06-18T10:01:00+00:00"
+    assert generic.stats.get_value("extract/published_at/visible_date") == 1
+
+
+def test_the_date_line_follows_the_headline_not_a_logo_heading_before_it(generic):
+    page = other_outlet_page(date_line="<div>2018年6月18日 10:01</div>")
+    page.body = page.body.replace(b"<header>", b'<header><h1><img alt="Example News"></h1><ul><li>World</li>'
+                                  + b"".join(b"<li>Section %d</li>" % n for n in range(12)) + b"</ul>")
+    assert generic.extract_item(page).published_at == "2018-06-18T10:01:00+00:00"
+
+
+def test_a_body_that_precise_reading_cuts_to_its_first_block_is_read_whole(generic):
+    """trafilatura's favor_precision keeps one paragraph of a body whose paragraphs each sit in nested blocks."""
+    paragraphs = [f"Part {n}: water levels on the river fell through the night as the storm moved east and crews"
+                  " worked to clear the banks. Farmers along the lower reaches said the water had reached their"
+                  " fields but spared the houses." for n in range(6)]
+    blocks = "".join(f"<div class='block'><div class='box'><div class='content'><p>{p}</p></div></div></div>"
+                     for p in paragraphs)
+    html = f"<html><body><section><div class='col-main'><h1>River levels fall</h1>{blocks}</div></section></body></html>"
+    item = generic.extract_item(ArticleItem(url=OTHER_OUTLET_URL, fetched_url=OTHER_OUTLET_URL, body=html.encode(),
+                                            encoding="utf-8", fetched_at="2026-01-01T00:00:00+00:00"))
+    assert item.text == "\n\n".join(paragraphs)
+    assert generic.stats.get_value("extract/body/trafilatura_recall") == 1
+
+
+def test_an_impossible_day_in_the_url_is_not_a_date(generic):
+    item = generic.extract_item(other_outlet_page(url="https://news.example.com/2016/19/14/river-levels"))
+    assert (item.title, item.published_at) == ("River levels fall after storm", None)

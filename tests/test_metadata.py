@@ -1,7 +1,10 @@
 """Meta tags as read_metadata reads them: one walk over the page's tags, names looked up after."""
 
+import pytest
+
 from pipelines.extract import parse_html
-from pipelines.metadata import MetaTags
+from pipelines.hints import PageHints
+from pipelines.metadata import MetaTags, read_metadata
 
 
 def meta_tags(head: str, after_html: str = "") -> MetaTags:
@@ -36,3 +39,33 @@ def test_article_tags_are_every_non_empty_article_tag_property_in_page_order():
 def test_tags_the_parser_leaves_after_the_closing_html_tag_are_read_too():
     tags = meta_tags("", after_html='<meta name="author" content="Sumaira FH">')
     assert tags.content("author") == "Sumaira FH"
+
+
+STORY = '{"@type": "NewsArticle", "headline": "River levels fall", "datePublished": "2016-10-14T09:00:00Z"}'
+
+
+def metadata_of(*blocks: str):
+    scripts = "".join(f'<script type="application/ld+json">{block}</script>' for block in blocks)
+    return read_metadata(parse_html(f"<html><head>{scripts}</head><body><p>Text</p></body></html>"), PageHints())
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        f"<![CDATA[{STORY}]]>",
+        f"\n//<![CDATA[\n{STORY}\n//]]>\n",
+        f'{{"@context": "https://schema.org", "@graph": [{{"@type": "WebSite", "name": "Example"}}, {STORY}]}}',
+        f'{{"@type": "WebPage", "name": "Example", "mainEntity": {STORY}}}',
+        f'[{{"@type": "BreadcrumbList"}}, {STORY}]',
+    ],
+    ids=["cdata", "commented-cdata", "graph", "main-entity", "list"],
+)
+def test_the_article_is_read_from_json_ld_however_it_is_wrapped_or_nested(block):
+    meta = metadata_of(block)
+    assert (meta.title, meta.published[0], meta.marked_as_article, meta.invalid_jsonld) == (
+        "River levels fall", ("jsonld", "2016-10-14T09:00:00Z"), True, 0)
+
+
+def test_an_invalid_block_among_valid_ones_is_counted_and_the_others_read():
+    meta = metadata_of('{"@type": "WebSite", "name": ', STORY)
+    assert (meta.title, meta.invalid_jsonld) == ("River levels fall", 1)

@@ -80,6 +80,7 @@ PAGE_HINTS = PageHints(
     summary=f"{ARTICLE_BLOCK}//h2[not(ancestor::div[{has_class('detail_txt')}])]",
     category_in_url=re.compile(r"^/en/(?P<category>[a-z0-9-]+)/[^/]+-\d+\.html$"),
     article_url=ARTICLE_PATH,
+    timezone=PAKISTAN_TIME,
     furniture=(
         f"//*[{has_class('social_sharer')}]",
         f"//*[{has_class('breadcrumb')}]",
@@ -100,6 +101,7 @@ URDU_VISIBLE_DATE = (  # a short leaf element, outside the body, with a month na
 URDU_PAGE_HINTS = PageHints(
     body=URDU_BODY,
     article_url=URDU_ARTICLE_PATH,
+    timezone=PAKISTAN_TIME,
     date=URDU_VISIBLE_DATE,
     tags=f"//div[{has_class('tagcloud')} and {has_class('urdu')}]//a",
     markers=("(جاری ہے)",),  # "continued": where the page breaks the story for an ad; not text
