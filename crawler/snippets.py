@@ -32,7 +32,6 @@ import html
 import itertools
 import re
 import sqlite3
-import threading
 import time
 import unicodedata
 from collections import Counter
@@ -77,7 +76,6 @@ MAX_INSTANCES = 2_000
 # Each word searched for costs a pass over the text: a search has at most MAX_QUERY_WORDS words
 # (crawler.search.query_problem), and a MATCH expression given in SQL is read no further.
 MAX_QUERY_WORDS = 16
-QUERY_GAP_SECONDS = 0.05  # snippet calls further apart than this belong to different queries (Deadline)
 LEAD_CHARS = 200  # what lead() shows of a text without a word
 
 
@@ -291,40 +289,43 @@ def lead(text: str | None, ellipsis: str = "…", tokens: int = 16, escape=str) 
 
 
 class Deadline:
-    """How long the snippets of one query may take together, on one connection's thread.
+    """How long the snippets of one SQL statement may take together, on one connection.
 
     SQLite calls a Python function between two of its steps, and datasette's time limit
     (a progress handler, run between steps) cannot stop it: a query showing 50 long
-    articles could run its snippets well past the limit. A query's snippets are made one
-    after the other on its connection's thread, so calls less than
-    :data:`QUERY_GAP_SECONDS` apart are taken for one query. Once their time is spent, the
-    query's other rows show their text's first words, unmarked (:func:`lead`).
+    articles could run its snippets well past the limit. SQLite says when each statement
+    starts (the connection's trace callback, set by :func:`register`), which starts the
+    count afresh. Once a statement's snippets have taken their time, its other rows show
+    their text's first words, unmarked (:func:`lead`).
     """
 
     def __init__(self, seconds: float):
         self.seconds = seconds
-        self._thread = threading.local()
+        self.spent = 0.0
+
+    def restart(self, statement: str | None = None) -> None:
+        self.spent = 0.0
 
     @contextlib.contextmanager
     def call(self):
-        """Yields whether this call is still within its query's time; counts the time it takes."""
-        state, began = self._thread, time.monotonic()
-        if began - getattr(state, "ended", float("-inf")) > QUERY_GAP_SECONDS:
-            state.spent = 0.0
+        """Yields whether this call is still within its statement's time; counts the time it takes."""
+        began = time.monotonic()
         try:
-            yield state.spent < self.seconds
+            yield self.spent < self.seconds
         finally:
-            state.ended = time.monotonic()
-            state.spent += state.ended - began
+            self.spent += time.monotonic() - began
 
 
 def register(conn: sqlite3.Connection, seconds: float | None = None) -> None:
     """Make ``archive_snippet(text, match, start, end, ellipsis, tokens)`` callable in SQL on ``conn``,
     and ``archive_snippet(..., tokens, escape)`` with the text escaped by :data:`ESCAPES` ``[escape]``.
 
-    With ``seconds``, the snippets of one query take about that long at most (:class:`Deadline`).
+    With ``seconds``, the snippets of one statement take about that long at most (:class:`Deadline`),
+    counted from the statement's start by ``conn``'s trace callback, which this sets.
     """
     deadline = Deadline(seconds) if seconds else None
+    if deadline is not None:
+        conn.set_trace_callback(deadline.restart)
 
     def archive_snippet(text, match, start, end, ellipsis, tokens, escape=None):
         escaping = ESCAPES[escape] if escape is not None else str
