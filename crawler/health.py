@@ -12,10 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pipelines.archive import ARTICLES_LOST, RAW_PAGES_LOST
+
 DISCOVERY_FAILURES = ("discovery/failed/", "sitemap/failed/")  # feeds, listings, sitemaps not read, by reason
-RAW_PAGES_LOST = "warc_failed"  # the check failed by a run that could not keep every raw page
-ARTICLES_LOST = "archive_writes_failed"  # ... by a run some of whose writes to the archive failed
-WORK_LOST = (RAW_PAGES_LOST, ARTICLES_LOST)  # such a run is not complete (pipelines.archive.last_complete_run_end)
 UNREACHABLE = frozenset({"dns_lookup", "connection_refused", "timeout", "connection_lost"})  # no answer at all
 
 

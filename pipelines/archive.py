@@ -24,7 +24,6 @@ from pathlib import Path
 import sqlite_utils
 from twisted.internet.task import LoopingCall
 
-from crawler.health import WORK_LOST
 from pipelines import neardup, schema
 
 logger = logging.getLogger(__name__)
@@ -54,6 +53,12 @@ ARTICLE_FIELDS = (
 VERSION_FIELDS = tuple(name for name in ARTICLE_FIELDS if name not in ("outlet", "language")) + ("tags",)
 WARC_FIELDS = ("warc_file", "warc_offset", "warc_length")  # where the version's raw page is kept
 COPY_FIELDS = ("title", "author", "published_at", "text", "content_hash")  # what ``duplicates`` keeps of a copy
+
+
+# The health checks (crawler.health) failed by a run that lost work: such a run is not complete.
+RAW_PAGES_LOST = "warc_failed"  # raw pages could not be written to the WARC files
+ARTICLES_LOST = "archive_writes_failed"  # writes to the archive failed
+WORK_LOST = (RAW_PAGES_LOST, ARTICLES_LOST)
 
 
 def utc_now() -> str:

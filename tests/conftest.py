@@ -108,3 +108,19 @@ def fresh_db(tmp_path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(tmp_path / "archive.db")
     schema.apply(db)
     return db
+
+
+def command_in_process(command_class, db_path: Path, argv) -> "ScrapyCommand":
+    """A project command (``scrapy search``, ``scrapy export``) run in this process on the archive at
+    ``db_path``, as ``scrapy COMMAND ARGV`` runs it; the command is returned for its ``exitcode``."""
+    import argparse
+
+    from scrapy.settings import Settings
+
+    command = command_class()
+    command.settings = Settings({"ARCHIVE_DB": str(db_path)})
+    parser = argparse.ArgumentParser()
+    command.add_options(parser)
+    opts, args = parser.parse_known_args(list(argv))
+    command.run(args, opts)
+    return command

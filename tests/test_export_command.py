@@ -1,6 +1,5 @@
 """``scrapy export``, run as a user runs it: a subprocess from the repo root over a real archive."""
 
-import argparse
 import csv
 import io
 import json
@@ -13,11 +12,11 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from scrapy.settings import Settings
 
 from crawler.commands.export import Command as ExportCommand
 from crawler.export import EXPORT_COLUMNS, txt_article
 from pipelines import schema
+from tests.conftest import command_in_process
 from tests.test_export import exported_seed_txt, row
 from tests.samples import (
     ARTICLES,
@@ -253,13 +252,7 @@ def test_progress_bar_on_a_terminal_only(db, tmp_path):
 
 def export_in_process(db: Path, *argv: str) -> int:
     """The export command run in this process, as ``scrapy export ARGV`` runs it."""
-    command = ExportCommand()
-    command.settings = Settings({"ARCHIVE_DB": str(db)})
-    parser = argparse.ArgumentParser()
-    command.add_options(parser)
-    opts, args = parser.parse_known_args(argv)
-    command.run(args, opts)
-    return command.exitcode
+    return command_in_process(ExportCommand, db, argv).exitcode
 
 
 def synthetic_archive(path: Path, count: int) -> Path:

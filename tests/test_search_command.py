@@ -1,6 +1,5 @@
 """``scrapy search``, run as a user runs it: a subprocess from the repo root over a real archive."""
 
-import argparse
 import json
 import random
 import subprocess
@@ -9,7 +8,6 @@ from pathlib import Path
 import pytest
 from datasette.app import Datasette
 from datasette.utils import parse_metadata
-from scrapy.settings import Settings
 
 from crawler import queries
 from crawler.commands.search import DEFAULT_LIMIT
@@ -33,6 +31,7 @@ from tests.samples import (
     scrapy_all,
     scrapy_on_terminal,
 )
+from tests.conftest import command_in_process
 from tests.test_datasette import METADATA, PLUGINS, get
 from tests.test_datasette import SETTINGS as DATASETTE_SETTINGS
 
@@ -253,13 +252,7 @@ def window_db(tmp_path_factory) -> Path:
 
 def search_in_process(db: Path, args: list[str], capsys) -> list[dict]:
     """``scrapy search ARGS --json`` run in this process, so that a test can change the window."""
-    command = SearchCommand()
-    command.settings = Settings({"ARCHIVE_DB": str(db)})
-    parser = argparse.ArgumentParser()
-    command.add_options(parser)
-    opts, args = parser.parse_known_args([*args, "--json"])
-    command.run(args, opts)
-    assert command.exitcode == 0
+    assert command_in_process(SearchCommand, db, [*args, "--json"]).exitcode == 0
     return json.loads(capsys.readouterr().out)
 
 
@@ -305,13 +298,7 @@ def test_the_window_leaves_out_older_better_matches(window_db, monkeypatch, caps
 
 def search_text_in_process(db: Path, args: list[str], capsys) -> list[str]:
     """The lines ``scrapy search ARGS`` prints, run in this process, so that a test can change the window."""
-    command = SearchCommand()
-    command.settings = Settings({"ARCHIVE_DB": str(db)})
-    parser = argparse.ArgumentParser()
-    command.add_options(parser)
-    opts, args = parser.parse_known_args(args)
-    command.run(args, opts)
-    assert command.exitcode == 0
+    assert command_in_process(SearchCommand, db, args).exitcode == 0
     return capsys.readouterr().out.splitlines()
 
 
