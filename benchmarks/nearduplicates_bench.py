@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from crawler import settings
-from crawler.items import ArticleItem
+from pipelines.items import ArticleItem
 from pipelines.archive import Archive
 from pipelines.dedup import content_hash
 from pipelines.neardup import NearDuplicates, Signature

@@ -9,7 +9,7 @@ Scrapy's off-site check compares host names only, so a feed, listing or sitemap 
 redirects to another port (or scheme) of the outlet's host would be followed to a
 server that is not the outlet. The redirect middlewares here refuse any redirect away
 from the scheme, host and port the spider fetches from (its ``site``, a
-:class:`crawler.urls.SiteAddress`). Article pages follow their redirects in the spider
+:class:`pipelines.urls.SiteAddress`). Article pages follow their redirects in the spider
 (``UrduPointSpider.follow_redirect``), which checks each hop the same way.
 """
 
@@ -20,27 +20,13 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, Redirec
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
-logger = logging.getLogger(__name__)
+from pipelines.challenge import is_challenge
 
-CHALLENGE_MARKERS = (
-    b"<title>Just a moment...</title>",
-    b"cf-browser-verification",
-    b"challenge-platform",
-    b"cf_chl_opt",
-    b"Attention Required! | Cloudflare",
-)
-CHALLENGE_STATUSES = {403, 429, 503}
+logger = logging.getLogger(__name__)
 
 
 class ChallengeDetected(IgnoreRequest):
     """The server answered with a challenge page instead of the page."""
-
-
-def is_challenge(status: int, headers, body: bytes) -> bool:
-    if headers.get(b"cf-mitigated", b"").lower() == b"challenge":
-        return True
-    head = body[:20000]
-    return status in CHALLENGE_STATUSES | {200} and any(marker in head for marker in CHALLENGE_MARKERS)
 
 
 class ChallengeMiddleware:

@@ -5,7 +5,7 @@ FTS5 has its own query syntax, and raw input such as ``Imran Khan's "PTI``,
 a valid MATCH expression: every word becomes a quoted term (all must match: AND),
 a balanced ``"quoted phrase"`` stays a phrase, ``OR`` between two terms stays an
 alternative, and a trailing ``*`` asks for a prefix. The text is folded first as the
-index is (:func:`crawler.normalise.fold`), so that Urdu typed with Arabic letters, vowel
+index is (:func:`pipelines.normalise.fold`), so that Urdu typed with Arabic letters, vowel
 marks or another hamza form finds the article all the same. A term typed twice counts
 once; text longer than :data:`MAX_QUERY_CHARS` characters or
 :data:`crawler.snippets.MAX_QUERY_WORDS` words is refused (:func:`query_problem` says why).
@@ -13,7 +13,7 @@ once; text longer than :data:`MAX_QUERY_CHARS` characters or
 
 import re
 
-from crawler.normalise import fold
+from pipelines.normalise import fold
 from crawler.snippets import MAX_QUERY_WORDS, WORD
 
 TOKEN = re.compile(r'"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+)')

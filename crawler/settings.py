@@ -37,10 +37,10 @@ DUPEFILTER_CLASS = "crawler.dupefilter.RedirectLoopDupeFilter"  # Scrapy's, nami
 ARCHIVE_DB = "archive.db"  # SQLite file the crawl writes to; created on first use
 ARCHIVE_COMMIT_INTERVAL = 1.0  # seconds: the crawl commits what it archived this often (a killed crawl
 # loses at most that, which its next run fetches again); 0 commits every page on its own
-ARCHIVE_WORKER_PROCESSES = None  # processes that extract pages (crawler/workers.py): None for one per
+ARCHIVE_WORKER_PROCESSES = None  # processes that extract pages (pipelines/workers.py): None for one per
 # CPU core, 0 to extract in the crawl's own process
 ARCHIVE_WORKER_NICENESS = 10  # added to the worker processes' niceness: they yield the CPU to the crawl's
-# own process, which feeds them (crawler/workers.py); 0 runs them at the crawl's priority
+# own process, which feeds them (pipelines/workers.py); 0 runs them at the crawl's priority
 ARCHIVE_RETRY_REJECTED_AFTER = 6 * 3600  # seconds before a page that failed for a passing reason
 # (challenge, empty body, timeout) is fetched again; doubles with each failure, up to a week.
 # 404s and pages that are not articles are not fetched again.
@@ -132,7 +132,7 @@ HEALTH_MIN_PAGES = 10  # rates are judged only over at least this many pages
 
 EXTENSIONS = {
     "crawler.garbage.GarbageCollection": 0,  # collects garbage cycles less often (GC_THRESHOLD)
-    "crawler.workers.WorkerPool": 0,  # extraction and MinHash in worker processes, on every core
+    "pipelines.workers.WorkerPool": 0,  # extraction and MinHash in worker processes, on every core
     "crawler.extensions.RunHistory": 0,  # before StatsFile, so the file holds the health results
     "crawler.extensions.StatsFile": 10,
 }

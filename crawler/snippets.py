@@ -1,6 +1,6 @@
 """Snippets of an article's own text around the words a search found: the SQL function ``archive_snippet``.
 
-The full-text index holds folded text (:mod:`crawler.normalise`), so FTS5's own
+The full-text index holds folded text (:mod:`pipelines.normalise`), so FTS5's own
 ``snippet()`` would show that folded text: Urdu without its vowel marks, Arabic
 letters swapped for Urdu ones. ``archive_snippet`` shows the article as written.
 It takes the same arguments as ``snippet(articles_fts, 2, ...)``, but the text and
@@ -36,7 +36,7 @@ import time
 import unicodedata
 from collections import Counter
 
-from crawler.normalise import FOLDS, fold
+from pipelines.normalise import FOLDS, fold
 
 SQL_NAME = "archive_snippet"
 _REMOVED = "".join(sorted(char for char, replacement in FOLDS.items() if not replacement))

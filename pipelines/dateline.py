@@ -68,7 +68,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from crawler.items import ArticleItem
+from pipelines.items import ArticleItem
 from pipelines.agencies import agency_name
 from pipelines.urdu import URDU_MONTHS, URDU_WEEKDAYS, to_ascii_digits
 

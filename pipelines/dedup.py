@@ -14,7 +14,7 @@ URL: :func:`publication_order`). When a page is an earlier copy of an archived
 article, the storage pipeline puts it in the article's place and links the archived
 page to it as a duplicate, so two crawls of one site give the same archive.
 
-The body's MinHash signature is computed in a worker process (crawler/workers.py),
+The body's MinHash signature is computed in a worker process (pipelines/workers.py),
 with the page's extraction, before anything is looked up, so that the lookups and the
 storage pipeline's write that follows run together, with no other page's write in between.
 """
@@ -23,9 +23,9 @@ import hashlib
 import re
 from urllib.parse import urlsplit
 
-from crawler.items import ArticleItem
-from crawler.urls import canonicalize
-from crawler.workers import WorkerPool
+from pipelines.items import ArticleItem
+from pipelines.urls import canonicalize
+from pipelines.workers import WorkerPool
 from pipelines.archive import CrawlArchive
 from pipelines.neardup import NearDuplicates, Signature
 

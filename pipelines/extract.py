@@ -8,7 +8,7 @@ outlet without such URLs, no substantial body either, :func:`reads_as_article`),
 ``no_title`` and ``empty_body``. Fallbacks are counted under ``extract/<field>/<source>``; a time
 read from the page's visible date line under ``extract/published_at/visible_date``.
 
-:func:`extract_page` does the work, in a worker process (:mod:`crawler.workers`): it
+:func:`extract_page` does the work, in a worker process (:mod:`pipelines.workers`): it
 reads only the page it is given and returns the fields with the stats and log lines,
 which the pipeline applies in the crawl's process.
 """
@@ -26,10 +26,10 @@ import lxml.html
 from lxml import etree
 from w3lib.encoding import html_body_declared_encoding
 
-from crawler.items import ArticleItem, RejectedPage
-from crawler.middlewares import is_challenge
-from crawler.workers import WorkerCrashed, WorkerPool
+from pipelines.items import ArticleItem, RejectedPage
+from pipelines.workers import WorkerCrashed, WorkerPool
 from pipelines.body import extract_body
+from pipelines.challenge import is_challenge
 from pipelines.dateline import body_after_dateline
 from pipelines.dates import in_outlet_time, in_utc, parse_published
 from pipelines.hints import READ_APART, PageHints, compiled
@@ -107,7 +107,7 @@ def parse_html(text: str) -> etree._Element:
 
 @dataclass
 class Page:
-    """What extraction reads of a fetched page; sent to a worker process (crawler/workers.py)."""
+    """What extraction reads of a fetched page; sent to a worker process (pipelines/workers.py)."""
 
     url: str
     fetched_url: str
@@ -285,7 +285,7 @@ def published_fields(candidates: list[tuple[str, str]], extraction: Extraction, 
 
 
 class ExtractPipeline:
-    """Extracts each fetched page in a worker process (:class:`crawler.workers.WorkerPool`)."""
+    """Extracts each fetched page in a worker process (:class:`pipelines.workers.WorkerPool`)."""
 
     def __init__(self, stats, hints: PageHints | None = None):
         self.stats = stats

@@ -222,7 +222,7 @@ def search_folded_text(db: sqlite_utils.Database):
 
     ``articles_fts`` now indexes the view ``articles_fts_source``: the title, summary and
     text of ``articles`` with the letters Urdu is typed several ways folded to one
-    (``crawler.normalise``: Arabic and Urdu yeh, kaf and heh, hamza and madda forms, vowel
+    (``pipelines.normalise``: Arabic and Urdu yeh, kaf and heh, hamza and madda forms, vowel
     marks, tatweel, invisible joiners, digits). Searches fold the typed words the same way
     (``crawler.search.fts_query``). The view is plain SQL, so any SQLite client writing
     ``articles`` keeps the index right, and ``rebuild`` and ``integrity-check`` work as
@@ -230,7 +230,7 @@ def search_folded_text(db: sqlite_utils.Database):
     written come from ``archive_snippet`` (``crawler.snippets``). The triggers replace
     sqlite-utils' ones, and reindex an article only when its indexed columns change.
     """
-    from crawler.normalise import fold_view_sql
+    from pipelines.normalise import fold_view_sql
 
     columns = ", ".join(SEARCHED_COLUMNS)
     for trigger in ("articles_ai", "articles_ad", "articles_au"):
@@ -292,9 +292,9 @@ def index_published_days(db: sqlite_utils.Database):
 @migrations()
 def skip_folding_ascii_text(db: sqlite_utils.Database):
     """The view ``articles_fts_source`` gives ASCII text as it is, without the chain of
-    ``replace()`` calls that cannot change it (``crawler.normalise.fold_view_sql``): the
+    ``replace()`` calls that cannot change it (``pipelines.normalise.fold_view_sql``): the
     same folded text, indexed in a third less time. The index itself does not change."""
-    from crawler.normalise import fold_view_sql
+    from pipelines.normalise import fold_view_sql
 
     db.execute("drop view articles_fts_source")
     db.execute(fold_view_sql("articles_fts_source", "articles", "id", list(SEARCHED_COLUMNS)))

@@ -17,7 +17,7 @@ import logging
 
 from scrapy.exceptions import DropItem
 
-from crawler.items import ArticleGone, ArticleItem, ArticleNotModified, RejectedPage
+from pipelines.items import ArticleGone, ArticleItem, ArticleNotModified, RejectedPage
 from pipelines.archive import CrawlArchive, utc_now
 from pipelines.dedup import is_earlier_copy
 

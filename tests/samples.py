@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 
-from crawler.items import ArticleItem
+from pipelines.items import ArticleItem
 from pipelines.archive import Archive
 from pipelines.dates import in_utc
 

@@ -24,7 +24,7 @@ from scrapy.utils.test import get_crawler
 from sqlite_utils import Database
 
 from crawler import settings
-from crawler.items import ArticleItem
+from pipelines.items import ArticleItem
 from pipelines.dedup import DedupPipeline, content_hash, publication_order
 from pipelines.neardup import Signature, jaccard, shingles
 from pipelines.storage import StoragePipeline

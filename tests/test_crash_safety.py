@@ -3,7 +3,7 @@
 After every kill the archive passes SQLite's integrity check and FTS5's, no article
 is half written (every row complete, reachable from its URL, indexed), and a normal
 run afterwards completes it with nothing missing and nothing doubled. The crawl's
-worker processes (crawler/workers.py) end with it.
+worker processes (pipelines/workers.py) end with it.
 """
 
 import os

@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 
-from crawler.urls import canonicalize
+from pipelines.urls import canonicalize
 from tests.conftest import CRAWL_TIMEOUT, REPO, crawl_command, run_crawl
 from tests.mirror.build import article_url, build_site, load_articles
 from tests.mirror.server import MirrorServer

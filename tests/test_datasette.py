@@ -19,7 +19,7 @@ import pytest
 from datasette.app import Datasette
 from datasette.utils import parse_metadata
 
-from crawler.items import ArticleItem
+from pipelines.items import ArticleItem
 from pipelines.archive import Archive
 
 REPO = Path(__file__).resolve().parent.parent

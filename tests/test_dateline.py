@@ -12,7 +12,7 @@ import re
 import pytest
 from scrapy.utils.test import get_crawler
 
-from crawler.items import ArticleItem
+from pipelines.items import ArticleItem
 from pipelines import dateline as dateline_module
 from pipelines.agencies import AGENCIES, agency_name
 from pipelines.dateline import HEAD_CHARS, Dateline, DatelinePipeline, parse_dateline

@@ -3,7 +3,7 @@
 import pytest
 from scrapy.utils.test import get_crawler
 
-from crawler.items import ArticleItem, RejectedPage
+from pipelines.items import ArticleItem, RejectedPage
 from crawler.spiders.urdupoint import PAGE_HINTS
 from pipelines.extract import ExtractPipeline, decode_html
 from pipelines.hints import PageHints

@@ -13,7 +13,7 @@ import re
 import pytest
 from scrapy.utils.test import get_crawler
 
-from crawler.items import ArticleItem
+from pipelines.items import ArticleItem
 from crawler.spiders.urdupoint import PAGE_HINTS, URDU_PAGE_HINTS, UrduPointSpider
 from pipelines.dateline import DatelinePipeline
 from pipelines.extract import ExtractPipeline

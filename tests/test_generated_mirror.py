@@ -4,7 +4,7 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from benchmarks import generated_mirror
-from crawler.items import ArticleItem
+from pipelines.items import ArticleItem
 from crawler.spiders.urdupoint import PAGE_HINTS
 from pipelines.dateline import DatelinePipeline
 from pipelines.extract import ExtractPipeline

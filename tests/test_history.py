@@ -22,7 +22,7 @@ from datasette.app import Datasette
 from sqlite_utils import Database
 
 from crawler import settings
-from crawler.items import ArticleItem
+from pipelines.items import ArticleItem
 from crawler.spiders.urdupoint import revisit_window
 from pipelines.archive import Archive, utc_now
 from pipelines.dedup import content_hash

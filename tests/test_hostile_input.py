@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scrapy.utils.test import get_crawler
 
-from crawler.items import ArticleItem, RejectedPage
-from crawler.normalise import fold
+from pipelines.items import ArticleItem, RejectedPage
+from pipelines.normalise import fold
 from crawler.search import fts_query, query_problem
 from crawler.sitemaps import SitemapError, read_sitemap
 from crawler.spiders.urdupoint import PAGE_HINTS
-from crawler.urls import canonicalize
+from pipelines.urls import canonicalize
 from pipelines.dateline import Dateline, parse_dateline
 from pipelines.dates import parse_published
 from pipelines.extract import ExtractPipeline, decode_html

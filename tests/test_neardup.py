@@ -19,7 +19,7 @@ import sqlite_utils
 from scrapy.utils.test import get_crawler
 
 from crawler import settings
-from crawler.items import ArticleItem
+from pipelines.items import ArticleItem
 from crawler.spiders.urdupoint import PAGE_HINTS
 from pipelines import schema
 from pipelines.archive import Archive

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from crawler.urls import SiteAddress
+from pipelines.urls import SiteAddress
 from tests.conftest import run_crawl
 from tests.mirror.server import MirrorServer
 

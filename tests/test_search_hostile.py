@@ -14,7 +14,7 @@ import pytest
 from datasette.utils import parse_metadata
 
 from crawler import snippets
-from crawler.normalise import fold
+from pipelines.normalise import fold
 from crawler.search import MAX_QUERY_CHARS, fts_query, query_problem
 from crawler.snippets import MAX_INSTANCES, MAX_QUERY_WORDS, MAX_TEXT_CHARS, search_phrases, snippet
 from pipelines import schema

@@ -1,6 +1,6 @@
 """Search that finds Urdu however it was typed, and shows the article as it was written.
 
-The index holds folded text (``crawler.normalise``), the typed words are folded the
+The index holds folded text (``pipelines.normalise``), the typed words are folded the
 same way (``crawler.search.fts_query``), and snippets come from the original text
 (``crawler.snippets``). Real Urdu words, each typed the ways people type them.
 """
@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crawler import queries, snippets
-from crawler.normalise import FOLDS, fold, fold_view_sql
+from pipelines.normalise import FOLDS, fold, fold_view_sql
 from crawler.search import fts_query
 from crawler.snippets import register, snippet
 from pipelines import schema

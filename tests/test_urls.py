@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.urls import SiteAddress, canonicalize
+from pipelines.urls import SiteAddress, canonicalize
 
 
 @pytest.mark.parametrize(

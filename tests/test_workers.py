@@ -8,9 +8,9 @@ import signal
 import pytest
 from scrapy.utils.test import get_crawler
 
-from crawler.items import ArticleItem, RejectedPage
+from pipelines.items import ArticleItem, RejectedPage
 from crawler.spiders.urdupoint import PAGE_HINTS
-from crawler.workers import WorkerCrashed, WorkerPool
+from pipelines.workers import WorkerCrashed, WorkerPool
 from pipelines.extract import ExtractPipeline
 from tests.test_extract import article_html, page
 

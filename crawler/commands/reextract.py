@@ -1,7 +1,7 @@
 """``scrapy reextract``: rebuild archived articles from their raw pages with the current extraction code.
 
 Each article's raw page is read back from the WARC files (``crawler/warc.py``; no
-network), rebuilt as the :class:`~crawler.items.ArticleItem` the spider gave, and run
+network), rebuilt as the :class:`~pipelines.items.ArticleItem` the spider gave, and run
 through the extraction and dateline pipelines as a crawl would. An article whose
 fields come out different is updated: a changed title or text becomes a new version
 (:meth:`pipelines.archive.Archive.add_version`), other changes (dateline, published
@@ -14,7 +14,7 @@ location, and older archives must be re-judged too): one that is an article now 
 through the dedup and storage pipelines as in a crawl, which removes its rejection.
 
 Reading and extracting run in the worker processes a crawl uses
-(:class:`crawler.workers.WorkerPool`, ``ARCHIVE_WORKER_PROCESSES``); the results are
+(:class:`pipelines.workers.WorkerPool`, ``ARCHIVE_WORKER_PROCESSES``); the results are
 applied to the archive in this process, in the order the pages were sent, so that they
 are the same with any number of workers.
 """
@@ -41,7 +41,7 @@ from crawler.commands import (
     holding_archive_lock,
     positional,
 )
-from crawler.items import ArticleItem
+from pipelines.items import ArticleItem
 from crawler.warc import Location, TooLarge, read_record, scan, warc_dir
 
 # What re-extraction may change; a change of title or text makes a new version.
@@ -92,7 +92,7 @@ class Command(ScrapyCommand):
         add_filter_options(parser, limit_help="re-extract at most N articles, newest first")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from crawler.workers import WorkerPool
+        from pipelines.workers import WorkerPool
 
         try:
             if positional(args):
@@ -265,7 +265,7 @@ class Rebuilder:
         return counts
 
     async def read(self, job: Job) -> Reading:
-        from crawler.workers import WorkerCrashed
+        from pipelines.workers import WorkerCrashed
         from pipelines.extract import Extraction, extract_and_sign, extract_page
 
         if job.location is None:

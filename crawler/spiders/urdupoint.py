@@ -41,9 +41,9 @@ from scrapy import Request, Spider
 from scrapy.http import TextResponse
 
 from crawler.errors import failure_reason
-from crawler.items import ArticleGone, ArticleItem, ArticleNotModified, RejectedPage
+from pipelines.items import ArticleGone, ArticleItem, ArticleNotModified, RejectedPage
 from crawler.sitemaps import SitemapError, read_sitemap
-from crawler.urls import SiteAddress
+from pipelines.urls import SiteAddress
 from crawler.warc import records_responses
 from pipelines.archive import Archive, utc_now
 from pipelines.dates import PAKISTAN_TIME

@@ -27,7 +27,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from crawler import snippets
-from crawler.normalise import fold
+from pipelines.normalise import fold
 from crawler.queries import search_problem
 from crawler.search import fts_query
 
