@@ -15,7 +15,7 @@ oldest first. In CSV, ``tags`` is the JSON array the archive stores and
 CSV is meant to be opened in a spreadsheet, so by default a cell that a
 spreadsheet would run as a formula is neutralised (:func:`neutralise_formula`).
 
-Plain text reproduces the layout of UrduPoint's own article text files, each
+Plain text reproduces the layout of the article text files news outlets publish, each
 followed by a line naming its URL and id, articles separated by a line holding
 only a form feed (see :func:`txt_article`).
 """
@@ -151,17 +151,17 @@ def write_txt(rows: Iterable[Mapping], out: TextIO, signatures: Mapping[str, str
 def txt_article(article: Mapping, signed_as: str | None = None) -> str:
     """One article in the layout of the text files news outlets publish, signed ``signed_as`` (else the outlet's name)::
 
-         date 2023-03-02 UrduPoint.com
+         date 2023-03-02 Outlet.com
 
         Blinken Presses Russia's Lavrov Over Ukraine On G20 Sidelines
 
         Published March 02, 2023 | 05:20 PM
 
-        New Delhi, March 2 (UrduPoint / Pakistan Point News - 2nd Mar, 2023 ) :The United...
+        New Delhi, March 2 (Outlet / Outlet News - 2nd Mar, 2023 ) :The United...
 
         ...last paragraph
 
-        Source: https://www.urdupoint.com/en/world/blinken-...-1653838.html | archive id 1
+        Source: https://www.outlet.com/en/world/blinken-...-1653838.html | archive id 1
 
     The last line, after the outlet's layout, names the article's URL and its ``id``
     in the archive. Days and times are the outlet's, as archived. The dateline is put back before

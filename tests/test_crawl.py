@@ -325,3 +325,15 @@ def test_a_backfill_without_until_runs_to_today_in_pakistan():
     assert days[0] == date(2026, 1, 1)
     assert days[-1] == datetime.now(URDUPOINT.timezone).date()
     assert len(days) == len(set(days)) == (days[-1] - days[0]).days + 1
+
+
+def test_the_settings_named_after_urdupoint_still_work_with_a_deprecation_warning(mirror, tmp_path):
+    former = {"OUTLET_BASE_URL": "", "URDUPOINT_BASE_URL": mirror.url, "URDUPOINT_CATEGORIES": "health",
+              "URDUPOINT_MAX_LISTING_PAGES": "1"}
+    crawl = run_crawl(mirror.url, tmp_path / "archive.db", "-a", "edition=en", settings=former)
+    assert crawl.returncode == 0, crawl.log[-3000:]
+    for old, new in [("URDUPOINT_BASE_URL", "OUTLET_BASE_URL"), ("URDUPOINT_CATEGORIES", "OUTLET_SECTIONS"),
+                     ("URDUPOINT_MAX_LISTING_PAGES", "OUTLET_MAX_LISTING_PAGES")]:
+        assert f"The {old} setting is deprecated: use {new}" in crawl.log
+    assert crawl.stat("discovery/listing/pages") == 1  # the health listing's first page only
+    assert crawl.stat("item_scraped_count") > 0  # from the mirror, the address the former setting named

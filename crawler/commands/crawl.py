@@ -53,7 +53,7 @@ class Command(ScrapyCrawlCommand):
             "Run a spider into the archive (setting ARCHIVE_DB). Exits with status 75 at once if another "
             "crawl is writing to the same archive, with status 2 if a spider argument is wrong, and with status 1 "
             "if the run's health checks fail. "
-            "Example: scrapy crawl urdupoint -a since=2023-03-01 -a until=2023-03-31"
+            "Example: scrapy crawl OUTLET -a since=2023-03-01 -a until=2023-03-31 (scrapy list names the outlets)"
         )
 
     def add_options(self, parser) -> None:

@@ -47,7 +47,7 @@ class Command(ScrapyCommand):
     def long_desc(self) -> str:
         return (
             "Export the articles of the archive (setting ARCHIVE_DB), newest first, to FILE (-o - for standard "
-            "output); --format, or else FILE's extension, picks the format: csv, jsonl or txt (UrduPoint's "
+            "output); --format, or else FILE's extension, picks the format: csv, jsonl or txt (an outlet's "
             "text-file layout, each article followed by its URL and id, articles separated by a form feed). "
             "FILE is replaced only once the export is complete; a symbolic link, FIFO or device is refused. "
             "Columns, in order: "

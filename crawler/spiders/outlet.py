@@ -1,6 +1,6 @@
 """The outlet spider: crawls any outlet of :mod:`crawler.outlets` by its profile.
 
-Every outlet is a spider of its own name (``scrapy crawl urdupoint``, ``scrapy crawl dawn``;
+Every outlet is a spider of its own name (``scrapy crawl <outlet>``;
 :mod:`crawler.spiderloader` makes one :class:`OutletSpider` subclass per outlet). A run
 archives every edition of the outlet (``-a edition=all``, the default), or one:
 ``-a edition=en``. Each page is extracted with its edition's hints (the outlet's profile,
@@ -52,12 +52,6 @@ from pipelines.urls import SiteAddress
 logger = logging.getLogger(__name__)
 
 ALL_EDITIONS = "all"  # -a edition=all: every edition of the outlet, the default
-# Settings named after the first outlet before there were others: still read, for that outlet, with a warning.
-DEPRECATED_SETTINGS = {
-    "URDUPOINT_BASE_URL": "OUTLET_BASE_URL",
-    "URDUPOINT_CATEGORIES": "OUTLET_SECTIONS",
-    "URDUPOINT_MAX_LISTING_PAGES": "OUTLET_MAX_LISTING_PAGES",
-}
 ARTICLE_PRIORITY = 10  # fetch articles as soon as found, keeping the queue short
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 ARTICLE_REQUEST_META = {
@@ -224,8 +218,8 @@ class OutletSpider(Spider):
         super().update_settings(settings)
         if not settings.get("HTTPCACHE_DIR"):  # beside the archive it serves
             settings.set("HTTPCACHE_DIR", str(Path(f"{settings['ARCHIVE_DB']}.httpcache").resolve()), priority="spider")
-        for old, new in DEPRECATED_SETTINGS.items():
-            if cls.name == "urdupoint" and settings.get(old) is not None:
+        for old, new in cls.profile.former_settings:
+            if settings.get(old) is not None:
                 warnings.warn(f"The {old} setting is deprecated: use {new}", ScrapyDeprecationWarning, stacklevel=2)
                 if settings.getpriority(new) is None or settings.getpriority(new) <= settings.getpriority(old):
                     settings.set(new, settings[old], priority=settings.getpriority(old))
