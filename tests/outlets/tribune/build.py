@@ -7,7 +7,7 @@
 * Articles at ``/story/<id>/<slug>`` (canonical keeps the slug); the only ``h1`` holds the headline,
   ``p.story-excerpt`` the summary, ``div.left-authorbox`` the author link and a date without time,
   ``span.story-text`` the body with ``div#div-gpt-story-N`` ad slots and an embedded tweet between
-  paragraphs; ``<title>`` and ``og:title`` end ``| The Express Tribune`` (once with two spaces);
+  paragraphs; ``<title>`` and ``og:title`` end ``| The Express Tribune`` (on some pages with two spaces before the bar);
   ``article:published_time`` in UTC, JSON-LD ``datePublished`` in Pakistan time and its
   ``headline`` without the headline's commas.
 * Datelines in ``strong.location-names``: ``KARACHI:`` before the lede, ``ISLAMABAD:`` as a
