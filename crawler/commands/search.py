@@ -64,7 +64,7 @@ class Command(ScrapyCommand):
         terms = " ".join(positional(args))
         if not terms.strip():
             raise CommandError('give the words to search for, e.g. scrapy search "wheat price"')
-        filters = filters_from(opts, search=terms, limit=DEFAULT_LIMIT)
+        filters = filters_from(opts, self.settings, search=terms, limit=DEFAULT_LIMIT)
         results, matched = self._results(filters, BRACKETS if opts.json or not _terminal() else BOLD)
         if opts.json:
             print(json.dumps(results, ensure_ascii=False, indent=2))
