@@ -51,7 +51,8 @@ ARTICLE_PATH = re.compile(
 CONTENT = f"//div[{has_class('tdb_single_content')} or {has_class('td-post-content')}]"
 PAGE_HINTS = PageHints(
     body=CONTENT,
-    byline=f"{CONTENT}//p[1][starts-with(normalize-space(), 'By ') and string-length(normalize-space()) < 60]",  # signed features
+    # a signed feature's "By <Name>" line, the body's first paragraph, before the dateline
+    byline=f"{CONTENT}//p[1][starts-with(normalize-space(), 'By ') and string-length(normalize-space()) < 60]",
     category_in_url=ARTICLE_PATH,
     article_url=ARTICLE_PATH,
     markers=("APP Digital News",),  # a label older stories glue to the lede; not text
@@ -60,7 +61,8 @@ PAGE_HINTS = PageHints(
         f"{CONTENT}//p[starts-with(normalize-space(), 'APP/') and string-length(normalize-space()) < 20]",  # desk code
         f"{CONTENT}//p[(starts-with(normalize-space(), 'https://x.com/') or starts-with(normalize-space(), "
         "'https://twitter.com/')) and not(contains(normalize-space(), ' '))]",  # a tweet that did not embed
-        f"//*[{has_class('tdb-author-box')} or {has_class('td-post-sharing')} or {has_class('td_block_related_posts')}]",
+        f"//*[{has_class('tdb-author-box')} or {has_class('td-post-sharing')}]",
+        f"//*[{has_class('td_block_related_posts')}]",
     ),
 )
 
@@ -72,7 +74,6 @@ APP = Outlet(
     editions=(Edition("en", ARTICLE_PATH, PAGE_HINTS),),
     timezone=ZoneInfo("Asia/Karachi"),
     title_suffixes=("Associated Press Of Pakistan",),
-    hints=PAGE_HINTS,
     feeds=(Feed("/feed/", "en"),),
     listings=(
         Listing(

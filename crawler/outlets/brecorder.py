@@ -71,8 +71,9 @@ BRECORDER = Outlet(
     editions=(Edition("en", ARTICLE_PATH, PAGE_HINTS),),
     timezone=ZoneInfo("Asia/Karachi"),
     title_suffixes=("Business Recorder",),
-    hints=PAGE_HINTS,
     feeds=(Feed("/feeds/latest-news", "en"),),
-    listings=(Listing("/{section}", sections=("latest-news", "pakistan", "markets"), entry="article.story", language="en"),),
+    listings=(
+        Listing("/{section}", sections=("latest-news", "pakistan", "markets"), entry="article.story", language="en"),
+    ),
     news_sitemaps=("/feeds/sitemap",),
 )
