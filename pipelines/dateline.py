@@ -37,7 +37,9 @@ write it in title case: ``Karachi: The``.
 
 What :func:`parse_dateline` accepts and returns:
 
-- Only the first :data:`HEAD_CHARS` characters are searched, from the start of the text.
+- Only the first :data:`HEAD_CHARS` characters are searched, from the start of the text, or
+  from the end of the summary points (``• ...`` lines) a print story may open with; those
+  stay at the start of ``body``.
 - A parenthesis makes a dateline when it names the outlet's brand (with any separator
   or none; the brand's patterns cover its misspellings), or when it names a known agency and
   comes after an ALL-CAPS or Urdu place or a date with a separator, after a title-case
@@ -67,7 +69,7 @@ What :func:`parse_dateline` accepts and returns:
 import datetime
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipelines.items import ArticleItem
 from pipelines.agencies import agency_name
@@ -154,6 +156,8 @@ _TITLE_DATELINE = re.compile(  # city pages: "Gulabkot: The city administration 
 _DATE = re.compile(f"{_ENGLISH_DATE}|{_URDU_DATE}")
 _MONTH_NAME = re.compile(f"{_MONTH}|{_URDU_MONTH}")
 _NUMBER = re.compile("[0-9]+")
+# A print story's summary points before its dateline ("• Supply cut by 20pc\n\nKARACHI: The..."): they stay in the body.
+_SUMMARY_BULLETS = re.compile(r"(?:[•▪●■◆][^\S\n]*[^\n]{1,300}\n+){1,6}")
 _NAME_EDGES = " \t\n\r\xa0\u200c\u200e\u200f/:;,،۔-–—"
 _CAPS_RUN = re.compile(r"\([A-Z]{1,4}\)|[A-Z]+")  # (AJK) or a word, in an ALL-CAPS place
 _URDU_LETTER = re.compile("[\u0621-\u06ff]")
@@ -177,6 +181,14 @@ def parse_dateline(text: str, brand: re.Pattern | None = None) -> Dateline | Non
     ``brand`` matches the names the outlet signs its own datelines with (its profile's
     ``dateline_brands``): a parenthesis naming it is a dateline whatever else it holds.
     """
+    found = _dateline_at_start(text, brand)
+    if found is None and (bullets := _SUMMARY_BULLETS.match(text[:HEAD_CHARS])):
+        found = _dateline_at_start(text[bullets.end():], brand)
+        return found and replace(found, body=bullets[0] + found.body)
+    return found
+
+
+def _dateline_at_start(text: str, brand: re.Pattern | None) -> Dateline | None:
     head = text[:HEAD_CHARS]
     if (match := _PARENTHESIS_DATELINE.match(head)) and (found := _parenthesis_dateline(text, match, brand)):
         return found
