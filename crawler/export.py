@@ -24,8 +24,10 @@ import csv
 import json
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import TextIO
+
+from pipelines.profile import Profile, Profiles
 
 
 EXPORT_COLUMNS = (
@@ -136,20 +138,20 @@ def write_jsonl(rows: Iterable[Mapping], out: TextIO, columns: Iterable[str]) ->
     return written
 
 
-def write_txt(rows: Iterable[Mapping], out: TextIO, signatures: Mapping[str, str] = {}) -> int:
-    """Write each row as :func:`txt_article`, a form-feed line between two; returns the row count.
-    ``signatures`` maps an outlet to the name it signs with (its profile's ``display_name``)."""
+def write_txt(rows: Iterable[Mapping], out: TextIO, profiles: Profiles = Profiles()) -> int:
+    """Write each row as :func:`txt_article`, with its outlet's profile, a form-feed line between two;
+    returns the row count."""
     written = 0
     for row in rows:
         if written:
             out.write(ARTICLE_SEPARATOR)
-        out.write(txt_article(row, signatures.get(row["outlet"])))
+        out.write(txt_article(row, profiles.get(row["outlet"])))
         written += 1
     return written
 
 
-def txt_article(article: Mapping, signed_as: str | None = None) -> str:
-    """One article in the layout of the text files news outlets publish, signed ``signed_as`` (else the outlet's name)::
+def txt_article(article: Mapping, outlet: Profile | None = None) -> str:
+    """One article in the layout of the text files news outlets publish, signed as its ``outlet`` signs::
 
          date 2023-03-02 Outlet.com
 
@@ -164,17 +166,18 @@ def txt_article(article: Mapping, signed_as: str | None = None) -> str:
         Source: https://www.outlet.com/en/world/blinken-...-1653838.html | archive id 1
 
     The last line, after the outlet's layout, names the article's URL and its ``id``
-    in the archive. Days and times are the outlet's, as archived. The dateline is put back before
+    in the archive. The outlet signs with its profile's ``display_name`` (else its name), and
+    days and times are in its profile's zone (else as archived). The dateline is put back before
     the text as ``{dateline} :`` (the separator the page used is not stored). Without a
     publication date, the first line is only the outlet and there is no
     ``Published`` line; with a date but no time, ``Published`` gives the date only.
     """
-    outlet = signed_as or article["outlet"]
+    signature = (outlet and outlet.display_name) or article["outlet"]
     if article["published_at"]:
-        day, byline = _published(article["published_at"])
-        lines = [f" date {day} {outlet}", "", article["title"], "", byline]
+        day, byline = _published(article["published_at"], outlet and outlet.timezone)
+        lines = [f" date {day} {signature}", "", article["title"], "", byline]
     else:
-        lines = [f" {outlet}", "", article["title"]]
+        lines = [f" {signature}", "", article["title"]]
     text = article["text"]
     if article["dateline"]:
         text = f"{article['dateline']} :{text}"
@@ -184,12 +187,13 @@ def txt_article(article: Mapping, signed_as: str | None = None) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def _published(published_at: str) -> tuple[str, str]:
+def _published(published_at: str, zone: tzinfo | None) -> tuple[str, str]:
     """``("2023-03-02", "Published March 02, 2023 | 05:20 PM")`` for an ISO 8601 date or time."""
     if len(published_at) == len("YYYY-MM-DD"):
         day = date.fromisoformat(published_at)
         return day.isoformat(), f"Published {MONTHS[day.month - 1]} {day.day:02d}, {day.year}"
     moment = datetime.fromisoformat(published_at)
+    moment = moment.astimezone(zone) if zone and moment.tzinfo else moment
     clock = f"{(moment.hour % 12) or 12:02d}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
     return (
         moment.date().isoformat(),

@@ -76,7 +76,7 @@ def test_a_second_run_fetches_no_article_again(outlet):
     assert outlet["second"].stat("item_scraped_count") == 0
 
 
-def test_the_crawl_stays_on_the_mirror_and_records_its_run(outlet):
+def test_each_run_is_recorded_under_the_outlets_name(outlet):
     runs = list(sqlite_utils.Database(outlet["db"])["crawl_runs"].rows)
     assert [(run["spider"], run["finish_reason"]) for run in runs] == [(outlet["name"], "finished")] * 2
     assert all(status != 0 for *_, status in outlet["fetched_first"])
