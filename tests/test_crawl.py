@@ -6,6 +6,7 @@ values the user gave.
 """
 
 import copy
+import itertools
 import json
 import re
 import subprocess
@@ -264,16 +265,21 @@ def test_a_bad_spider_argument_fails_in_one_line_before_anything_starts(tmp_path
 
 
 def test_crawl_help_lists_each_spiders_arguments():
-    from crawler.spiders.outlet import OutletSpider
+    from crawler.spiders.outlet import SPIDER_ARGUMENTS
 
     done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "-h"], cwd=REPO, capture_output=True, text=True,
                           timeout=CRAWL_TIMEOUT)
     assert done.returncode == 0, done.stderr
     listed = done.stdout.split("Spider arguments (-a NAME=VALUE)\n", 1)[1].splitlines()[1:]
-    assert listed[0] == "  urdupoint:"
-    rows = [line.split(None, 2) for line in listed[1:]]  # a line each: -a NAME=VALUE  meaning
-    assert rows == [["-a", f"{name}={value}", meaning] for name, (value, meaning) in OutletSpider.arguments.items()]
+    start = listed.index("  urdupoint:")
+    ends = [n for n, line in enumerate(listed) if n > start and not line.startswith("    ")]
+    rows = [line.split(None, 2) for line in listed[start + 1:(ends or [None])[0]]]  # a line each: -a NAME=VALUE  meaning
+    values = {**{name: value for name, (value, _) in SPIDER_ARGUMENTS.items()}, "edition": "en|ur|all"}
+    assert rows == [["-a", f"{name}={values[name]}", meaning] for name, (_, meaning) in SPIDER_ARGUMENTS.items()]
     assert [row[1].split("=")[0] for row in rows] == ["edition", "since", "until", "days", "revisit_days", "retry_rejected"]
+    dawns = next(n for n, line in enumerate(listed) if not line.startswith("    ") and "dawn" in line)
+    dawn_rows = list(itertools.takewhile(lambda line: line.startswith("    "), listed[dawns + 1:]))
+    assert [row.split()[1].split("=")[0] for row in dawn_rows] == ["edition", "revisit_days", "retry_rejected"]
 
 
 def test_pages_over_the_size_cap_are_refused_not_half_stored(mirror, tmp_path):

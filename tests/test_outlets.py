@@ -80,3 +80,11 @@ def test_each_run_is_recorded_under_the_outlets_name(outlet):
     runs = list(sqlite_utils.Database(outlet["db"])["crawl_runs"].rows)
     assert [(run["spider"], run["finish_reason"]) for run in runs] == [(outlet["name"], "finished")] * 2
     assert all(status != 0 for *_, status in outlet["fetched_first"])
+
+
+def test_an_outlet_without_dated_sitemaps_refuses_a_backfill(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "dawn", "-a", "since=2024-01-01",
+                           "-s", f"ARCHIVE_DB={tmp_path / 'archive.db'}"], cwd=REPO, capture_output=True, text=True,
+                          timeout=CRAWL_TIMEOUT)
+    assert (done.returncode, done.stderr.splitlines()) == (
+        2, ["Error: dawn has no dated sitemaps to backfill from (-a since, until, days)"])
