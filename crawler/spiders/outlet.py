@@ -229,21 +229,22 @@ class OutletSpider(Spider):
         super().update_settings(settings)
         if not settings.get("HTTPCACHE_DIR"):  # beside the archive it serves
             settings.set("HTTPCACHE_DIR", str(Path(f"{settings['ARCHIVE_DB']}.httpcache").resolve()), priority="spider")
-        for old, new in cls.profile.former_settings:
-            if settings.get(old) is not None:
-                warnings.warn(f"The {old} setting is deprecated: use {new}", ScrapyDeprecationWarning, stacklevel=2)
-                if settings.getpriority(new) is None or settings.getpriority(new) <= settings.getpriority(old):
-                    settings.set(new, settings[old], priority=settings.getpriority(old))
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.site = SiteAddress(cls.profile.public_base, settings.get("OUTLET_BASE_URL") or None,
+        former = cls.former_settings(settings)
+
+        def named(name: str) -> str:
+            """Today's setting name, or the former one set instead."""
+            return former.get(name, name)
+
+        spider.site = SiteAddress(cls.profile.public_base, settings.get(named("OUTLET_BASE_URL")) or None,
                                   aliases=cls.profile.host_aliases)
         spider.allowed_domains = [spider.site.fetch_domain]
-        spider.sections = settings.getlist("OUTLET_SECTIONS") or None  # None: each listing's own
-        spider.max_listing_pages = settings.getint("OUTLET_MAX_LISTING_PAGES")
+        spider.sections = settings.getlist(named("OUTLET_SECTIONS")) or None  # None: each listing's own
+        spider.max_listing_pages = settings.getint(named("OUTLET_MAX_LISTING_PAGES"))
         spider.sitemap_maxsize = settings.getint("SITEMAP_MAXSIZE")
         spider.archive_path = settings["ARCHIVE_DB"]
         spider.keeps_raw_pages = records_responses(settings)  # an article without its raw page is fetched again
@@ -251,6 +252,18 @@ class OutletSpider(Spider):
         spider.revisit_max = settings.getint("ARCHIVE_REVISIT_MAX")
         spider.revisit_after = timedelta(seconds=settings.getint("ARCHIVE_REVISIT_AFTER"))
         return spider
+
+    @classmethod
+    def former_settings(cls, settings) -> dict[str, str]:
+        """Today's setting name -> the former name to read instead, where the outlet's profile names one that
+        is set, at least as firmly as today's; each read with a deprecation warning."""
+        instead = {}
+        for old, new in cls.profile.former_settings:
+            if settings.get(old) is not None:
+                warnings.warn(f"The {old} setting is deprecated: use {new}", ScrapyDeprecationWarning, stacklevel=2)
+                if (settings.getpriority(new) or 0) <= settings.getpriority(old):
+                    instead[new] = old
+        return instead
 
     async def start(self):
         self.archive = Archive.open(self.archive_path)
