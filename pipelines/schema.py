@@ -320,8 +320,9 @@ def link_stories(db: sqlite_utils.Database):
 
     ``articles.story`` names the article's story by the URL of its first article (its own URL when
     it is alone); ``story_similarity`` is its similarity to that article (null for the first).
-    Indexed by story, to list a story's articles, and by id with the story, so that a search
-    groups its thousands of matches by story from the index alone, without reading their rows.
+    Indexed by story (with the outlet), to list a story's outlets, and by id with the story, so
+    that a search groups its thousands of matches by story from the index alone: ``story`` comes
+    after ``text`` in the row, so reading it from the table reads the text's overflow pages.
     Existing articles each start a story; in an archive of several outlets, those whose bodies
     repeat another outlet's article, exactly or at the default ``NEARDUP_THRESHOLD``, are then
     joined into stories, as a crawl joins them.
@@ -333,7 +334,7 @@ def link_stories(db: sqlite_utils.Database):
     db["articles"].add_column("story", str)
     db["articles"].add_column("story_similarity", float)
     db.execute("update articles set story = url")
-    db.execute("create index idx_articles_story on articles (story)")
+    db.execute("create index idx_articles_story on articles (story, outlet)")
     db.execute("create index idx_articles_id_story on articles (id, story)")
     if db.execute("select count(distinct outlet) from articles").fetchone()[0] < 2:
         return
