@@ -246,3 +246,11 @@ def test_the_served_search_groups_stories_as_scrapy_search_does(search_archive):
             served = json.loads(response.read())
     assert [(row["article_id"], row["outlets"], row["copies"]) for row in served] == [
         (result["id"], result["outlets"], result["copies"]) for result in grouped]
+
+
+def test_the_export_keeps_one_record_per_article_with_its_story(search_archive):
+    exported = scrapy(search_archive, "export", "-o", "-", "--format", "jsonl", "--columns", "url,outlet,story")
+    assert (exported.returncode, exported.stderr) == (0, "Exported 4 articles to standard output\n")
+    assert sorted(list(json.loads(line).values()) for line in exported.stdout.splitlines()) == sorted([
+        [DAWN.url, "dawn", DAWN.url], [URDUPOINT.url, "urdupoint", DAWN.url], [APP.url, "app", DAWN.url],
+        [OTHER.url, "urdupoint", OTHER.url]])
