@@ -185,7 +185,7 @@ def our_crawl(mirror: ServedMirror, work: Path, days: list[str], **extra_setting
     archive = work / "archive.db"
     stats_file = work / "stats.json"
     command = [sys.executable, "-m", "scrapy", "crawl", "urdupoint", "-a", f"since={days[0]}", "-a", f"until={days[-1]}"]
-    settings = {**CRAWL_SETTINGS, "URDUPOINT_BASE_URL": mirror.url, "ARCHIVE_DB": str(archive),
+    settings = {**CRAWL_SETTINGS, "OUTLET_BASE_URL": mirror.url, "ARCHIVE_DB": str(archive),
                 "STATS_FILE": str(stats_file), "LOG_FILE": str(work / "crawl.log"), **extra_settings}
     for name, value in settings.items():
         command += ["-s", f"{name}={value}"]

@@ -29,7 +29,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import TextIO
 
-from pipelines.dates import PAKISTAN_TIME
 
 EXPORT_COLUMNS = (
     "id",
@@ -66,7 +65,6 @@ OTHER_URLS_SQL = (
 # fold to these count too.
 FORMULA_STARTS = frozenset("=+-@\t\r\n|\0")
 
-OUTLET_NAMES = {"urdupoint": "UrduPoint.com"}  # as the outlet signs its text files
 MONTHS = (  # not strftime("%B"), which follows the locale
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -141,19 +139,20 @@ def write_jsonl(rows: Iterable[Mapping], out: TextIO, columns: Iterable[str]) ->
     return written
 
 
-def write_txt(rows: Iterable[Mapping], out: TextIO) -> int:
-    """Write each row as :func:`txt_article`, a form-feed line between two; returns the row count."""
+def write_txt(rows: Iterable[Mapping], out: TextIO, signatures: Mapping[str, str] = {}) -> int:
+    """Write each row as :func:`txt_article`, a form-feed line between two; returns the row count.
+    ``signatures`` maps an outlet to the name it signs with (its profile's ``display_name``)."""
     written = 0
     for row in rows:
         if written:
             out.write(ARTICLE_SEPARATOR)
-        out.write(txt_article(row))
+        out.write(txt_article(row, signatures.get(row["outlet"])))
         written += 1
     return written
 
 
-def txt_article(article: Mapping) -> str:
-    """One article in the layout of UrduPoint's text files::
+def txt_article(article: Mapping, signed_as: str | None = None) -> str:
+    """One article in the layout of the text files news outlets publish, signed ``signed_as`` (else the outlet's name)::
 
          date 2023-03-02 UrduPoint.com
 
@@ -168,12 +167,12 @@ def txt_article(article: Mapping) -> str:
         Source: https://www.urdupoint.com/en/world/blinken-...-1653838.html | archive id 1
 
     The last line, after the outlet's layout, names the article's URL and its ``id``
-    in the archive. Days and times are Pakistan time. The dateline is put back before
+    in the archive. Days and times are the outlet's, as archived. The dateline is put back before
     the text as ``{dateline} :`` (the separator the page used is not stored). Without a
     publication date, the first line is only the outlet and there is no
     ``Published`` line; with a date but no time, ``Published`` gives the date only.
     """
-    outlet = OUTLET_NAMES.get(article["outlet"], article["outlet"])
+    outlet = signed_as or article["outlet"]
     if article["published_at"]:
         day, byline = _published(article["published_at"])
         lines = [f" date {day} {outlet}", "", article["title"], "", byline]
@@ -193,7 +192,7 @@ def _published(published_at: str) -> tuple[str, str]:
     if len(published_at) == len("YYYY-MM-DD"):
         day = date.fromisoformat(published_at)
         return day.isoformat(), f"Published {MONTHS[day.month - 1]} {day.day:02d}, {day.year}"
-    moment = datetime.fromisoformat(published_at).astimezone(PAKISTAN_TIME)
+    moment = datetime.fromisoformat(published_at)
     clock = f"{(moment.hour % 12) or 12:02d}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
     return (
         moment.date().isoformat(),

@@ -25,10 +25,9 @@ copy, it shows each article.
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from crawler.search import fts_query, query_problem
-from pipelines.dates import PAKISTAN_TIME
 
 # bm25 weights of the FTS columns title, summary, text: a word in the title says most.
 RELEVANCE = "bm25(articles_fts, 10.0, 3.0, 1.0)"
@@ -53,6 +52,7 @@ class Filters:
     outlet: str | None = None
     search: str | None = None  # as the user typed it
     limit: int | None = None
+    zone: tzinfo = timezone.utc  # where the days of since and until begin and end (ARCHIVE_TIMEZONE)
 
 
 def parse_day(text: str) -> date | None:
@@ -84,21 +84,21 @@ def search_problem(typed: str | None, since: str | None, until: str | None) -> s
     return None
 
 
-def day_start_utc(day: date) -> str:
-    """The instant ``day`` starts in Pakistan, written as ``published_at_utc`` is.
+def day_start_utc(day: date, zone: tzinfo = timezone.utc) -> str:
+    """The instant ``day`` starts in ``zone``, written as ``published_at_utc`` is.
 
     That instant of 1 January of year 1 is in year 0, which Python does not represent, nor
     can an article's date be: ``""`` sorts before every date stored, as that instant does.
     """
     if day == date.min:
         return ""
-    return datetime.combine(day, time(0), tzinfo=PAKISTAN_TIME).astimezone(timezone.utc).isoformat()
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(timezone.utc).isoformat()
 
 
-def day_end_utc(day: date) -> str:
-    """The instant ``day`` ends in Pakistan (the next one starts), written as ``published_at_utc`` is;
+def day_end_utc(day: date, zone: tzinfo = timezone.utc) -> str:
+    """The instant ``day`` ends in ``zone`` (the next one starts), written as ``published_at_utc`` is;
     after the last day Python represents, ``"~"``, which sorts after every date stored."""
-    return "~" if day == date.max else day_start_utc(day + timedelta(days=1))
+    return "~" if day == date.max else day_start_utc(day + timedelta(days=1), zone)
 
 
 def select(columns: str, filters: Filters, order_by: str) -> tuple[str, dict]:
@@ -231,10 +231,10 @@ def _conditions(filters: Filters) -> tuple[list[str], dict]:
     conditions, params = [], {}
     if filters.since is not None:
         conditions.append("a.published_at_utc >= :since")
-        params["since"] = day_start_utc(filters.since)
+        params["since"] = day_start_utc(filters.since, filters.zone)
     if filters.until is not None:
         conditions.append("a.published_at_utc < :until")
-        params["until"] = day_end_utc(filters.until)
+        params["until"] = day_end_utc(filters.until, filters.zone)
     if filters.outlet is not None:
         conditions.append("a.outlet = :outlet collate nocase")
         params["outlet"] = filters.outlet

@@ -1,6 +1,6 @@
 """Settings of the news archive crawler.
 
-Every setting the project adds carries a prefix (``ARCHIVE_``, ``NEARDUP_``, ``URDUPOINT_``,
+Every setting the project adds carries a prefix (``ARCHIVE_``, ``NEARDUP_``, ``OUTLET_``,
 ``CHALLENGE_``, ``SITEMAP_``, ``RETRY_AFTER_``) and a comment. Any of them can be changed for one run
 with ``scrapy crawl urdupoint -s NAME=value``.
 """
@@ -12,7 +12,7 @@ COMMANDS_MODULE = "crawler.commands"  # scrapy search, scrapy export
 
 # --- Politeness -------------------------------------------------------------
 ROBOTSTXT_OBEY = True
-USER_AGENT = "urdupoint-archive/0.1 (news archiver for research; Scrapy)"
+USER_AGENT = "news-archive/0.1 (news archiver for research; Scrapy)"
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 CONCURRENT_ITEMS = 4  # outputs of one response processed at once; an article page gives one item,
@@ -35,6 +35,7 @@ DUPEFILTER_CLASS = "crawler.dupefilter.RedirectLoopDupeFilter"  # Scrapy's, nami
 
 # --- Archive ------------------------------------------------------------------
 ARCHIVE_DB = "archive.db"  # SQLite file the crawl writes to; created on first use
+ARCHIVE_TIMEZONE = "Asia/Karachi"  # where the days of a search or export (--since, --until) begin and end
 ARCHIVE_COMMIT_INTERVAL = 1.0  # seconds: the crawl commits what it archived this often (a killed crawl
 # loses at most that, which its next run fetches again); 0 commits every page on its own
 ARCHIVE_WORKER_PROCESSES = None  # processes that extract pages (pipelines/workers.py): None for one per
@@ -60,19 +61,13 @@ ITEM_PIPELINES = {
     "pipelines.storage.StoragePipeline": 400,
 }
 
-# --- UrduPoint spider ---------------------------------------------------------
-URDUPOINT_BASE_URL = "https://www.urdupoint.com"  # where pages are fetched; a mirror's address works too
-URDUPOINT_CATEGORIES = [  # listing pages /en/news/<category>.html walked on every run
-    "pakistan",
-    "world",
-    "middle-east",
-    "business",
-    "sports",
-    "health",
-    "agriculture",
-    "technology",
-]
-URDUPOINT_MAX_LISTING_PAGES = 0  # pages walked per category listing; 0 = until archived articles are reached
+# --- Outlets ------------------------------------------------------------------
+SPIDER_LOADER_CLASS = "crawler.spiderloader.OutletSpiderLoader"  # every outlet profile is a spider of its name
+OUTLET_MODULES = ["crawler.outlets"]  # where outlet profiles are found (one module per outlet)
+OUTLET_BASE_URL = ""  # where the crawled outlet's pages are fetched from; empty = its public address.
+# A mirror's address works too: scrapy crawl urdupoint -s OUTLET_BASE_URL=http://127.0.0.1:8000
+OUTLET_SECTIONS = []  # the sections whose listing pages are walked; empty = the outlet profile's
+OUTLET_MAX_LISTING_PAGES = 0  # pages walked per section listing; 0 = until archived articles are reached
 
 # --- Conditional requests for feeds, listings and sitemaps ----------------------
 # Scrapy's HTTP cache with the RFC 2616 policy keeps the last copy of each and sends

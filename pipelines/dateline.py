@@ -70,6 +70,7 @@ from dataclasses import dataclass
 
 from pipelines.items import ArticleItem
 from pipelines.agencies import agency_name
+from pipelines.profile import Profiles
 from pipelines.urdu import URDU_MONTHS, URDU_WEEKDAYS, to_ascii_digits
 
 logger = logging.getLogger(__name__)
@@ -152,11 +153,6 @@ _TITLE_DATELINE = re.compile(  # The News' city pages: "Gulabkot: The city admin
 _DATE = re.compile(f"{_ENGLISH_DATE}|{_URDU_DATE}")
 _MONTH_NAME = re.compile(f"{_MONTH}|{_URDU_MONTH}")
 _NUMBER = re.compile("[0-9]+")
-_BRAND = re.compile(
-    r"(?i:urdu\s*p(?:oi|io|o)nt(?:\s*news)?|paki?stan\s*p(?:oi|io|o)nt(?:\s*news)?)"  # Piont, Pakstan
-    # اُردو پوائنٹ, then the brand's words اخبار ("paper") and تازہ ترین ("latest news")
-    r"|ا\u064f?ردو\s*پوائنٹ(?:\s*اخبار)?(?:\s*تازہ\s*ترین)?"
-)
 _NAME_EDGES = " \t\n\r\xa0\u200c\u200e\u200f/:;,،۔-–—"
 _CAPS_RUN = re.compile(r"\([A-Z]{1,4}\)|[A-Z]+")  # (AJK) or a word, in an ALL-CAPS place
 _URDU_LETTER = re.compile("[\u0621-\u06ff]")
@@ -169,15 +165,19 @@ class Dateline:
 
     raw: str  # as written, without surrounding whitespace and separator
     place: str | None  # the desk's city, normalised
-    agency: str | None  # Latin name of the wire agency; None for UrduPoint's own desk
+    agency: str | None  # Latin name of the wire agency; None for the outlet's own desk
     date: datetime.date | None  # as written; None without a full date
     body: str  # the text after the dateline and its separator
 
 
-def parse_dateline(text: str) -> Dateline | None:
-    """Return the dateline that *text* starts with, or None when it has none."""
+def parse_dateline(text: str, brand: re.Pattern | None = None) -> Dateline | None:
+    """Return the dateline that *text* starts with, or None when it has none.
+
+    ``brand`` matches the names the outlet signs its own datelines with (its profile's
+    ``dateline_brands``): a parenthesis naming it is a dateline whatever else it holds.
+    """
     head = text[:HEAD_CHARS]
-    if (match := _PARENTHESIS_DATELINE.match(head)) and (found := _parenthesis_dateline(text, match)):
+    if (match := _PARENTHESIS_DATELINE.match(head)) and (found := _parenthesis_dateline(text, match, brand)):
         return found
     match = _BARE_DATELINE.match(head) or _TITLE_DATELINE.match(head)
     if match and _may_be_place(match["place"]):
@@ -185,12 +185,12 @@ def parse_dateline(text: str) -> Dateline | None:
     return None
 
 
-def _parenthesis_dateline(text: str, match: re.Match) -> Dateline | None:
-    """The dateline of a parenthesis naming UrduPoint, or a known agency after a place or date."""
+def _parenthesis_dateline(text: str, match: re.Match, brand: re.Pattern | None) -> Dateline | None:
+    """The dateline of a parenthesis naming the outlet's ``brand``, or a known agency after a place or date."""
     found = _DATE.search(match["inner"])
     names = match["inner"][: found.start()] if found else match["inner"]
-    if _BRAND.search(names):
-        return _dateline(text, match, _agency(_BRAND.sub(" ", names)), found and found[0], match["when"])
+    if brand and brand.search(names):
+        return _dateline(text, match, _agency(brand.sub(" ", names)), found and found[0], match["when"])
     name = names.strip(_NAME_EDGES)
     if not (agency := agency_name(name)):
         return _dated_parenthesis(text, match, found[0]) if found and not name else None
@@ -246,9 +246,9 @@ def keeps_body(found: Dateline | None) -> bool:
     return found is not None and bool(found.body.strip())
 
 
-def body_after_dateline(text: str) -> str:
+def body_after_dateline(text: str, brand: re.Pattern | None = None) -> str:
     """The text as the dateline pipeline leaves it."""
-    found = parse_dateline(text)
+    found = parse_dateline(text, brand)
     return found.body if keeps_body(found) else text
 
 
@@ -308,17 +308,18 @@ class DatelinePipeline:
     authority for when the article appeared.
     """
 
-    def __init__(self, stats):
+    def __init__(self, stats, profiles: Profiles):
         self.stats = stats
+        self.profiles = profiles
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        return cls(crawler.stats, Profiles.from_settings(crawler.settings))
 
     def process_item(self, item):
         if not isinstance(item, ArticleItem):
             return item
-        found = parse_dateline(item.text)
+        found = parse_dateline(item.text, self.profiles.get(item.outlet).hints_for(item.url).dateline_brand)
         if found is None:
             self.stats.inc_value("dateline/missing")
             return item

@@ -3,8 +3,7 @@
 Sites write times in many shapes: ISO 8601 (``+05:00`` or ``+0500``), bylines such
 as ``Published March 02, 2023 | 05:20 PM`` or ``Mon 30th November 2020 | 04:15 PM``,
 East Asian ``2018年6月18日 10:01``.
-A time without an offset is the outlet's local time (UrduPoint's is Pakistan
-Standard Time, UTC+05:00, no daylight saving; the outlet's zone is ``PageHints.timezone``);
+A time without an offset is the outlet's local time (its profile's zone, ``PageHints.timezone``);
 where no outlet zone is known, a time keeps the offset it is written with and one
 written without is taken as UTC. Urdu pages write ``جمعہ 18 جولائی 2025 19:55``
 (:func:`pipelines.urdu.parse_urdu_date`). Nothing is parsed fuzzily: dateutil's fuzzy
@@ -13,13 +12,11 @@ mode invents dates out of unrelated words.
 
 import re
 from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
 
 from pipelines.urdu import parse_urdu_date
 
-PAKISTAN_TIME = ZoneInfo("Asia/Karachi")
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=timezone.utc)  # before any Pakistani news site
 FUTURE_TOLERANCE = timedelta(days=2)
 
@@ -39,7 +36,7 @@ CJK_DATE = re.compile(
 ISO_BASIC = re.compile(r"\d{8}T\d{4}")  # ISO 8601's basic format: 20180619T055000+0900
 
 
-def parse_published(value: str | None, default_zone=PAKISTAN_TIME) -> datetime | date | None:
+def parse_published(value: str | None, default_zone=timezone.utc) -> datetime | date | None:
     """An aware datetime (or a bare date when no time is written) from ``value``, or None.
 
     Implausible results (before 1995, or more than two days ahead) count as None.
@@ -100,7 +97,7 @@ def _parse_cjk(value: str) -> datetime | date | None:
         return None
 
 
-def in_outlet_time(moment: datetime, zone=PAKISTAN_TIME) -> str:
+def in_outlet_time(moment: datetime, zone=None) -> str:
     """ISO 8601 in the outlet's offset, e.g. ``2023-03-02T17:20:00+05:00``; in the moment's own
     offset when ``zone`` is None (no outlet zone known)."""
     return (moment.astimezone(zone) if zone else moment).isoformat()

@@ -21,12 +21,13 @@ storage pipeline's write that follows run together, with no other page's write i
 """
 
 import hashlib
+from urllib.parse import urlsplit
 
 from pipelines.items import ArticleItem
-from pipelines.urls import canonicalize
 from pipelines.workers import WorkerPool
 from pipelines.archive import CrawlArchive
 from pipelines.neardup import NearDuplicates, Signature
+from pipelines.profile import Profiles
 from pipelines.stories import publication_order
 
 
@@ -45,6 +46,7 @@ def is_earlier_copy(item: ArticleItem, article: dict) -> bool:
 class DedupPipeline:
     def __init__(self, crawler, neardup_threshold: float | None):
         self.crawler = crawler
+        self.profiles = Profiles.from_settings(crawler.settings)
         self.neardup_threshold = neardup_threshold  # None: exact duplicates only
         self.archive = None
         self.near_duplicates = None
@@ -68,12 +70,12 @@ class DedupPipeline:
         CrawlArchive.release(self.crawler)
 
     def canonical_url(self, item: ArticleItem) -> str:
-        """The page's canonical link when it names an article of the same site, else the URL fetched."""
-        spider = self.crawler.spider
+        """The page's canonical link when it names an article of the same outlet, else the URL fetched."""
         link = item.canonical_url
-        if link and hasattr(spider, "public_article_url"):
-            return spider.public_article_url(link) or item.fetched_url
-        return canonicalize(link) if link else item.fetched_url
+        profile = self.profiles.get(item.outlet)
+        if link and profile.site is None and urlsplit(link).hostname != urlsplit(item.fetched_url).hostname:
+            return item.fetched_url  # an outlet without a profile: its site is the page's host
+        return (link and profile.article_url(link)) or item.fetched_url
 
     async def signature_of(self, item: ArticleItem) -> Signature:
         """The body's signature: the one computed with the extraction if it is of this text, else one computed now."""

@@ -35,6 +35,7 @@ from pipelines.dates import in_outlet_time, in_utc, parse_published
 from pipelines.hints import READ_APART, PageHints, compiled
 from pipelines.metadata import PageMetadata, clean, find_byline, read_metadata
 from pipelines.neardup import Signature
+from pipelines.profile import Profiles
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +160,7 @@ def extract_and_sign(page: Page, hints: PageHints) -> Extraction:
     process. The dedup pipeline uses it only if the text it gets is the text signed."""
     extraction = extract_page(page, hints)
     if extraction.rejection is None:
-        text = body_after_dateline(extraction.fields["text"])
+        text = body_after_dateline(extraction.fields["text"], hints.dateline_brand)
         extraction.signed = (text, Signature.of(text))
     return extraction
 
@@ -287,34 +288,30 @@ def published_fields(candidates: list[tuple[str, str]], extraction: Extraction, 
 class ExtractPipeline:
     """Extracts each fetched page in a worker process (:class:`pipelines.workers.WorkerPool`)."""
 
-    def __init__(self, stats, hints: PageHints | None = None):
+    def __init__(self, stats, profiles: Profiles):
         self.stats = stats
-        self.hints = hints or PageHints()
+        self.profiles = profiles
         self.crawler = None
         self.workers = WorkerPool.inline()
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipeline = cls(crawler.stats)
+        pipeline = cls(crawler.stats, Profiles.from_settings(crawler.settings))
         pipeline.crawler = crawler
         return pipeline
 
     def open_spider(self):
-        """Take the page hints of the spider being run, if it offers any, and the crawl's workers."""
-        self.hints = getattr(self.crawler.spider, "page_hints", None) or self.hints
         self.workers = WorkerPool.of(self.crawler)
 
-    def hints_for(self, url: str) -> PageHints:
-        """The hints for the page at ``url``: the spider's ``page_hints_for(url)`` when it has
-        layouts by URL (UrduPoint's English and Urdu editions), else its ``page_hints``."""
-        hints_for_url = getattr(self.crawler and self.crawler.spider, "page_hints_for", None)
-        return (hints_for_url(url) if hints_for_url else None) or self.hints
+    def hints_for(self, item: ArticleItem) -> PageHints:
+        """The hints for the item's page: its outlet's profile's, for the page's edition."""
+        return self.profiles.get(item.outlet).hints_for(item.url)
 
     async def process_item(self, item):
         if not isinstance(item, ArticleItem):
             return item
         try:
-            extraction = await self.workers.run(extract_and_sign, Page.of(item), self.hints_for(item.url))
+            extraction = await self.workers.run(extract_and_sign, Page.of(item), self.hints_for(item))
         except WorkerCrashed as crash:
             extraction = Extraction(rejection=("extraction_error", str(crash)))
         return self.apply(item, extraction)
@@ -323,7 +320,7 @@ class ExtractPipeline:
         """What :meth:`process_item` gives, computed here and now (``scrapy reextract``, tests)."""
         if not isinstance(item, ArticleItem):
             return item
-        return self.apply(item, extract_page(Page.of(item), self.hints_for(item.url)))
+        return self.apply(item, extract_page(Page.of(item), self.hints_for(item)))
 
     def apply(self, item: ArticleItem, extraction: Extraction):
         """``item`` with the extracted fields, or the :class:`RejectedPage` it is; stats and log lines counted."""

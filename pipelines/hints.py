@@ -1,4 +1,4 @@
-"""What a spider knows about its outlet's page layout, offered to extraction as hints.
+"""What an outlet's profile knows about its page layout, offered to extraction as hints.
 
 Extraction never depends on a hint: trafilatura, JSON-LD and meta tags come first,
 and a page whose markup differs from the hints still yields an article. Hints make
@@ -81,6 +81,8 @@ class PageHints:
     # article text, such as a "continued" line before an ad; removed wherever they stand
     timezone: tzinfo | None = None  # the outlet's zone: a time without an offset is read in it and every
     # time is written in it. None (an outlet without a profile): a time keeps its own offset, one without is UTC
+    title_suffix: re.Pattern | None = None  # the outlet's name after a headline in <title>, cut off
+    dateline_brand: re.Pattern | None = None  # the names the outlet's datelines sign with (pipelines/dateline.py)
 
     @property
     def prune(self) -> list[str]:

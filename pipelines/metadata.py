@@ -38,7 +38,6 @@ ARTICLE_TYPES = frozenset(
         "SatiricalArticle",
     }
 )
-TITLE_SUFFIX = re.compile(r"\s*[-|–—]\s*(?:UrduPoint|Urdu Point)[^-|–—]*$", re.IGNORECASE)
 HANDLE_OR_DATE = re.compile(
     r"\s*(?:\(@|@|Published\b|Updated\b|\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b"
     r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\s+\d)",
@@ -253,8 +252,8 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
         ("h1", lambda: first_text(tree, "//h1")),
         ("title", lambda: first_text(tree, "//title")),
     )
-    if meta.title:
-        meta.title = TITLE_SUFFIX.sub("", meta.title) or meta.title
+    if meta.title and hints.title_suffix:
+        meta.title = hints.title_suffix.sub("", meta.title) or meta.title
     meta.summary = pick(
         "summary",
         ("jsonld", lambda: clean(article.get("description"))),

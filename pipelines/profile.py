@@ -18,7 +18,7 @@ from datetime import tzinfo
 from functools import cached_property
 from urllib.parse import urlsplit, urlunsplit
 
-from scrapy.utils.misc import walk_modules
+from scrapy.utils.misc import walk_modules_iter
 
 from pipelines.hints import PageHints
 from pipelines.urls import SiteAddress, canonicalize
@@ -138,7 +138,7 @@ class Profiles:
     def from_settings(cls, settings) -> "Profiles":
         found = []
         for module_name in settings.getlist("OUTLET_MODULES"):
-            for module in walk_modules(module_name):
+            for module in walk_modules_iter(module_name):
                 found.extend(value for value in vars(module).values() if isinstance(value, Profile))
         return cls(found)
 

@@ -29,7 +29,7 @@ def mirror_days() -> str:
 def crawl(base_url: str, archive: Path, *args: str) -> int:
     command = [
         sys.executable, "-m", "scrapy", "crawl", "urdupoint",
-        "-s", f"URDUPOINT_BASE_URL={base_url}",
+        "-s", f"OUTLET_BASE_URL={base_url}",
         "-s", f"ARCHIVE_DB={archive}",
         # A mirror on this machine needs no politeness delay.
         "-s", "DOWNLOAD_DELAY=0",

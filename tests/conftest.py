@@ -34,19 +34,19 @@ class Crawl:
         return self.stats.get(name, 0)
 
 
-def crawl_command(args, settings: dict) -> list[str]:
-    """``python -m scrapy crawl urdupoint ARGS -s NAME=value ...``."""
-    return [sys.executable, "-m", "scrapy", "crawl", "urdupoint", *args,
+def crawl_command(args, settings: dict, spider: str = "urdupoint") -> list[str]:
+    """``python -m scrapy crawl SPIDER ARGS -s NAME=value ...``."""
+    return [sys.executable, "-m", "scrapy", "crawl", spider, *args,
             *(part for name, value in settings.items() for part in ("-s", f"{name}={value}"))]
 
 
-def run_crawl(base_url: str, db_path: Path, *args: str, settings: dict | None = None) -> Crawl:
-    """``scrapy crawl urdupoint`` against ``base_url`` into ``db_path``; returns its stats and log."""
+def run_crawl(base_url: str, db_path: Path, *args: str, settings: dict | None = None, spider: str = "urdupoint") -> Crawl:
+    """``scrapy crawl SPIDER`` against ``base_url`` into ``db_path``; returns its stats and log."""
     work = db_path.parent
     stats_path = work / f"stats-{os.getpid()}-{len(list(work.glob('stats-*')))}.json"
     log_path = stats_path.with_suffix(".log")
     options = {
-        "URDUPOINT_BASE_URL": base_url,
+        "OUTLET_BASE_URL": base_url,
         "ARCHIVE_DB": str(db_path),
         "STATS_FILE": str(stats_path),
         "LOG_FILE": str(log_path),
@@ -54,7 +54,7 @@ def run_crawl(base_url: str, db_path: Path, *args: str, settings: dict | None = 
         "AUTOTHROTTLE_START_DELAY": "0",
         **(settings or {}),
     }
-    process = subprocess.run(crawl_command(args, options), cwd=REPO, capture_output=True, text=True, timeout=CRAWL_TIMEOUT)
+    process = subprocess.run(crawl_command(args, options, spider), cwd=REPO, capture_output=True, text=True, timeout=CRAWL_TIMEOUT)
     log = (log_path.read_text(encoding="utf-8") if log_path.exists() else "") + process.stderr
     stats = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
     return Crawl(process.returncode, stats, log)
@@ -62,7 +62,7 @@ def run_crawl(base_url: str, db_path: Path, *args: str, settings: dict | None = 
 
 def start_crawl(base_url: str, db_path: Path, settings: dict) -> subprocess.Popen:
     """``scrapy crawl urdupoint`` started in the background, for tests that stop or overlap it."""
-    options = {"URDUPOINT_BASE_URL": base_url, "ARCHIVE_DB": str(db_path), "LOG_LEVEL": "WARNING", **settings}
+    options = {"OUTLET_BASE_URL": base_url, "ARCHIVE_DB": str(db_path), "LOG_LEVEL": "WARNING", **settings}
     return subprocess.Popen(crawl_command((), options), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 

@@ -16,14 +16,21 @@ from datetime import datetime
 from pathlib import Path
 
 
-from pipelines.items import ArticleItem
+from crawler.outlets.urdupoint import URDUPOINT
 from pipelines.archive import Archive
+from pipelines.items import ArticleItem
+from pipelines.profile import Profiles
 from pipelines.dates import in_utc
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2023-03-05T08:00:00+00:00"
 COMMAND_TIMEOUT = 60  # seconds; a command over the sample archive takes about one
 PARALLEL_COMMANDS = 4  # a command spends most of its second starting Python and Scrapy
+
+# UrduPoint's hints for each edition, as its profile gives them to the pipelines (time zone, title suffix, brand)
+PAGE_HINTS = URDUPOINT.hints_for("https://www.urdupoint.com/en/world/a-1.html")
+URDU_PAGE_HINTS = URDUPOINT.hints_for("https://www.urdupoint.com/daily/livenews/2025-07-18/news-1.html")
+URDUPOINT_ONLY = Profiles([URDUPOINT])  # the profiles the pipelines know, in tests of items of outlet "urdupoint"
 
 
 def article(url: str, title: str, paragraphs: list[str], published_at: str | None, **fields) -> ArticleItem:

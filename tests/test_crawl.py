@@ -264,7 +264,7 @@ def test_a_bad_spider_argument_fails_in_one_line_before_anything_starts(tmp_path
 
 
 def test_crawl_help_lists_each_spiders_arguments():
-    from crawler.spiders.urdupoint import UrduPointSpider
+    from crawler.spiders.outlet import OutletSpider
 
     done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "-h"], cwd=REPO, capture_output=True, text=True,
                           timeout=CRAWL_TIMEOUT)
@@ -272,7 +272,7 @@ def test_crawl_help_lists_each_spiders_arguments():
     listed = done.stdout.split("Spider arguments (-a NAME=VALUE)\n", 1)[1].splitlines()[1:]
     assert listed[0] == "  urdupoint:"
     rows = [line.split(None, 2) for line in listed[1:]]  # a line each: -a NAME=VALUE  meaning
-    assert rows == [["-a", f"{name}={value}", meaning] for name, (value, meaning) in UrduPointSpider.arguments.items()]
+    assert rows == [["-a", f"{name}={value}", meaning] for name, (value, meaning) in OutletSpider.arguments.items()]
     assert [row[1].split("=")[0] for row in rows] == ["edition", "since", "until", "days", "revisit_days", "retry_rejected"]
 
 
@@ -300,7 +300,7 @@ def test_pages_over_the_size_cap_are_refused_not_half_stored(mirror, tmp_path):
     ids=["sorted", "repeats-and-spaces"],
 )
 def test_a_backfill_can_name_its_days(days, expected):
-    from crawler.spiders.urdupoint import backfill_days
+    from crawler.spiders.outlet import backfill_days
 
     assert backfill_days(None, None, days) == expected
 
@@ -318,10 +318,10 @@ def test_named_days_are_backfilled_and_reported(mirror, tmp_path, manifest):
 def test_a_backfill_without_until_runs_to_today_in_pakistan():
     from datetime import datetime
 
-    from crawler.spiders.urdupoint import backfill_days
-    from pipelines.dates import PAKISTAN_TIME
+    from crawler.outlets.urdupoint import URDUPOINT
+    from crawler.spiders.outlet import RunArguments
 
-    days = backfill_days("2026-01-01", None)
+    days = RunArguments.of({"since": "2026-01-01"}, URDUPOINT).backfill
     assert days[0] == date(2026, 1, 1)
-    assert days[-1] == datetime.now(PAKISTAN_TIME).date()
+    assert days[-1] == datetime.now(URDUPOINT.timezone).date()
     assert len(days) == len(set(days)) == (days[-1] - days[0]).days + 1

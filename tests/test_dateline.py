@@ -16,6 +16,10 @@ from pipelines.items import ArticleItem
 from pipelines import dateline as dateline_module
 from pipelines.agencies import AGENCIES, agency_name
 from pipelines.dateline import HEAD_CHARS, Dateline, DatelinePipeline, parse_dateline
+from pipelines.profile import Profiles
+from tests.samples import PAGE_HINTS
+
+BRAND = PAGE_HINTS.dateline_brand  # UrduPoint's, as its profile gives it: most rows here are its datelines
 
 BODY = "The federal cabinet met on Tuesday."
 URDU_BODY = "وفاقی کابینہ کا اجلاس منگل کو ہوا۔"
@@ -464,7 +468,7 @@ NOT_DATELINES = [
     ids=[row[0] for row in DATELINES],
 )
 def test_reads_dateline(text, place, agency, date, body_start):
-    dateline = parse_dateline(text)
+    dateline = parse_dateline(text, BRAND)
 
     assert dateline is not None
     assert (dateline.place, dateline.agency) == (place, agency)
@@ -477,7 +481,7 @@ def test_reads_dateline(text, place, agency, date, body_start):
 )
 def test_body_is_the_rest_of_the_text(text, body):
     """Each row's text ends with its body: the cut takes the dateline and its separator, nothing more."""
-    assert parse_dateline(text).body == body
+    assert parse_dateline(text, BRAND).body == body
 
 
 def test_seed_dateline_whole():
@@ -485,7 +489,7 @@ def test_seed_dateline_whole():
         "New Delhi, March 2 (UrduPoint / Pakistan Point News - 2nd Mar, 2023 ) :"
         "The United States and Russia met..."
     )
-    assert parse_dateline(text) == Dateline(
+    assert parse_dateline(text, BRAND) == Dateline(
         raw="New Delhi, March 2 (UrduPoint / Pakistan Point News - 2nd Mar, 2023 )",
         place="New Delhi",
         agency=None,
@@ -510,14 +514,14 @@ def test_seed_dateline_whole():
     ids=["no-separator", "dash-colon", "urdu-stray-colon", "xinhua", "dawn-month-day", "nation"],
 )
 def test_raw_is_the_dateline_as_written(text, raw):
-    assert parse_dateline(text).raw == raw
+    assert parse_dateline(text, BRAND).raw == raw
 
 
 @pytest.mark.parametrize(
     "text", [row[1] for row in NOT_DATELINES], ids=[row[0] for row in NOT_DATELINES]
 )
 def test_no_dateline(text):
-    assert parse_dateline(text) is None
+    assert parse_dateline(text, BRAND) is None
 
 
 @pytest.mark.parametrize(
@@ -525,7 +529,7 @@ def test_no_dateline(text):
 )
 def test_raw_and_body_rebuild_the_text(text):
     """Only whitespace, a stray colon and the separator lie outside raw and body."""
-    dateline = parse_dateline(text)
+    dateline = parse_dateline(text, BRAND)
     before, raw, after = text.partition(dateline.raw)
     separator = after[: len(after) - len(dateline.body)]
 
@@ -545,7 +549,7 @@ def _junk(rng: random.Random) -> str:
 
 
 def _assert_none_or_from(text: str) -> None:
-    dateline = parse_dateline(text)
+    dateline = parse_dateline(text, BRAND)
     assert dateline is None or (dateline.raw in text and text.endswith(dateline.body))
 
 
@@ -625,10 +629,10 @@ def regex_inputs(monkeypatch) -> list[int]:
 )
 def test_huge_inputs_are_read_only_up_to_the_head(text, regex_inputs):
     """Parsing costs the same on a megabyte as on the first HEAD_CHARS characters: no regex sees more."""
-    found = parse_dateline(text)
+    found = parse_dateline(text, BRAND)
     assert regex_inputs and max(regex_inputs) <= HEAD_CHARS
     assert found is None or (found.raw in text[:HEAD_CHARS] and text.endswith(found.body))
-    cut = parse_dateline(text[: 2 * HEAD_CHARS])  # what follows the head changes nothing but the body
+    cut = parse_dateline(text[: 2 * HEAD_CHARS], BRAND)  # what follows the head changes nothing but the body
     assert _parts(found) == _parts(cut)
 
 
@@ -699,7 +703,7 @@ def test_pipeline_cuts_other_outlets_datelines(text, fields, body):
     item = ArticleItem(url="https://example.com/a", fetched_url="https://example.com/a", body=b"",
                        encoding="utf-8", fetched_at="2031-03-07T00:00:00+00:00", text=text)
 
-    item = DatelinePipeline(stats).process_item(item)
+    item = DatelinePipeline(stats, Profiles()).process_item(item)
 
     assert (item.dateline, item.dateline_place, item.dateline_agency, item.dateline_date) == fields
     assert item.text == body

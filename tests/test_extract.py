@@ -4,8 +4,9 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from pipelines.items import ArticleItem, RejectedPage
-from crawler.spiders.urdupoint import PAGE_HINTS
+from tests.samples import URDUPOINT_ONLY
 from pipelines.extract import ExtractPipeline, decode_html
+from pipelines.profile import Profiles
 from pipelines.hints import PageHints
 
 BODY = " ".join(["The provincial cabinet approved the new wheat support price on Monday."] * 6)
@@ -18,13 +19,14 @@ ARTICLE = """<html lang="en"><head><title>{title} - UrduPoint</title>
 
 def page(body: bytes, encoding: str | None = "utf-8") -> ArticleItem:
     url = "https://www.urdupoint.com/en/pakistan/cabinet-approves-1702211.html"
-    return ArticleItem(url=url, fetched_url=url, body=body, encoding=encoding, fetched_at="2026-01-01T00:00:00+00:00")
+    return ArticleItem(url=url, fetched_url=url, body=body, encoding=encoding, fetched_at="2026-01-01T00:00:00+00:00",
+                       outlet="urdupoint")
 
 
 @pytest.fixture
 def extract():
     crawler = get_crawler()
-    pipeline = ExtractPipeline(crawler.stats, PAGE_HINTS)
+    pipeline = ExtractPipeline(crawler.stats, URDUPOINT_ONLY)
     return pipeline
 
 
@@ -116,7 +118,8 @@ def unmarked_page(url: str, og_type: str | None = None, date_line: str = "") -> 
     """A page no metadata marks as an article, and whose class names the hints do not know."""
     og = f'<meta property="og:type" content="{og_type}">' if og_type else ""
     body = UNMARKED.format(og_type=og, date_line=date_line, body=BODY).encode()
-    return ArticleItem(url=url, fetched_url=url, body=body, encoding="utf-8", fetched_at="2026-01-01T00:00:00+00:00")
+    return ArticleItem(url=url, fetched_url=url, body=body, encoding="utf-8", fetched_at="2026-01-01T00:00:00+00:00",
+                       outlet="urdupoint")
 
 
 @pytest.mark.parametrize(
@@ -164,7 +167,7 @@ def other_outlet_page(head: str = "", date_line: str = "", url: str = OTHER_OUTL
 
 @pytest.fixture
 def generic():
-    return ExtractPipeline(get_crawler().stats, PageHints())
+    return ExtractPipeline(get_crawler().stats, Profiles())
 
 
 @pytest.mark.parametrize(

@@ -7,15 +7,17 @@ byline reader) must still give the same fields.
 """
 
 import re
+from dataclasses import replace
 
 import pytest
 from scrapy.utils.test import get_crawler
 
 from pipelines.items import ArticleItem
-from crawler.spiders.urdupoint import PAGE_HINTS
+from tests.samples import URDUPOINT, URDUPOINT_ONLY
 from pipelines.dateline import DatelinePipeline
 from pipelines.extract import ExtractPipeline
 from pipelines.hints import PageHints
+from pipelines.profile import Profiles
 from tests.conftest import SITE
 from tests.mirror.build import article_path, article_url, load_articles
 
@@ -30,22 +32,24 @@ def without_classes(html: bytes) -> bytes:
     return re.sub(rb'\s(?:class|id)="[^"]*"', b"", html)
 
 
-MARKUP = {"as-served": (as_served, PAGE_HINTS), "no-classes": (without_classes, PAGE_HINTS),
-          "no-hints": (as_served, PageHints())}
+MARKUP = {"as-served": (as_served, URDUPOINT_ONLY), "no-classes": (without_classes, URDUPOINT_ONLY),
+          # the outlet's profile without its layout: no edition's hints, only its zone, brand and title suffix
+          "no-hints": (as_served, Profiles([replace(URDUPOINT, name="urdupoint", editions=(), hints=PageHints())]))}
 
 
 @pytest.mark.parametrize("markup", MARKUP)
 @pytest.mark.parametrize("expected", ARTICLES, ids=[a["slug"] for a in ARTICLES])
 def test_article_fields_survive_other_markup(expected, markup):
-    change, hints = MARKUP[markup]
+    change, profiles = MARKUP[markup]
     stats = get_crawler().stats
     url = article_url(expected)
     body = change((SITE / article_path(expected).lstrip("/")).read_bytes())
     encoding = "cp1252" if b"charset=windows-1252" in body else "utf-8"
-    item = ExtractPipeline(stats, hints).extract_item(
-        ArticleItem(url=url, fetched_url=url, body=body, encoding=encoding, fetched_at="2026-01-01T00:00:00+00:00")
+    item = ExtractPipeline(stats, profiles).extract_item(
+        ArticleItem(url=url, fetched_url=url, body=body, encoding=encoding, fetched_at="2026-01-01T00:00:00+00:00",
+                    outlet="urdupoint")
     )
-    item = DatelinePipeline(stats).process_item(item)
+    item = DatelinePipeline(stats, profiles).process_item(item)
     assert (item.title, item.author, item.published_at, item.text) == (
         expected["title"],
         expected["author"],

@@ -9,16 +9,18 @@ cannot be told from other links, so tags come only from the page's keywords then
 """
 
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from scrapy.utils.test import get_crawler
 
 from pipelines.items import ArticleItem
-from crawler.spiders.urdupoint import PAGE_HINTS, URDU_PAGE_HINTS, UrduPointSpider
 from pipelines.dateline import DatelinePipeline
 from pipelines.extract import ExtractPipeline
+from pipelines.hints import PageHints
 from tests.conftest import SITE
 from tests.mirror.build import load_urdu_articles, urdu_path, urdu_url
+from tests.samples import PAGE_HINTS, URDU_PAGE_HINTS, URDUPOINT_ONLY
 
 URDU = load_urdu_articles()
 NOT_TEXT = ("(جاری ہے)", "جاری ہے)", "googletag", "adsbygoogle", "gpt-ad", "متعلقہ خبریں", "مزید خبریں", "شیئرز",
@@ -33,11 +35,11 @@ def extract(a: dict, markup: str):
     stats = get_crawler().stats
     body = (SITE / urdu_path(a)[1:]).read_bytes()
     body = without_classes(body) if markup == "no-classes" else body
-    item = ExtractPipeline(stats, URDU_PAGE_HINTS).extract_item(
+    item = ExtractPipeline(stats, URDUPOINT_ONLY).extract_item(
         ArticleItem(url=urdu_url(a), fetched_url=urdu_url(a), body=body, encoding="utf-8",
-                    fetched_at="2026-01-01T00:00:00+00:00", language="ur")
+                    fetched_at="2026-01-01T00:00:00+00:00", language="ur", outlet="urdupoint")
     )
-    return DatelinePipeline(stats).process_item(item), stats
+    return DatelinePipeline(stats, URDUPOINT_ONLY).process_item(item), stats
 
 
 @pytest.mark.parametrize("markup", ["as-served", "no-classes"])
@@ -72,17 +74,11 @@ def test_urdu_article_fields(expected, markup):
     assert stats.get_value(f"extract/published_at/{source}") == 1
 
 
-def test_the_spider_gives_each_edition_its_hints():
-    spider = UrduPointSpider()
-    assert spider.page_hints_for(urdu_url(URDU[0])) is URDU_PAGE_HINTS
-    assert spider.page_hints_for("https://www.urdupoint.com/en/world/a-1.html") is PAGE_HINTS
-
-
-def test_the_pipeline_asks_the_spider_for_the_hints_of_each_page():
-    crawler = get_crawler(UrduPointSpider)
-    crawler.spider = UrduPointSpider()
-    pipeline = ExtractPipeline.from_crawler(crawler)
-    pipeline.open_spider()
-    assert pipeline.hints_for(urdu_url(URDU[0])) is URDU_PAGE_HINTS
-    assert pipeline.hints_for("https://www.urdupoint.com/en/world/a-1.html") is PAGE_HINTS
-    assert ExtractPipeline(get_crawler().stats, URDU_PAGE_HINTS).hints_for("https://x.example/") is URDU_PAGE_HINTS
+def test_the_pipeline_reads_each_page_with_its_outlets_hints_for_its_edition():
+    pipeline = ExtractPipeline.from_crawler(get_crawler(settings_dict={"OUTLET_MODULES": ["crawler.outlets"]}))
+    urdu = ArticleItem(urdu_url(URDU[0]), urdu_url(URDU[0]), b"", "utf-8", "", outlet="urdupoint")
+    english = ArticleItem("https://www.urdupoint.com/en/world/a-1.html", "", b"", "utf-8", "", outlet="urdupoint")
+    elsewhere = ArticleItem("https://x.example/a", "", b"", "utf-8", "", outlet="x.example")
+    assert pipeline.hints_for(urdu) == URDU_PAGE_HINTS != pipeline.hints_for(english) == PAGE_HINTS
+    assert URDU_PAGE_HINTS.timezone == PAGE_HINTS.timezone == ZoneInfo("Asia/Karachi")
+    assert pipeline.hints_for(elsewhere) == PageHints()  # an outlet without a profile: no hints, no zone

@@ -5,7 +5,7 @@ from scrapy.utils.test import get_crawler
 
 from benchmarks import generated_mirror
 from pipelines.items import ArticleItem
-from crawler.spiders.urdupoint import PAGE_HINTS
+from tests.samples import URDUPOINT_ONLY
 from pipelines.dateline import DatelinePipeline
 from pipelines.extract import ExtractPipeline
 from tests.mirror import build
@@ -36,12 +36,12 @@ def test_it_has_every_article_and_the_ways_to_find_them(site):
 
 def test_every_article_comes_out_as_it_was_generated(site):
     stats = get_crawler().stats
-    extract, dateline = ExtractPipeline(stats, PAGE_HINTS), DatelinePipeline(stats)
+    extract, dateline = ExtractPipeline(stats, URDUPOINT_ONLY), DatelinePipeline(stats, URDUPOINT_ONLY)
     for record in generated_mirror.articles(SIZE):
         url = build.article_url(record)
         body = (site / build.article_path(record).lstrip("/")).read_bytes()
         item = dateline.process_item(extract.extract_item(
-            ArticleItem(url=url, fetched_url=url, body=body, encoding="utf-8", fetched_at="")))
+            ArticleItem(url=url, fetched_url=url, body=body, encoding="utf-8", fetched_at="", outlet="urdupoint")))
         assert (item.title, item.text, item.published_at) == (
             record["title"], "\n\n".join(record["paragraphs"]), record["published_at"])
 

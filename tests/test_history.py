@@ -23,7 +23,7 @@ from sqlite_utils import Database
 
 from crawler import settings
 from pipelines.items import ArticleItem
-from crawler.spiders.urdupoint import revisit_window
+from crawler.spiders.outlet import revisit_window
 from pipelines.archive import Archive, utc_now
 from pipelines.dedup import content_hash
 from pipelines.neardup import jaccard, shingles

@@ -18,7 +18,7 @@ from pipelines.items import ArticleItem, RejectedPage
 from pipelines.normalise import fold
 from crawler.search import fts_query, query_problem
 from crawler.sitemaps import SitemapError, read_sitemap
-from crawler.spiders.urdupoint import PAGE_HINTS
+from tests.samples import URDUPOINT_ONLY
 from pipelines.urls import canonicalize
 from pipelines.dateline import Dateline, parse_dateline
 from pipelines.dates import parse_published
@@ -61,8 +61,9 @@ def html_soup(draw):
 def extract(body: bytes, encoding: str | None = "utf-8"):
     """The pipeline's answer, which must be a named decision, not its last-resort catch of a crash."""
     url = "https://www.urdupoint.com/en/pakistan/x-1.html"
-    pipeline = ExtractPipeline(get_crawler().stats, PAGE_HINTS)
-    result = pipeline.extract_item(ArticleItem(url=url, fetched_url=url, body=body, encoding=encoding, fetched_at=""))
+    pipeline = ExtractPipeline(get_crawler().stats, URDUPOINT_ONLY)
+    result = pipeline.extract_item(ArticleItem(url=url, fetched_url=url, body=body, encoding=encoding, fetched_at="",
+                                                 outlet="urdupoint"))
     assert getattr(result, "reason", None) != "extraction_error"
     return result
 
@@ -93,7 +94,7 @@ def test_decoding_always_gives_text(body, encoding):
 @FAST
 @given(st.one_of(ANY_TEXT, RTL_MIX, st.text(alphabet="()-:/,. 0123456789UrduPointNews", max_size=300)))
 def test_parse_dateline_returns_a_dateline_or_nothing(text):
-    found = parse_dateline(text)
+    found = parse_dateline(text, URDUPOINT_ONLY.get("urdupoint").hints.dateline_brand)
     assert found is None or (isinstance(found, Dateline) and found.body in text)
 
 

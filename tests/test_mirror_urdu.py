@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 
 from pipelines.dateline import parse_dateline
+from tests.samples import URDU_PAGE_HINTS
 from tests.mirror.build import (
     PUBLIC_BASE,
     SITE_DIR,
@@ -65,7 +66,7 @@ def test_ids_rise_with_time_and_days_are_apart_from_the_english_edition():
 
 def test_each_dateline_reads_as_expected():
     for a in URDU:
-        found = parse_dateline(urdu_lead(a))
+        found = parse_dateline(urdu_lead(a), URDU_PAGE_HINTS.dateline_brand)
         if a["dateline"] is None:
             assert found is None, a["id"]
             continue

@@ -20,7 +20,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler import settings
 from pipelines.items import ArticleItem
-from crawler.spiders.urdupoint import PAGE_HINTS
+from tests.samples import URDUPOINT_ONLY
 from pipelines import schema
 from pipelines.archive import Archive
 from pipelines.dateline import DatelinePipeline
@@ -178,11 +178,11 @@ def test_an_archive_from_before_the_feature_is_migrated_without_losing_anything(
 def test_extraction_signs_the_text_as_the_dateline_pipeline_will_leave_it():
     stats = get_crawler().stats
     dateline = "New Delhi, March 2 (UrduPoint / Pakistan Point News - 2nd Mar, 2023 ) :"
-    extracted = asyncio.run(ExtractPipeline(stats, PAGE_HINTS).process_item(
+    extracted = asyncio.run(ExtractPipeline(stats, URDUPOINT_ONLY).process_item(
         page(article_html(body=f"<p>{dateline} {BODY}</p>"))))
     signed_text, signature = extracted.signed
     assert signed_text.startswith(BODY[:40]) and dateline not in signed_text
-    assert signed_text == DatelinePipeline(stats).process_item(extracted).text
+    assert signed_text == DatelinePipeline(stats, URDUPOINT_ONLY).process_item(extracted).text
     assert signature.bands == Signature.of(signed_text).bands
 
 

@@ -9,7 +9,7 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from pipelines.items import ArticleItem, RejectedPage
-from crawler.spiders.urdupoint import PAGE_HINTS
+from tests.samples import URDUPOINT_ONLY
 from pipelines.workers import WorkerCrashed, WorkerPool
 from pipelines.extract import ExtractPipeline
 from tests.test_extract import article_html, page
@@ -106,7 +106,7 @@ def test_the_workers_niceness_comes_from_the_settings():
 
 
 def test_the_pipeline_extracts_in_a_worker_what_it_extracts_here():
-    pipeline = ExtractPipeline(get_crawler().stats, PAGE_HINTS)
+    pipeline = ExtractPipeline(get_crawler().stats, URDUPOINT_ONLY)
     here = pipeline.extract_item(page(article_html()))
     pipeline.workers = WorkerPool(1)
     there = in_loop(pipeline.workers, pipeline.process_item(page(article_html())))
@@ -116,7 +116,7 @@ def test_the_pipeline_extracts_in_a_worker_what_it_extracts_here():
 
 def test_a_page_whose_worker_dies_twice_is_rejected_not_lost(monkeypatch):
     crawler = get_crawler()
-    pipeline = ExtractPipeline(crawler.stats, PAGE_HINTS)
+    pipeline = ExtractPipeline(crawler.stats, URDUPOINT_ONLY)
     pipeline.workers = WorkerPool(1)
     monkeypatch.setattr("pipelines.extract.extract_and_sign", always_die)
     result = in_loop(pipeline.workers, pipeline.process_item(page(article_html())))

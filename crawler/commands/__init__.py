@@ -18,6 +18,7 @@ import sys
 from datetime import date
 from pathlib import Path
 from urllib.request import pathname2url
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crawler import queries, snippets
 from crawler.lock import ArchiveBusy, ArchiveLock
@@ -41,14 +42,15 @@ def fail(command, error: CommandError) -> None:
 
 def add_filter_options(parser: argparse.ArgumentParser, limit_help: str) -> None:
     day = "YYYY-MM-DD"
-    parser.add_argument("--since", metavar=day, help="only articles published on or after this day (in Pakistan)")
-    parser.add_argument("--until", metavar=day, help="only articles published on or before this day (in Pakistan)")
+    parser.add_argument("--since", metavar=day, help="only articles published on or after this day (in ARCHIVE_TIMEZONE)")
+    parser.add_argument("--until", metavar=day, help="only articles published on or before this day (in ARCHIVE_TIMEZONE)")
     parser.add_argument("--outlet", metavar="NAME", help="only articles of this outlet, e.g. urdupoint")
     parser.add_argument("--limit", metavar="N", help=limit_help)
 
 
-def filters_from(opts: argparse.Namespace, search: str | None = None, limit: int | None = None) -> queries.Filters:
-    """The filters the options ask for; ``limit`` is the default when ``--limit`` is not given."""
+def filters_from(opts: argparse.Namespace, settings, search: str | None = None, limit: int | None = None) -> queries.Filters:
+    """The filters the options ask for; ``limit`` is the default when ``--limit`` is not given.
+    Days begin and end in the ``ARCHIVE_TIMEZONE`` setting's zone."""
     since, until = parse_day("--since", opts.since), parse_day("--until", opts.until)
     if since and until and since > until:
         raise CommandError(f"--since {since} is after --until {until}")
@@ -57,7 +59,15 @@ def filters_from(opts: argparse.Namespace, search: str | None = None, limit: int
     outlet, search = utf8("--outlet", opts.outlet), utf8("the search", search)
     if problem := query_problem(search):
         raise CommandError(problem)
-    return queries.Filters(since=since, until=until, outlet=outlet, search=search, limit=limit)
+    return queries.Filters(since=since, until=until, outlet=outlet, search=search, limit=limit,
+                           zone=archive_timezone(settings))
+
+
+def archive_timezone(settings) -> ZoneInfo:
+    try:
+        return ZoneInfo(settings["ARCHIVE_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CommandError(f"ARCHIVE_TIMEZONE {settings['ARCHIVE_TIMEZONE']!r} is not a time zone such as Asia/Karachi") from None
 
 
 def utf8(what: str, text: str | None) -> str | None:

@@ -26,6 +26,7 @@ from tqdm import tqdm
 
 from crawler import export, queries
 from crawler.commands import CommandError, add_filter_options, fail, filters_from, open_archive, positional
+from pipelines.profile import Profiles
 
 FORMATS = ("csv", "jsonl", "txt")  # --format, or else the output file's extension
 FORMAT_NAMES = "csv, jsonl or txt"
@@ -95,7 +96,7 @@ class Command(ScrapyCommand):
         _check_format_options(opts, fmt)
         if opts.search is not None and not opts.search.strip():
             raise CommandError("--search needs search terms")
-        filters = filters_from(opts, search=opts.search)
+        filters = filters_from(opts, self.settings, search=opts.search)
         conn = open_archive(self.settings["ARCHIVE_DB"])
         try:
             sql, params = queries.select(export.columns_sql(columns), filters, queries.NEWEST_FIRST)
@@ -103,7 +104,9 @@ class Command(ScrapyCommand):
             if _shows_progress(path):
                 total = conn.execute(*queries.count(filters)).fetchone()[0]
                 rows = tqdm(rows, total=total, unit=" articles", file=sys.stderr, leave=False)
-            write = partial(_write_rows, rows, fmt=fmt, columns=columns, sanitize=opts.sanitize)
+            signatures = {profile.name: profile.display_name for profile in Profiles.from_settings(self.settings)
+                          if profile.display_name}
+            write = partial(_write_rows, rows, fmt=fmt, columns=columns, sanitize=opts.sanitize, signatures=signatures)
             encoding = "utf-8-sig" if opts.bom else "utf-8"
             written = _write_stdout(write, encoding) if path is None else _write_file(write, path, old, encoding)
         except sqlite3.Error as error:
@@ -174,12 +177,12 @@ def _shows_progress(path: Path | None) -> bool:
     return sys.stderr.isatty() and not (path is None and sys.stdout.isatty())
 
 
-def _write_rows(rows, out: TextIO, fmt: str, columns: tuple[str, ...], sanitize: bool) -> int:
+def _write_rows(rows, out: TextIO, fmt: str, columns: tuple[str, ...], sanitize: bool, signatures: dict) -> int:
     if fmt == "csv":
         return export.write_csv(rows, out, columns, sanitize=sanitize)
     if fmt == "jsonl":
         return export.write_jsonl(rows, out, columns)
-    return export.write_txt(rows, out)
+    return export.write_txt(rows, out, signatures)
 
 
 def _write_file(write: Callable[[TextIO], int], path: Path, old: os.stat_result | None, encoding: str) -> int:

@@ -97,7 +97,7 @@ class Command(ScrapyCommand):
         try:
             if positional(args):
                 raise CommandError(f"unexpected argument {positional(args)[0]!r} (see --help)")
-            filters = filters_from(opts)
+            filters = filters_from(opts, self.settings)
             path = self.settings["ARCHIVE_DB"]
             if not Path(path).is_file():
                 raise CommandError(f"no archive at {path}: crawl first, or name it with -s ARCHIVE_DB=PATH")
@@ -119,7 +119,6 @@ class Command(ScrapyCommand):
         )
 
     async def _reextract(self, path: str, filters: queries.Filters, pool) -> Counter:
-        from scrapy.spiderloader import get_spider_loader
         from tqdm import tqdm
 
         from pipelines.archive import Archive
@@ -130,8 +129,7 @@ class Command(ScrapyCommand):
             try:
                 sql, params = queries.select("a.id", filters, queries.NEWEST_FIRST)
                 ids = [row[0] for row in archive.db.execute(sql, params).fetchall()]
-                rebuild = Rebuilder(archive, warc_dir(self.settings), get_spider_loader(self.settings), self.settings,
-                                    pool)
+                rebuild = Rebuilder(archive, warc_dir(self.settings), self.settings, pool)
                 judged_again = not (filters.since or filters.until or filters.limit)  # rejected pages have no day
                 rejected = rebuild.rejected_pages(filters.outlet) if judged_again else []
                 with tqdm(total=len(ids) + len(rejected), unit="page", file=sys.stderr,
@@ -183,34 +181,28 @@ def read_and_extract(extract, directory: Path, location: Location, max_size: int
     return Reading(None, record.url, encoding, record.header("ETag"), record.header("Last-Modified"), extraction)
 
 
-def edition(spider, url: str) -> str | None:
-    """The language of the outlet's edition that ``url`` belongs to, as the spider gives it to its items."""
-    return spider.edition_of(url) if hasattr(spider, "edition_of") else None
-
-
 class Rebuilder:
     """Re-extracts articles, and re-judges rejected pages, of one archive from the raw pages in one WARC directory."""
 
-    def __init__(self, archive, directory: Path, spider_loader, settings, pool):
+    def __init__(self, archive, directory: Path, settings, pool):
         # Imported here, not at the top: Scrapy imports every command on every start.
         from pipelines.dateline import DatelinePipeline
         from pipelines.dedup import DedupPipeline
         from pipelines.extract import ExtractPipeline
         from pipelines.neardup import NearDuplicates
+        from pipelines.profile import Profiles
         from pipelines.storage import StoragePipeline
 
         self.archive = archive
         self.directory = directory
-        self.spider_loader = spider_loader
         self.max_size = settings.getint("DOWNLOAD_MAXSIZE")
         self.pool = pool
-        self.spiders = {}
         self.stats = Counts()
-        self.extract = ExtractPipeline(self.stats)
-        self.default_hints = self.extract.hints
-        self.dateline = DatelinePipeline(self.stats)
-        # A re-judged page that is an article now is stored as a crawl stores it. No spider runs:
-        # the page's canonical link is taken as it is, not mapped to the outlet's public address.
+        # Each page is read with its outlet's profile, looked up by the row's outlet, as a crawl's pipelines do.
+        self.profiles = Profiles.from_settings(settings)
+        self.extract = ExtractPipeline(self.stats, self.profiles)
+        self.dateline = DatelinePipeline(self.stats, self.profiles)
+        # A re-judged page that is an article now is stored as a crawl stores it. No spider runs.
         crawler = SimpleNamespace(spider=None, stats=self.stats, settings=settings)
         self.dedup = DedupPipeline.from_crawler(crawler)
         self.dedup.archive = archive
@@ -218,15 +210,6 @@ class Rebuilder:
             self.dedup.near_duplicates = NearDuplicates(archive, self.dedup.neardup_threshold)
         self.storage = StoragePipeline(crawler)
         self.storage.archive = archive
-
-    def spider(self, outlet: str):
-        """An instance of the outlet's spider, for its extraction hints (it fetches nothing)."""
-        if outlet not in self.spiders:
-            try:
-                self.spiders[outlet] = self.spider_loader.load(outlet)()
-            except KeyError:
-                self.spiders[outlet] = None
-        return self.spiders[outlet]
 
     def article_job(self, article_id: int) -> Job:
         cursor = self.archive.db.execute("select * from articles where id = ?", [article_id])
@@ -270,16 +253,11 @@ class Rebuilder:
 
         if job.location is None:
             return Reading("unreadable")
-        spider = self.spider(job.outlet)
-        if spider is None:
-            return Reading("unreadable")
-        # The pipeline asks its crawler's spider for the page's hints (page_hints_for): no crawler runs here.
-        self.extract.crawler = SimpleNamespace(spider=spider)
-        self.extract.hints = getattr(spider, "page_hints", None) or self.default_hints
+        profile = self.profiles.get(job.outlet)
         extract = extract_page if job.row is not None else extract_and_sign
         try:
             return await self.pool.run(read_and_extract, extract, self.directory, job.location, self.max_size,
-                                       job.url, edition(spider, job.url), self.extract.hints_for(job.url))
+                                       job.url, profile.language_of(job.url), profile.hints_for(job.url))
         except WorkerCrashed as crash:
             return Reading(extraction=Extraction(rejection=("extraction_error", str(crash))))
 
@@ -295,14 +273,13 @@ class Rebuilder:
                 print(f"Skipped {job.url}: its raw page is over DOWNLOAD_MAXSIZE ({self.max_size} bytes)",
                       file=sys.stderr)
             return ["examined", reading.problem]
-        spider = self.spider(job.outlet)
         location = {"warc_file": job.location.file, "warc_offset": job.location.offset,
                     "warc_length": job.location.length}
         # The page itself stayed in the worker: nothing after extraction reads it.
         item = ArticleItem(
             url=job.url, fetched_url=reading.fetched_url, body=b"", encoding=reading.encoding, fetched_at=utc_now(),
-            outlet=getattr(spider, "outlet", job.outlet), etag=reading.etag, last_modified=reading.last_modified,
-            language=edition(spider, job.url), **location,
+            outlet=job.outlet, etag=reading.etag, last_modified=reading.last_modified,
+            language=self.profiles.get(job.outlet).language_of(job.url), **location,
         )
         result = self.dateline.process_item(self.extract.apply(item, reading.extraction))
         if job.row is None:

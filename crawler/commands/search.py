@@ -75,8 +75,9 @@ class Command(ScrapyCommand):
         terms = " ".join(positional(args))
         if not terms.strip():
             raise CommandError('give the words to search for, e.g. scrapy search "wheat price"')
-        filters = filters_from(opts, search=terms, limit=DEFAULT_LIMIT)
-        results, matched, stories = self._results(filters, opts.every_copy, BRACKETS if opts.json or not _terminal() else BOLD)
+        filters = filters_from(opts, self.settings, search=terms, limit=DEFAULT_LIMIT)
+        marks = BRACKETS if opts.json or not _terminal() else BOLD
+        results, matched, stories = self._results(filters, opts.every_copy, marks)
         if opts.json:
             print(json.dumps(results, ensure_ascii=False, indent=2))
         elif not results:

@@ -1,118 +1,63 @@
-"""The UrduPoint spider: both editions, English and Urdu, or one of them with ``-a edition=en|ur``.
+"""The outlet spider: crawls any outlet of :mod:`crawler.outlets` by its profile.
 
-A run archives both editions (``-a edition=all``, the default); ``-a edition=en`` only the
-English edition, ``-a edition=ur`` only the Urdu one. English articles are
-``/en/<category>/<slug>-<id>.html``; Urdu ones ``/daily/livenews/YYYY-MM-DD/news-<N>.html``
-(older links on the host ``daily.urdupoint.com``, with or without ``/daily``, are the same
-articles and are kept under the ``www.urdupoint.com/daily/livenews/...`` form). Each
-edition's pages get their own extraction hints (:meth:`UrduPointSpider.page_hints_for`).
+Every outlet is a spider of its own name (``scrapy crawl urdupoint``, ``scrapy crawl dawn``;
+:mod:`crawler.spiderloader` makes one :class:`OutletSpider` subclass per outlet). A run
+archives every edition of the outlet (``-a edition=all``, the default), or one:
+``-a edition=en``. Each page is extracted with its edition's hints (the outlet's profile,
+:class:`pipelines.profile.Profile`, which the pipelines look up by the item's outlet).
 
 Discovery, in the order a scheduled run needs it:
 
-* the RSS feed, for the newest articles (Urdu: ``/daily/livenews/rss.xml``);
-* each category's listing pages, newest first, followed page by page until a page
+* the outlet's feeds and news sitemaps, for the newest articles;
+* each section's listing pages, newest first, followed page by page until a page
   shows an article archived before the last complete run ended (to the end on an
   archive that no run has completed yet, so an interrupted run's gaps get filled);
-  the Urdu edition has no listings known, only its feed;
-* with ``-a since=YYYY-MM-DD -a until=YYYY-MM-DD``, instead, the daily gzipped
-  sitemaps of that range, for backfill (they list both editions' URLs; those of
-  the editions asked for are fetched).
+* with ``-a since=YYYY-MM-DD -a until=YYYY-MM-DD``, instead, the outlet's dated sitemaps of
+  that range, for backfill (each read once, a monthly one once per month).
 
-A link is only fetched when its article is not archived yet, so a run on an
-unchanged site downloads no article page; nor when its URL was rejected for a lasting reason
-(a 404, a page that is not an article), unless the run asks for that reason with
-``-a retry_rejected=not_article,...`` or the extractor that judged the page was older than
-today's (``pipelines.extract.EXTRACTOR_VERSION``). With ``-a revisit_days=N`` a run also
-re-visits the archived articles published in the last N days (at most
-``ARCHIVE_REVISIT_MAX``, none fetched in the last ``ARCHIVE_REVISIT_AFTER``),
-conditionally, so that edits and removed pages are seen. Extraction, deduplication and storage
-are the pipelines' job; the spider only hands over what it fetched.
+A link is only fetched when it is one of the outlet's article URLs in an edition being
+archived, and its article is not archived yet, so a run on an unchanged site downloads no
+article page; nor when its URL was rejected for a lasting reason (a 404, a page that is not
+an article), unless the run asks for that reason with ``-a retry_rejected=not_article,...`` or
+the extractor that judged the page was older than today's
+(``pipelines.extract.EXTRACTOR_VERSION``). With ``-a revisit_days=N`` a run also re-visits the
+archived articles published in the last N days (at most ``ARCHIVE_REVISIT_MAX``, none fetched
+in the last ``ARCHIVE_REVISIT_AFTER``), conditionally, so that edits and removed pages are seen.
+Extraction, deduplication and storage are the pipelines' job; the spider only hands over what
+it fetched.
 """
 
 import logging
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from parsel import Selector
 from scrapy import Request, Spider
+from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy.http import TextResponse
 
 from crawler.errors import failure_reason
-from pipelines.items import ArticleGone, ArticleItem, ArticleNotModified, RejectedPage
+from crawler.outlet import Listing, Outlet
 from crawler.sitemaps import SitemapError, read_sitemap
-from pipelines.urls import SiteAddress
 from crawler.warc import records_responses
 from pipelines.archive import Archive, utc_now
-from pipelines.dates import PAKISTAN_TIME
 from pipelines.extract import EXTRACTOR_VERSION
-from pipelines.hints import PageHints, has_class, headed
-from pipelines.urdu import URDU_MONTHS
+from pipelines.items import ArticleGone, ArticleItem, ArticleNotModified, RejectedPage
+from pipelines.urls import SiteAddress
 
 logger = logging.getLogger(__name__)
 
-PUBLIC_BASE = "https://www.urdupoint.com"
-PUBLIC_HOST_ALIASES = ("urdupoint.com", "daily.urdupoint.com")
-OLD_URDU_HOST = "daily.urdupoint.com"  # older Urdu links: /livenews/... or /daily/livenews/...
-URDU_FEED_PATH = "/daily/livenews/rss.xml"
-URDU_ARTICLE_PATH = re.compile(r"^/daily/livenews/(?P<day>\d{4}-\d{2}-\d{2})/news-(?P<id>\d+)\.html$")
-EDITIONS = {"en": ("en",), "ur": ("ur",), "all": ("en", "ur")}  # -a edition=... -> languages archived
-DEFAULT_EDITION = "all"  # a run without -a edition archives the whole outlet, both its editions
-FEED_PATH = "/en/sitemap/news.rss"
-LISTING_PATH = "/en/news/{category}.html"
-LISTING_NEXT_PATH = "/en/news/{category}-updates{page}.html"
-SITEMAP_PATH = "/sitemap/daily/data/{day:%Y}/{day:%Y-%m-%d}.xml.gz"
-
-NOT_ARTICLE_SECTIONS = ("news", "team", "tags", "videos", "photos", "search", "sitemap", "rss")
-ARTICLE_PATH = re.compile(  # /en/<category>/<slug>-<id>.html, in any section but those above
-    rf"^/en/(?!(?:{'|'.join(NOT_ARTICLE_SECTIONS)})/)(?P<category>[a-z0-9-]+)/(?P<slug>[^/]+)-(?P<id>\d+)\.html$"
-)
-LISTING_ENTRY = "div.txt_box"
-
-
-ARTICLE_BLOCK = f"//div[{has_class('news_article')}]"
-PAGE_HINTS = PageHints(
-    container=ARTICLE_BLOCK,
-    body=f"//div[{has_class('detail_txt')}]",
-    date=f"//span[{has_class('article-date')}]",
-    summary=f"{ARTICLE_BLOCK}//h2[not(ancestor::div[{has_class('detail_txt')}])]",
-    category_in_url=re.compile(r"^/en/(?P<category>[a-z0-9-]+)/[^/]+-\d+\.html$"),
-    article_url=ARTICLE_PATH,
-    timezone=PAKISTAN_TIME,
-    furniture=(
-        f"//*[{has_class('social_sharer')}]",
-        f"//*[{has_class('breadcrumb')}]",
-    ),
-)
-
-# Urdu article pages: h1.fs24.lh48.urdu.ar.rtl, body div.detail_txt.urdu (ad scripts and
-# gpt- slots inside, and a "(جاری ہے)" continued line before an ad), tags in
-# div.tagcloud.rtl.ar.urdu, and a visible date "جمعہ 18 جولائی 2025 19:55" in an element of
-# its own, found by its month name and clock (no class of it is known).
-URDU_BODY = f"//div[{has_class('detail_txt')} and {has_class('urdu')}]"
-_NAMES_A_MONTH = " or ".join(f"contains(., '{month}')" for month in URDU_MONTHS)
-URDU_VISIBLE_DATE = (  # a short leaf element, outside the body, with a month name and a clock's ":"
-    "//*[not(self::script or self::style or self::title or self::p or self::a or self::h1)][not(*)]"
-    f"[not(ancestor::div[{has_class('detail_txt')}])][string-length(normalize-space()) < 60]"
-    f"[contains(., ':')][{_NAMES_A_MONTH}]"
-)
-URDU_PAGE_HINTS = PageHints(
-    body=URDU_BODY,
-    article_url=URDU_ARTICLE_PATH,
-    timezone=PAKISTAN_TIME,
-    date=URDU_VISIBLE_DATE,
-    tags=f"//div[{has_class('tagcloud')} and {has_class('urdu')}]//a",
-    markers=("(جاری ہے)",),  # "continued": where the page breaks the story for an ad; not text
-    furniture=(
-        f"//*[{has_class('social_sharer')}]",
-        f"//*[{has_class('breadcrumb')}]",
-        f"//*[{has_class('tagcloud')}]",
-        headed("متعلقہ خبریں", "مزید خبریں", "تازہ ترین خبریں", "تبصرے"),
-    ),
-)
-
+ALL_EDITIONS = "all"  # -a edition=all: every edition of the outlet, the default
+# Settings named after the first outlet before there were others: still read, for that outlet, with a warning.
+DEPRECATED_SETTINGS = {
+    "URDUPOINT_BASE_URL": "OUTLET_BASE_URL",
+    "URDUPOINT_CATEGORIES": "OUTLET_SECTIONS",
+    "URDUPOINT_MAX_LISTING_PAGES": "OUTLET_MAX_LISTING_PAGES",
+}
 ARTICLE_PRIORITY = 10  # fetch articles as soon as found, keeping the queue short
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 ARTICLE_REQUEST_META = {
@@ -131,11 +76,12 @@ GONE_STATUSES = (404, 410)
 REVISIT_ANSWERS = [304, *GONE_STATUSES]  # not modified, gone: answers a re-visit handles itself
 
 
-def backfill_days(since: str | None, until: str | None, days: str | None = None) -> list[date] | None:
+def backfill_days(since: str | None, until: str | None, days: str | None = None, today: date | None = None) -> list[date] | None:
     """The days of a backfill, oldest first; None when no range or list of days was asked for.
 
     ``days`` is a comma-separated list (``2023-03-02,2024-06-01``), e.g. the bad days of
-    an earlier backfill's report; it does not go with since/until.
+    an earlier backfill's report; it does not go with since/until. ``until`` defaults to
+    ``today`` (the outlet's; UTC's when not given).
     """
     if days is not None:
         if since is not None or until is not None:
@@ -150,7 +96,7 @@ def backfill_days(since: str | None, until: str | None, days: str | None = None)
         raise ValueError("-a until=... needs -a since=YYYY-MM-DD as well")
     try:
         first = date.fromisoformat(since)
-        last = date.fromisoformat(until) if until else datetime.now(PAKISTAN_TIME).date()
+        last = date.fromisoformat(until) if until else today or datetime.now(timezone.utc).date()
     except ValueError as error:
         raise ValueError(f"since/until must be dates written YYYY-MM-DD ({error})") from None
     if first > last:
@@ -170,17 +116,19 @@ def rejection_reasons(reasons: str | None) -> frozenset[str]:
     return named
 
 
-def editions_of(edition: str | None) -> tuple[str, ...]:
-    """The languages ``-a edition=en|ur|all`` asks to archive."""
-    try:
-        return EDITIONS[(edition or DEFAULT_EDITION).strip().lower()]
-    except KeyError:
-        raise ValueError(f"edition must be one of {', '.join(EDITIONS)}, not {edition!r}") from None
+def editions_of(edition: str | None, languages: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages ``-a edition=`` asks to archive, among the outlet's ``languages`` (or all of them)."""
+    asked = (edition or ALL_EDITIONS).strip().lower()
+    if asked == ALL_EDITIONS:
+        return languages
+    if asked in languages:
+        return (asked,)
+    raise ValueError(f"edition must be one of {', '.join((*languages, ALL_EDITIONS))}, not {edition!r}")
 
 
 # -a NAME=VALUE: what each argument of the spider means (``scrapy crawl -h`` lists them).
 SPIDER_ARGUMENTS = {
-    "edition": ("en|ur|all", "English, Urdu, or both: all (the default)"),
+    "edition": ("LANGUAGE|all", "one edition (en, ur, ...) or all of them (the default)"),
     "since": ("YYYY-MM-DD", "backfill the daily sitemaps from this day"),
     "until": ("YYYY-MM-DD", "the last day of a backfill (default: today)"),
     "days": ("YYYY-MM-DD,...", "backfill these days (not with since/until)"),
@@ -199,25 +147,18 @@ class RunArguments:
     retry_rejected: frozenset[str]  # rejection reasons whose URLs are fetched again
 
     @classmethod
-    def of(cls, arguments: dict[str, str]) -> "RunArguments":
-        """The run ``arguments`` ask for; ValueError naming the argument when one is wrong or unknown."""
+    def of(cls, arguments: dict[str, str], outlet: Outlet) -> "RunArguments":
+        """The run ``arguments`` ask of ``outlet``; ValueError naming the argument when one is wrong or unknown."""
         unknown = sorted(set(arguments) - set(SPIDER_ARGUMENTS))
         if unknown:
             raise ValueError(f"unknown argument -a {unknown[0]}=... (arguments: {', '.join(SPIDER_ARGUMENTS)})")
         return cls(
-            backfill=backfill_days(arguments.get("since"), arguments.get("until"), arguments.get("days")),
-            editions=editions_of(arguments.get("edition")),
+            backfill=backfill_days(arguments.get("since"), arguments.get("until"), arguments.get("days"),
+                                   datetime.now(outlet.timezone or timezone.utc).date()),
+            editions=editions_of(arguments.get("edition"), outlet.languages),
             revisit_days=revisit_window(arguments.get("revisit_days")),
             retry_rejected=rejection_reasons(arguments.get("retry_rejected")),
         )
-
-
-def urdu_public_form(url: str) -> str:
-    """An old Urdu link ``daily.urdupoint.com/livenews/...`` in today's path ``/daily/livenews/...``."""
-    parts = urlsplit(url)
-    if (parts.hostname or "").lower() == OLD_URDU_HOST and parts.path.startswith("/livenews/"):
-        return urlunsplit((parts.scheme, parts.netloc, "/daily" + parts.path, parts.query, parts.fragment))
-    return url
 
 
 def revisit_window(days: str | None) -> int | None:
@@ -246,15 +187,15 @@ def header(response, name: str) -> str | None:
     return value.decode("latin-1") if value else None
 
 
-class UrduPointSpider(Spider):
-    name = "urdupoint"
-    outlet = "urdupoint"
-    page_hints = PAGE_HINTS
+class OutletSpider(Spider):
+    """Crawls the outlet of its ``profile``; one subclass per outlet, named after it (:mod:`crawler.spiderloader`)."""
+
+    profile: Outlet  # set on each outlet's subclass
     arguments = SPIDER_ARGUMENTS
 
     def __init__(self, **arguments: str):
         super().__init__()
-        run = RunArguments.of(arguments)
+        run = RunArguments.of(arguments, self.profile)
         self.backfill = run.backfill
         self.editions = run.editions
         self.revisit_days = run.revisit_days
@@ -263,25 +204,41 @@ class UrduPointSpider(Spider):
         self.day_report: dict[date, str] = {}  # one line per backfilled day
 
     @classmethod
+    def for_outlet(cls, outlet: Outlet) -> type["OutletSpider"]:
+        """The spider class of ``outlet``, named after it."""
+        return type(f"{outlet.name.title().replace('_', '')}Spider", (cls,),
+                    {"name": outlet.name, "profile": outlet, "__module__": cls.__module__})
+
+    @property
+    def outlet(self) -> str:
+        return self.profile.name
+
+    @classmethod
     def check_arguments(cls, arguments: dict[str, str]) -> None:
         """Raise ValueError, naming the argument, if ``arguments`` (``-a NAME=VALUE``) are wrong:
         ``scrapy crawl`` checks them before any of the crawl's machinery starts."""
-        RunArguments.of(arguments)
+        RunArguments.of(arguments, cls.profile)
 
     @classmethod
     def update_settings(cls, settings):
         super().update_settings(settings)
         if not settings.get("HTTPCACHE_DIR"):  # beside the archive it serves
             settings.set("HTTPCACHE_DIR", str(Path(f"{settings['ARCHIVE_DB']}.httpcache").resolve()), priority="spider")
+        for old, new in DEPRECATED_SETTINGS.items():
+            if cls.name == "urdupoint" and settings.get(old) is not None:
+                warnings.warn(f"The {old} setting is deprecated: use {new}", ScrapyDeprecationWarning, stacklevel=2)
+                if settings.getpriority(new) is None or settings.getpriority(new) <= settings.getpriority(old):
+                    settings.set(new, settings[old], priority=settings.getpriority(old))
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.site = SiteAddress(PUBLIC_BASE, settings["URDUPOINT_BASE_URL"], aliases=PUBLIC_HOST_ALIASES)
+        spider.site = SiteAddress(cls.profile.public_base, settings.get("OUTLET_BASE_URL") or None,
+                                  aliases=cls.profile.host_aliases)
         spider.allowed_domains = [spider.site.fetch_domain]
-        spider.categories = settings.getlist("URDUPOINT_CATEGORIES")
-        spider.max_listing_pages = settings.getint("URDUPOINT_MAX_LISTING_PAGES")
+        spider.sections = settings.getlist("OUTLET_SECTIONS") or None  # None: each listing's own
+        spider.max_listing_pages = settings.getint("OUTLET_MAX_LISTING_PAGES")
         spider.sitemap_maxsize = settings.getint("SITEMAP_MAXSIZE")
         spider.archive_path = settings["ARCHIVE_DB"]
         spider.keeps_raw_pages = records_responses(settings)  # an article without its raw page is fetched again
@@ -299,19 +256,36 @@ class UrduPointSpider(Spider):
         for request in self.revisit_requests():
             yield request
         if self.backfill is not None:
-            logger.info("Backfilling %d day(s) from the daily sitemaps", len(self.backfill))
-            for day in self.backfill:
-                yield self.discovery_request(SITEMAP_PATH.format(day=day), self.parse_sitemap, day=day)
+            for request in self.backfill_requests():
+                yield request
             return
-        if "ur" in self.editions:
-            yield self.discovery_request(URDU_FEED_PATH, self.parse_feed)
-        if "en" not in self.editions:
-            return
-        yield self.discovery_request(FEED_PATH, self.parse_feed)
-        for category in self.categories:
-            yield self.discovery_request(
-                LISTING_PATH.format(category=category), self.parse_listing, category=category, page=1
-            )
+        for feed in self.profile.feeds:
+            if self.in_editions(feed.language):
+                yield self.discovery_request(feed.path, self.parse_feed)
+        for path in self.profile.news_sitemaps:
+            yield self.discovery_request(path, self.parse_sitemap, days=())
+        for listing in self.profile.listings:
+            if self.in_editions(listing.language):
+                for section in self.sections or listing.sections:
+                    yield self.discovery_request(listing.path.format(section=section), self.parse_listing,
+                                                 listing=listing, section=section, page=1)
+
+    def in_editions(self, language: str | None) -> bool:
+        """Whether a feed or listing of ``language`` (None: any) lists editions being archived."""
+        return language is None or language in self.editions
+
+    def backfill_requests(self) -> list[Request]:
+        """One request per dated sitemap of the backfill's days (a monthly one once for its days)."""
+        if not self.profile.dated_sitemap:
+            logger.error("%(outlet)s has no dated sitemaps: nothing to backfill from", {"outlet": self.outlet})
+            self.crawler.stats.set_value("backfill/no_dated_sitemap", 1)
+            return []
+        sitemaps: dict[str, list[date]] = {}
+        for day in self.backfill:
+            sitemaps.setdefault(self.profile.dated_sitemap.format(day=day), []).append(day)
+        logger.info("Backfilling %(days)d day(s) from %(sitemaps)d dated sitemap(s)",
+                    {"days": len(self.backfill), "sitemaps": len(sitemaps)})
+        return [self.discovery_request(path, self.parse_sitemap, days=tuple(days)) for path, days in sitemaps.items()]
 
     def closed(self, reason):
         if self.backfill is not None:
@@ -333,7 +307,7 @@ class UrduPointSpider(Spider):
     def discovery_request(self, path: str, callback, **cb_kwargs) -> Request:
         self.crawler.stats.inc_value("discovery/requests")  # judged against the failures (health check)
         return Request(
-            self.site.to_fetch(PUBLIC_BASE + path),
+            self.site.to_fetch(self.profile.public_base + path),
             callback=callback,
             errback=self.discovery_failed,
             cb_kwargs=cb_kwargs,
@@ -354,8 +328,8 @@ class UrduPointSpider(Spider):
             if request:
                 yield request
 
-    def parse_listing(self, response, category: str, page: int):
-        links = self.listing_links(response)
+    def parse_listing(self, response, listing: Listing, section: str, page: int):
+        links = self.listing_links(response, listing)
         self.crawler.stats.inc_value("discovery/listing/pages")
         self.crawler.stats.inc_value("discovery/listing/links", len(links))
         reached_archive = False
@@ -371,20 +345,34 @@ class UrduPointSpider(Spider):
             return
         if self.max_listing_pages and page >= self.max_listing_pages:
             return
-        next_path = LISTING_NEXT_PATH.format(category=category, page=page + 1)
-        if any(urlsplit(self.site.to_public(response.urljoin(href))).path == next_path
-               for href in response.css("a::attr(href)").getall()):
-            yield self.discovery_request(next_path, self.parse_listing, category=category, page=page + 1)
+        next_path = self.next_listing_path(response, listing, section, page)
+        if next_path:
+            yield self.discovery_request(next_path, self.parse_listing, listing=listing, section=section, page=page + 1)
 
-    def listing_links(self, response) -> list[str]:
+    def next_listing_path(self, response, listing: Listing, section: str, page: int) -> str | None:
+        """The public path of the listing's next page, if this page links to it."""
+        linked = {self.site.to_public(response.urljoin(href)) for href in response.css("a::attr(href)").getall()}
+        if listing.next_path:
+            path = listing.next_path.format(section=section, page=page + 1)
+            wanted = self.site.to_public(self.profile.public_base + path)
+            return path if wanted in linked else None
+        for href in response.xpath("//a[@rel='next']/@href | //link[@rel='next']/@href").getall():
+            url = self.site.to_public(response.urljoin(href))
+            if self.site.is_on_site(url):
+                parts = urlsplit(url)
+                return parts.path + (f"?{parts.query}" if parts.query else "")
+        return None
+
+    def listing_links(self, response, listing: Listing) -> list[str]:
         """Article links of a listing page: the last article link of each entry box.
 
-        Pages without the site's entry boxes fall back to every link on the page
+        Pages without the listing's entry boxes fall back to every link on the page
         (article URLs are filtered later), and the fallback is counted.
         """
-        entries = response.css(LISTING_ENTRY)
+        entries = response.css(listing.entry) if listing.entry else []
         if not entries:
-            self.crawler.stats.inc_value("discovery/listing/fallback_all_links")
+            if listing.entry:
+                self.crawler.stats.inc_value("discovery/listing/fallback_all_links")
             return response.css("a::attr(href)").getall()
         links = []
         for entry in entries:
@@ -392,22 +380,26 @@ class UrduPointSpider(Spider):
             links.extend(hrefs[-1:])
         return links
 
-    def parse_sitemap(self, response, day: date):
+    def parse_sitemap(self, response, days: tuple[date, ...]):
+        """A sitemap: of the backfill's ``days``, or (no days) one of the newest articles; an index's sitemaps are read too."""
         try:
             sitemap = read_sitemap(response.body, self.sitemap_maxsize)
         except SitemapError as error:
             self.crawler.stats.inc_value(f"sitemap/failed/{error.reason}")
-            self.day_report[day] = f"sitemap {error.reason}: {error}"
-            logger.warning("Sitemap of %(day)s (%(url)s) skipped: %(error)s", {"day": day, "url": response.url, "error": error})
+            self.report_days(days, f"sitemap {error.reason}: {error}")
+            logger.warning("Sitemap %(url)s skipped: %(error)s", {"url": response.url, "error": error})
             return
         locs = [entry["loc"] for entry in sitemap if entry.get("loc")]
         if sitemap.type == "sitemapindex":
             for loc in locs:
                 if self.site.is_on_site(loc):
                     self.crawler.stats.inc_value("discovery/requests")
-                    yield Request(self.site.to_fetch(loc), callback=self.parse_sitemap, errback=self.discovery_failed, cb_kwargs={"day": day})
+                    yield Request(self.site.to_fetch(loc), callback=self.parse_sitemap, errback=self.discovery_failed,
+                                  cb_kwargs={"days": days}, headers=REVALIDATE)
             return
-        self.crawler.stats.inc_value("sitemap/days_read")
+        self.crawler.stats.inc_value("sitemap/read")
+        if days:
+            self.crawler.stats.inc_value("sitemap/days_read", len(days))
         self.crawler.stats.inc_value("sitemap/urls", len(locs))
         articles = [url for url in (self.article_url(response, loc) for loc in locs) if url]
         new = 0
@@ -416,15 +408,20 @@ class UrduPointSpider(Spider):
             if request:
                 new += 1
                 yield request
-        self.day_report[day] = f"{len(locs)} URLs, {len(articles)} articles, {new} not yet archived"
-        logger.info("Sitemap of %(day)s: %(report)s", {"day": day, "report": self.day_report[day]})
+        report = f"{len(locs)} URLs, {len(articles)} articles, {new} not yet archived"
+        self.report_days(days, report)
+        logger.info("Sitemap %(url)s: %(report)s", {"url": response.url, "report": report})
+
+    def report_days(self, days: tuple[date, ...], line: str) -> None:
+        for day in days:
+            self.day_report[day] = line
 
     def discovery_failed(self, failure):
         reason, _ = failure_reason(failure)
         kind = "sitemap" if failure.request.callback == self.parse_sitemap else "discovery"
         self.crawler.stats.inc_value(f"{kind}/failed/{reason}")
         if kind == "sitemap":
-            self.day_report[failure.request.cb_kwargs["day"]] = f"no sitemap read ({reason})"
+            self.report_days(failure.request.cb_kwargs["days"], f"no sitemap read ({reason})")
         logger.warning("Could not read %(url)s: %(reason)s", {"url": failure.request.url, "reason": reason})
 
     # --- articles --------------------------------------------------------------------
@@ -434,16 +431,12 @@ class UrduPointSpider(Spider):
         return self.public_article_url(response.urljoin(link.strip()))
 
     def public_article_url(self, url: str) -> str | None:
-        """The public, canonical form of an absolute ``url`` if it is an article of this site
+        """The public, canonical form of an absolute ``url`` if it is an article of this outlet
         in an edition being archived, else None."""
-        url = self.site.to_public(urdu_public_form(url))
+        url = self.site.to_public(self.profile.public_form(url))
         if not self.site.is_on_site(url):
             return None
-        if URDU_ARTICLE_PATH.match(urlsplit(url).path):
-            return url if "ur" in self.editions else None
-        if "en" not in self.editions:
-            return None
-        return url if ARTICLE_PATH.match(urlsplit(url).path) else None
+        return url if self.profile.language_of(url) in self.editions else None
 
     def article_request(self, response, link: str) -> Request | None:
         url = self.article_url(response, link)
@@ -569,18 +562,9 @@ class UrduPointSpider(Spider):
             outlet=self.outlet,
             etag=header(response, "ETag"),
             last_modified=header(response, "Last-Modified"),
-            language=self.edition_of(url),
+            language=self.profile.language_of(url),
             **warc_location(response),
         )
-
-    @staticmethod
-    def edition_of(url: str) -> str:
-        """``ur`` for an Urdu article URL, ``en`` for the rest."""
-        return "ur" if URDU_ARTICLE_PATH.match(urlsplit(url).path) else "en"
-
-    def page_hints_for(self, url: str) -> PageHints:
-        """The extraction hints of the page at ``url``: its edition's layout."""
-        return URDU_PAGE_HINTS if self.edition_of(url) == "ur" else PAGE_HINTS
 
     def article_failed(self, failure):
         reason, status = failure_reason(failure)
