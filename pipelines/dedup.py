@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from pipelines.items import ArticleItem
 from pipelines.workers import WorkerPool
-from pipelines.archive import CrawlArchive
+from pipelines.archive import Archive, CrawlArchive
 from pipelines.neardup import NearDuplicates, Signature
 from pipelines.profile import Profiles
 from pipelines.stories import publication_order
@@ -41,6 +41,32 @@ def is_earlier_copy(item: ArticleItem, article: dict) -> bool:
     """Whether the page ranks before the archived ``article`` (its ``url`` and ``published_at_utc``) it repeats."""
     return publication_order(item.published_at_utc, item.urls[0]) < publication_order(
         article["published_at_utc"], article["url"])
+
+
+def find_copies(archive: Archive, near_duplicates: NearDuplicates | None, item: ArticleItem,
+                signature: Signature) -> bool:
+    """Find the archived article of the page's outlet that its body repeats (``item.duplicate_of``,
+    with ``item.similarity``) and those of other outlets (``item.same_story``: the page, or the
+    article it repeats, joins their story); whether the duplicate was found near, not exact.
+
+    Exact copies first (the content hash); near ones (``near_duplicates``, None when off) unless
+    the outlet's exact copy was found.
+    """
+    others = []
+    for article_id, outlet in archive.articles_with_hash(item.content_hash):
+        if outlet == item.outlet and item.duplicate_of is None:
+            item.duplicate_of, item.similarity = article_id, 1.0
+        elif outlet != item.outlet:
+            others.append(article_id)
+    near = False
+    if item.duplicate_of is None and near_duplicates is not None:
+        for match in near_duplicates.matches(signature):
+            if match.outlet == item.outlet and item.duplicate_of is None:
+                item.duplicate_of, item.similarity, near = match.article_id, match.similarity, True
+            elif match.outlet != item.outlet:
+                others.append(match.article_id)
+    item.same_story = tuple(dict.fromkeys(others))
+    return near
 
 
 class DedupPipeline:
@@ -101,25 +127,8 @@ class DedupPipeline:
                 by_canonical = self.archive.article_id_for_url(item.canonical_url)
             item.article_id = by_canonical
         if item.article_id is None:
-            self.find_copies(item, signature)
+            if find_copies(self.archive, self.near_duplicates, item, signature):
+                self.crawler.stats.inc_value("dedup/near_duplicate")
+            if item.same_story:
+                self.crawler.stats.inc_value("dedup/same_story")
         return item
-
-    def find_copies(self, item: ArticleItem, signature: Signature) -> None:
-        """The archived article of the page's outlet that it repeats (``duplicate_of``), and those of
-        other outlets (``same_story``: the page, or the article it repeats, joins their story)."""
-        others = []
-        for article_id, outlet in self.archive.articles_with_hash(item.content_hash):
-            if outlet == item.outlet and item.duplicate_of is None:
-                item.duplicate_of, item.similarity = article_id, 1.0
-            elif outlet != item.outlet:
-                others.append(article_id)
-        if item.duplicate_of is None and self.near_duplicates is not None:
-            for match in self.near_duplicates.matches(signature):
-                if match.outlet == item.outlet and item.duplicate_of is None:
-                    item.duplicate_of, item.similarity = match.article_id, match.similarity
-                    self.crawler.stats.inc_value("dedup/near_duplicate")
-                elif match.outlet != item.outlet:
-                    others.append(match.article_id)
-        item.same_story = tuple(dict.fromkeys(others))
-        if item.same_story:
-            self.crawler.stats.inc_value("dedup/same_story")
