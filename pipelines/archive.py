@@ -8,12 +8,12 @@ extensions open their own. WAL mode lets readers and the one writer work side by
 
 Each write (an article with its URLs, keys and story, a duplicate link, an earlier copy put
 in an article's place, a rejection) is one unit: it happens whole or not at all. A write that
-adds an article to a story, or changes what its story's first article is (a new version, an
-earlier copy taking an article's place), settles the story in the same unit
-(:mod:`pipelines.stories`). A crawl
-groups its writes into one transaction per ``ARCHIVE_COMMIT_INTERVAL`` seconds: one
-commit per article rewrote the full-text index's pages for every article, and a killed
-crawl loses only what it archived in that last interval, which its next run fetches again.
+adds an article to a story, or may change which is its story's first article (a new version,
+an earlier copy taking an article's place), settles the story in the same unit
+(:mod:`pipelines.stories`). A crawl groups its writes into one transaction per
+``ARCHIVE_COMMIT_INTERVAL`` seconds: one commit per article rewrote the full-text index's pages
+for every article, and a killed crawl loses only what it archived in that last interval, which
+its next run fetches again.
 """
 
 import contextlib
