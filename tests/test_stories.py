@@ -13,9 +13,11 @@ article, so every copy's ``story`` is Dawn's URL, whatever order they are archiv
 import dataclasses
 import itertools
 import json
+import shutil
 import urllib.parse
 import urllib.request
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -26,6 +28,8 @@ from pipelines.archive import Archive
 from pipelines.dedup import content_hash
 from pipelines.items import ArticleItem
 from pipelines.neardup import jaccard, shingles
+from tests.conftest import run_crawl
+from tests.mirror.server import MirrorServer
 from tests.samples import scrapy
 from tests.test_arrival_order import NEAR_COPY, ORIGINAL, Pipelines, assert_consistent, canonical, page
 from tests.test_datasette import datasette_server, get, make_datasette
@@ -254,3 +258,42 @@ def test_the_export_keeps_one_record_per_article_with_its_story(search_archive):
     assert sorted(list(json.loads(line).values()) for line in exported.stdout.splitlines()) == sorted([
         [DAWN.url, "dawn", DAWN.url], [URDUPOINT.url, "urdupoint", DAWN.url], [APP.url, "app", DAWN.url],
         [OTHER.url, "urdupoint", OTHER.url]])
+
+
+# --- real crawls of two outlets carrying the same stories ---------------------------------------------------
+
+TWO_OUTLETS = {"OUTLET_MODULES": "crawler.outlets,tests.story_outlets"}
+
+
+@pytest.fixture
+def republished_site(site_copy, tmp_path) -> Path:
+    """The mirror as the second outlet publishes it: every page on its own site."""
+    root = tmp_path / "wirecopy"
+    shutil.copytree(site_copy, root)
+    for path in root.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".rss", ".xml", ".json", ".txt"):
+            path.write_bytes(path.read_bytes().replace(b"www.urdupoint.com", b"www.wirecopy.example"))  # any charset
+    return root
+
+
+def crawl_both(first: tuple[str, Path], second: tuple[str, Path], db_path: Path) -> Database:
+    for spider, site in (first, second):
+        with MirrorServer(site) as server:
+            crawl = run_crawl(server.url, db_path, "-a", "edition=en", settings=TWO_OUTLETS, spider=spider)
+        assert crawl.returncode == 0, crawl.log[-3000:]
+    return Database(db_path)
+
+
+def test_two_outlets_crawled_in_either_order_give_one_story_per_article_pair(site_copy, republished_site, tmp_path):
+    urdupoint, wirecopy = ("urdupoint", site_copy), ("wirecopy", republished_site)
+    forth = crawl_both(urdupoint, wirecopy, tmp_path / "forth.db")
+    back = crawl_both(wirecopy, urdupoint, tmp_path / "back.db")
+    rows = stories(forth)
+    originals = {url: row for url, row in rows.items() if row[0] == "urdupoint"}
+    copies = {url: row for url, row in rows.items() if row[0] == "wirecopy"}
+    assert originals and len(copies) == len(originals)  # each outlet's archive is complete
+    for url, (_, story, similarity) in originals.items():  # the same time and number: UrduPoint's URL sorts first
+        assert (story, similarity) == (url, None)
+        assert copies[url.replace("www.urdupoint.com", "www.wirecopy.example")] == ("wirecopy", url, 1.0)
+    assert_consistent(forth)
+    assert canonical(forth) == canonical(back)
