@@ -5,7 +5,7 @@ A feed, listing or sitemap that redirects round (``/a`` to ``/b``, ``/b`` back t
 Scrapy counts that as ``dupefilter/filtered`` only, like any link met twice. When the
 dropped request's URL is one of its own redirect chain, this filter also counts it as
 ``fetch/failed/redirect_loop`` and logs a warning, as article pages' loops are
-(``UrduPointSpider.follow_redirect``), so that the run's report names it.
+(``OutletSpider.follow_redirect``), so that the run's report names it.
 """
 
 import logging

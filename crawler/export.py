@@ -17,7 +17,7 @@ several outlets share its ``story``, the URL of its first-published article
 CSV is meant to be opened in a spreadsheet, so by default a cell that a
 spreadsheet would run as a formula is neutralised (:func:`neutralise_formula`).
 
-Plain text reproduces the layout of UrduPoint's own article text files, each
+Plain text reproduces the layout of the article text files news outlets publish, each
 followed by a line naming its URL and id, articles separated by a line holding
 only a form feed (see :func:`txt_article`).
 """
@@ -26,8 +26,10 @@ import csv
 import json
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import TextIO
+
+from pipelines.profile import Profile, Profiles
 
 
 EXPORT_COLUMNS = (
@@ -139,45 +141,46 @@ def write_jsonl(rows: Iterable[Mapping], out: TextIO, columns: Iterable[str]) ->
     return written
 
 
-def write_txt(rows: Iterable[Mapping], out: TextIO, signatures: Mapping[str, str] = {}) -> int:
-    """Write each row as :func:`txt_article`, a form-feed line between two; returns the row count.
-    ``signatures`` maps an outlet to the name it signs with (its profile's ``display_name``)."""
+def write_txt(rows: Iterable[Mapping], out: TextIO, profiles: Profiles = Profiles()) -> int:
+    """Write each row as :func:`txt_article`, with its outlet's profile, a form-feed line between two;
+    returns the row count."""
     written = 0
     for row in rows:
         if written:
             out.write(ARTICLE_SEPARATOR)
-        out.write(txt_article(row, signatures.get(row["outlet"])))
+        out.write(txt_article(row, profiles.get(row["outlet"])))
         written += 1
     return written
 
 
-def txt_article(article: Mapping, signed_as: str | None = None) -> str:
-    """One article in the layout of the text files news outlets publish, signed ``signed_as`` (else the outlet's name)::
+def txt_article(article: Mapping, outlet: Profile | None = None) -> str:
+    """One article in the layout of the text files news outlets publish, signed as its ``outlet`` signs::
 
-         date 2023-03-02 UrduPoint.com
+         date 2023-03-02 Outlet.com
 
         Blinken Presses Russia's Lavrov Over Ukraine On G20 Sidelines
 
         Published March 02, 2023 | 05:20 PM
 
-        New Delhi, March 2 (UrduPoint / Pakistan Point News - 2nd Mar, 2023 ) :The United...
+        New Delhi, March 2 (Outlet / Outlet News - 2nd Mar, 2023 ) :The United...
 
         ...last paragraph
 
-        Source: https://www.urdupoint.com/en/world/blinken-...-1653838.html | archive id 1
+        Source: https://www.outlet.com/en/world/blinken-...-1653838.html | archive id 1
 
     The last line, after the outlet's layout, names the article's URL and its ``id``
-    in the archive. Days and times are the outlet's, as archived. The dateline is put back before
+    in the archive. The outlet signs with its profile's ``display_name`` (else its name), and
+    days and times are in its profile's zone (else as archived). The dateline is put back before
     the text as ``{dateline} :`` (the separator the page used is not stored). Without a
     publication date, the first line is only the outlet and there is no
     ``Published`` line; with a date but no time, ``Published`` gives the date only.
     """
-    outlet = signed_as or article["outlet"]
+    signature = (outlet and outlet.display_name) or article["outlet"]
     if article["published_at"]:
-        day, byline = _published(article["published_at"])
-        lines = [f" date {day} {outlet}", "", article["title"], "", byline]
+        day, byline = _published(article["published_at"], outlet and outlet.timezone)
+        lines = [f" date {day} {signature}", "", article["title"], "", byline]
     else:
-        lines = [f" {outlet}", "", article["title"]]
+        lines = [f" {signature}", "", article["title"]]
     text = article["text"]
     if article["dateline"]:
         text = f"{article['dateline']} :{text}"
@@ -187,12 +190,13 @@ def txt_article(article: Mapping, signed_as: str | None = None) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def _published(published_at: str) -> tuple[str, str]:
+def _published(published_at: str, zone: tzinfo | None) -> tuple[str, str]:
     """``("2023-03-02", "Published March 02, 2023 | 05:20 PM")`` for an ISO 8601 date or time."""
     if len(published_at) == len("YYYY-MM-DD"):
         day = date.fromisoformat(published_at)
         return day.isoformat(), f"Published {MONTHS[day.month - 1]} {day.day:02d}, {day.year}"
     moment = datetime.fromisoformat(published_at)
+    moment = moment.astimezone(zone) if zone and moment.tzinfo else moment
     clock = f"{(moment.hour % 12) or 12:02d}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
     return (
         moment.date().isoformat(),

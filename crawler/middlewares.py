@@ -10,7 +10,7 @@ redirects to another port (or scheme) of the outlet's host would be followed to 
 server that is not the outlet. The redirect middlewares here refuse any redirect away
 from the scheme, host and port the spider fetches from (its ``site``, a
 :class:`pipelines.urls.SiteAddress`). Article pages follow their redirects in the spider
-(``UrduPointSpider.follow_redirect``), which checks each hop the same way.
+(``OutletSpider.follow_redirect``), which checks each hop the same way.
 """
 
 import logging

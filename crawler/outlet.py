@@ -48,3 +48,5 @@ class Outlet(Profile):
     news_sitemaps: tuple[str, ...] = ()  # sitemaps (or indexes) of the newest articles, read on every run
     dated_sitemap: str | None = None  # a backfill's sitemap of one day, formatted with ``day`` (a date):
     # "/sitemap/{day:%Y}/{day:%Y-%m-%d}.xml.gz"; a monthly one ("/sitemap-{day:%Y-%m}.xml") is read once per month
+    former_settings: tuple[tuple[str, str], ...] = ()  # (old name, today's): still read for this outlet, with a
+    # deprecation warning

@@ -3,7 +3,7 @@
 Besides the spiders of ``SPIDER_MODULES`` (``urls``), every outlet profile found in the
 modules of ``OUTLET_MODULES`` (:class:`pipelines.profile.Profiles`) that is a crawlable
 :class:`crawler.outlet.Outlet` is a spider of its name: ``scrapy list`` shows them all, and
-``scrapy crawl dawn`` runs :class:`crawler.spiders.outlet.OutletSpider` on Dawn's profile.
+``scrapy crawl <outlet>`` runs :class:`crawler.spiders.outlet.OutletSpider` on that outlet's profile.
 """
 
 from scrapy.spiderloader import SpiderLoader

@@ -314,7 +314,7 @@ class RotatingWarcWriter:
         path = self.directory / self.name
         self.file = open(path, "xb", buffering=0)  # unbuffered: what failed to be written is not written later
         self.writer = MemberWriter(self.file)
-        info = self.writer.create_warcinfo_record(self.name, {"software": "urdupoint-archive (warcio)", "format": "WARC File Format 1.1"})
+        info = self.writer.create_warcinfo_record(self.name, {"software": "news-archive (warcio)", "format": "WARC File Format 1.1"})
         try:
             self._append(self.writer.member(info))
         except OSError:

@@ -2,8 +2,8 @@
 
 A dateline is the label a desk writes before the first sentence of a story::
 
-    New Delhi, March 2 (UrduPoint / Pakistan Point News - 2nd Mar, 2023 ) :The United...
-    place      day     parenthesis: brand, agency, date                   separator, body
+    New Delhi, March 2 (Outlet / Outlet News - 2nd Mar, 2023 ) :The United...
+    place      day     parenthesis: brand, agency, date      separator, body
 
 Its parts, in order:
 
@@ -14,36 +14,39 @@ place
     International desks add a month and day (``Paris, May 7``, ``ISLAMABAD, Aug 25``,
     ``گلاب کوٹ۔7مارچ``); PPI adds a full date (``Lahore, December 07, 2022``).
 parenthesis
-    Who filed the story, and when. UrduPoint names its brand, an optional wire agency
-    before or after it, and the date:
+    Who filed the story, and when. Some outlets name their own brand (the names in their
+    profile's ``dateline_brands``, given to :func:`parse_dateline` as ``brand``), an optional
+    wire agency before or after it, and the date:
 
-    - ``(APP - UrduPoint / Pakistan Point News - 1st Jun, 2024)``
-    - ``(UrduPoint News / Sputnik - 03rd December, 2021)``
-    - ``(اُردو پوائنٹ اخبارتازہ ترین - اے پی پی۔ 05 مارچ2024ء)``
+    - ``(APP - Outlet / Outlet News - 1st Jun, 2024)``
+    - ``(Outlet News / Sputnik - 03rd December, 2021)``
+    - ``(<the brand in Urdu> - اے پی پی۔ 05 مارچ2024ء)``
 
-    Other outlets name only the agency or broadcaster: ``(APP)``, ``(Xinhua)``,
+    Others name only the agency or broadcaster: ``(APP)``, ``(Xinhua)``,
     ``(PPI-OT)``, ``(Dunya News)``, ``(اے پی پی)``; agencies are looked up in
     :mod:`pipelines.agencies`. Some put the date after it: ``(APP) Aug 25:``,
     ``(اے پی پی) 25 اگست:``, ``(APP):Aug 25`` (colon glued to the date).
 separator
-    `` :``, ``):``, ``) -:``, ``::``, `` -- ``, `` - ``, `` — ``, or nothing (UrduPoint
-    since October 2023, IANS ``NEW DELHI, March 2 (IANS) The``).
+    `` :``, ``):``, ``) -:``, ``::``, `` -- ``, `` - ``, `` — ``, or nothing (some outlets'
+    own desks, and IANS ``NEW DELHI, March 2 (IANS) The``).
 
 Outlets without a parenthesis write an ALL-CAPS city and a colon, a dash or a line break:
-Dawn ``KARACHI:``, ``HYDERABAD, Jan 20:`` and ``GULABKOT/NEW SAMARPUR:``, The Nation
-``FAISALABAD - `` or ``LAHORE -``, the Tribune ``ALDERTON, RURITANIA:``, or the city alone
-on its line. The News' city pages write it in title case: ``Karachi: The``.
+``KARACHI:``, ``HYDERABAD, Jan 20:``, ``GULABKOT/NEW SAMARPUR:``, ``FAISALABAD - ``,
+``LAHORE -``, ``ALDERTON, RURITANIA:``, or the city alone on its line. City pages may
+write it in title case: ``Karachi: The``.
 
 What :func:`parse_dateline` accepts and returns:
 
-- Only the first :data:`HEAD_CHARS` characters are searched, from the start of the text.
-- A parenthesis makes a dateline when it names the UrduPoint brand (with any separator
-  or none, misspelt ``Piont`` or ``Pakstan`` too), or when it names a known agency and
+- Only the first :data:`HEAD_CHARS` characters are searched, from the start of the text, or
+  from the end of the summary points (``• ...`` lines) a print story may open with; those
+  stay at the start of ``body``.
+- A parenthesis makes a dateline when it names the outlet's brand (with any separator
+  or none; the brand's patterns cover its misspellings), or when it names a known agency and
   comes after an ALL-CAPS or Urdu place or a date with a separator, after a title-case
   place with a separator and a sentence, or after an ALL-CAPS place or a date and
   before a sentence. So ``Prime Minister (PM) Shehbaz Sharif said`` and
   ``Shopping (online): prices`` are not datelines. An ALL-CAPS place with only a date in
-  the parenthesis is Business Recorder's old ``GULABKOT (March 7 2031):``.
+  the parenthesis is an older business-paper style: ``GULABKOT (March 7 2031):``.
 - Without a parenthesis, the place is an ALL-CAPS group of one to four words (or
   several joined by ``/`` or ``,``), or a title-case one of up to three words followed by
   a colon and a sentence (``Karachi: the city`` is not one). Labels (``NOTE``,
@@ -59,14 +62,14 @@ What :func:`parse_dateline` accepts and returns:
   after the place, else the one after the parenthesis, kept as written even when the
   desk got it wrong. It is None when no date has a year, or the date is impossible.
 - ``agency`` is the agency's one Latin name (``اے پی پی`` and ``A.P.P.`` are ``APP``,
-  ``PPI-OT`` is ``PPI``, ``Xinhau`` is ``Xinhua``) or, when unknown and UrduPoint's
-  brand is there, as written; it is None when the parenthesis names only UrduPoint.
+  ``PPI-OT`` is ``PPI``, ``Xinhau`` is ``Xinhua``) or, when unknown and the outlet's
+  brand is there, as written; it is None when the parenthesis names only the outlet.
 """
 
 import datetime
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipelines.items import ArticleItem
 from pipelines.agencies import agency_name
@@ -116,7 +119,7 @@ _LATIN_PLACE = rf"{_LATIN_WORD}(?:{_GAP}{_LATIN_WORD}){{0,4}}{_ABBREVIATION}{_BR
 _CAPS_PLACE = rf"[A-Z][A-Z.'’-]{{2,24}}(?:{_GAP}{_CAPS_WORD}){{0,3}}{_ABBREVIATION}"
 _TITLE_WORD = r"[A-Z][a-z][a-z.'’-]{1,23}"
 _TITLE_PLACE = rf"{_TITLE_WORD}(?:{_GAP}{_TITLE_WORD}){{0,2}}{_ABBREVIATION}"
-# Dawn's GULABKOT/NEW SAMARPUR and the Tribune's ALDERTON, RURITANIA
+# GULABKOT/NEW SAMARPUR and ALDERTON, RURITANIA
 _CAPS_PLACES = rf"{_CAPS_PLACE}(?:[^\S\n]*[/,][^\S\n]*{_CAPS_PLACE}){{0,4}}"
 _URDU_PLACE = rf"{_URDU_WORD}(?:{_GAP}{_URDU_WORD}){{0,3}}"
 
@@ -144,7 +147,7 @@ _BARE_DATELINE = re.compile(
     (?P<separator>\s*:|\s+[-–—]{{1,2}}(?=\s|\Z|{_SENTENCE_OPENER})|[^\S\n]*\n(?=\s*{_SENTENCE_OPENER}))""",
     re.VERBOSE,
 )
-_TITLE_DATELINE = re.compile(  # The News' city pages: "Gulabkot: The city administration …"
+_TITLE_DATELINE = re.compile(  # city pages: "Gulabkot: The city administration …"
     rf"""{_LEAD}
     (?P<raw>(?P<place>{_TITLE_PLACE}(?:\s*,\s*{_TITLE_PLACE})?))
     (?P<separator>[^\S\n]*:)(?=[^\S\n]*{_SENTENCE_OPENER})""",
@@ -153,6 +156,8 @@ _TITLE_DATELINE = re.compile(  # The News' city pages: "Gulabkot: The city admin
 _DATE = re.compile(f"{_ENGLISH_DATE}|{_URDU_DATE}")
 _MONTH_NAME = re.compile(f"{_MONTH}|{_URDU_MONTH}")
 _NUMBER = re.compile("[0-9]+")
+# A print story's summary points before its dateline ("• Supply cut by 20pc\n\nKARACHI: The..."): they stay in the body.
+_SUMMARY_BULLETS = re.compile(r"(?:[•▪●■◆][^\S\n]*[^\n]{1,300}\n+){1,6}")
 _NAME_EDGES = " \t\n\r\xa0\u200c\u200e\u200f/:;,،۔-–—"
 _CAPS_RUN = re.compile(r"\([A-Z]{1,4}\)|[A-Z]+")  # (AJK) or a word, in an ALL-CAPS place
 _URDU_LETTER = re.compile("[\u0621-\u06ff]")
@@ -176,6 +181,14 @@ def parse_dateline(text: str, brand: re.Pattern | None = None) -> Dateline | Non
     ``brand`` matches the names the outlet signs its own datelines with (its profile's
     ``dateline_brands``): a parenthesis naming it is a dateline whatever else it holds.
     """
+    found = _dateline_at_start(text, brand)
+    if found is None and (bullets := _SUMMARY_BULLETS.match(text[:HEAD_CHARS])):
+        found = _dateline_at_start(text[bullets.end():], brand)
+        return found and replace(found, body=bullets[0] + found.body)
+    return found
+
+
+def _dateline_at_start(text: str, brand: re.Pattern | None) -> Dateline | None:
     head = text[:HEAD_CHARS]
     if (match := _PARENTHESIS_DATELINE.match(head)) and (found := _parenthesis_dateline(text, match, brand)):
         return found
@@ -203,7 +216,7 @@ def _parenthesis_dateline(text: str, match: re.Match, brand: re.Pattern | None) 
 
 
 def _dated_parenthesis(text: str, match: re.Match, date: str) -> Dateline | None:
-    """Business Recorder's old ``GULABKOT (March 7 2031):``: only a date, after a place in capitals."""
+    """The older business-paper style ``GULABKOT (March 7 2031):``: only a date, after a place in capitals."""
     if match["separator"] and (match["place"] or "").isupper():
         return _dateline(text, match, None, date)
     return None

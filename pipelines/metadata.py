@@ -158,12 +158,13 @@ def byline_author(byline: str | None) -> str | None:
     """The name at the start of a byline such as ``Fahad Shabbir (@FahadShabbir) Published ...``."""
     if not byline:
         return None
-    name = HANDLE_OR_DATE.split(byline, maxsplit=1)[0].strip(" ,|-")
+    name = BY.sub("", HANDLE_OR_DATE.split(byline, maxsplit=1)[0].strip(" ,|-"))
     if not name or len(name) > 60 or any(ch.isdigit() for ch in name):
         return None
     return name
 
 
+BY = re.compile(r"^By\s+", re.IGNORECASE)  # "By Sadia Rahman": the word is not the name
 BYLINE_WORDS = "//text()[contains(., 'Published') or contains(., ' ago')][not(ancestor::script or ancestor::style)]"
 BYLINE = re.compile(r"\bPublished\b.*\d{4}|\b\d+\s+(?:second|minute|hour|day|week|month)s?\s+ago\b")
 BYLINE_MAX_CHARS = 160
@@ -212,6 +213,14 @@ def visible_date_line(tree: etree._Element, title: str | None) -> str | None:
     return None
 
 
+def hinted_date(tree: etree._Element, xpath: str | None) -> str | None:
+    """The date the hint's element shows: a ``<time>``'s machine-readable ``datetime``, else its text."""
+    found = compiled(xpath)(tree) if xpath else []
+    if found and getattr(found[0], "tag", None) == "time" and found[0].get("datetime"):
+        return clean(found[0].get("datetime"))
+    return first_text(tree, xpath)
+
+
 # The article's own time element: marked as its publication time, else the first in the article.
 TIME_ELEMENT = "(//time[@itemprop='datePublished'] | //article//time)/@datetime"
 URL_DAY = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>[01]?\d)/(?P<day>[0-3]?\d)/")
@@ -221,6 +230,17 @@ def day_in_url(url: str | None) -> str | None:
     """The ``YYYY-MM-DD`` a URL's path is filed under (``/2016/10/14/slug``), or None."""
     match = URL_DAY.search(urlsplit(url).path) if url else None
     return match and f"{match['year']}-{int(match['month']):02d}-{int(match['day']):02d}"
+
+
+def punctuated(headline: str, *others: str | None) -> str:
+    """The headline as another of the page's titles writes it, when that one has the same words and more
+    punctuation: some sites strip the commas from their JSON-LD headline (``12000 teachers``, ``cut rejected Senate``)."""
+    words = WORDS_ONLY.sub("", headline).casefold()
+    return next((other for other in others
+                 if other and len(other) > len(headline) and WORDS_ONLY.sub("", other).casefold() == words), headline)
+
+
+WORDS_ONLY = re.compile(r"[\W_]+")
 
 
 def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = None, url: str | None = None) -> PageMetadata:
@@ -252,6 +272,8 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
         ("h1", lambda: first_text(tree, "//h1")),
         ("title", lambda: first_text(tree, "//title")),
     )
+    if meta.title and meta.sources["title"] == "jsonld":
+        meta.title = punctuated(meta.title, meta_tags.content("og:title", "twitter:title"), first_text(tree, "//h1"))
     if meta.title and hints.title_suffix:
         meta.title = hints.title_suffix.sub("", meta.title) or meta.title
     meta.summary = pick(
@@ -281,7 +303,7 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
         for source, value in (
             ("jsonld", article.get("datePublished") if isinstance(article.get("datePublished"), str) else None),
             ("meta", meta_tags.content("article:published_time", "datePublished", "pubdate", "publish-date")),
-            ("hint", first_text(tree, hints.date)),
+            ("hint", hinted_date(tree, hints.date)),
             ("visible_date", byline),
             ("meta_date", meta_tags.content("publishdate", "publish_date", "date")),
             ("dublin_core", meta_tags.content("dcterms.created", "DC.date.issued", "dcterms.issued", "DC.date")),

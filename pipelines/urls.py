@@ -1,6 +1,6 @@
 """URL identity: canonical URLs, and the mapping between a site and its mirror.
 
-Articles are identified by their *public* URL (``https://www.urdupoint.com/...``)
+Articles are identified by their *public* URL (``https://www.example.com/...``)
 whatever address they were fetched from, so that an archive built from a mirror,
 or from the live site through another address, keeps the same keys.
 """
@@ -62,11 +62,11 @@ def origin(url: str) -> tuple[str, str, int | None] | None:
 class SiteAddress:
     """Maps URLs between an outlet's public address and the address it is fetched from.
 
-    >>> site = SiteAddress("https://www.urdupoint.com", fetch_base="http://127.0.0.1:8000")
-    >>> site.to_fetch("https://www.urdupoint.com/en/world/a-1.html")
+    >>> site = SiteAddress("https://www.example.com", fetch_base="http://127.0.0.1:8000")
+    >>> site.to_fetch("https://www.example.com/en/world/a-1.html")
     'http://127.0.0.1:8000/en/world/a-1.html'
     >>> site.to_public("http://127.0.0.1:8000/en/world/a-1.html")
-    'https://www.urdupoint.com/en/world/a-1.html'
+    'https://www.example.com/en/world/a-1.html'
     """
 
     def __init__(self, public_base: str, fetch_base: str | None = None, aliases: tuple[str, ...] = ()):

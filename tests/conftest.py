@@ -118,7 +118,9 @@ def command_in_process(command_class, db_path: Path, argv) -> "ScrapyCommand":
     from scrapy.settings import Settings
 
     command = command_class()
-    command.settings = Settings({"ARCHIVE_DB": str(db_path)})
+    command.settings = Settings()
+    command.settings.setmodule("crawler.settings", priority="project")
+    command.settings.set("ARCHIVE_DB", str(db_path), priority="cmdline")
     parser = argparse.ArgumentParser()
     command.add_options(parser)
     opts, args = parser.parse_known_args(list(argv))

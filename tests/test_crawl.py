@@ -6,6 +6,7 @@ values the user gave.
 """
 
 import copy
+import itertools
 import json
 import re
 import subprocess
@@ -264,16 +265,21 @@ def test_a_bad_spider_argument_fails_in_one_line_before_anything_starts(tmp_path
 
 
 def test_crawl_help_lists_each_spiders_arguments():
-    from crawler.spiders.outlet import OutletSpider
+    from crawler.spiders.outlet import SPIDER_ARGUMENTS
 
     done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "-h"], cwd=REPO, capture_output=True, text=True,
                           timeout=CRAWL_TIMEOUT)
     assert done.returncode == 0, done.stderr
     listed = done.stdout.split("Spider arguments (-a NAME=VALUE)\n", 1)[1].splitlines()[1:]
-    assert listed[0] == "  urdupoint:"
-    rows = [line.split(None, 2) for line in listed[1:]]  # a line each: -a NAME=VALUE  meaning
-    assert rows == [["-a", f"{name}={value}", meaning] for name, (value, meaning) in OutletSpider.arguments.items()]
+    start = listed.index("  urdupoint:")
+    ends = [n for n, line in enumerate(listed) if n > start and not line.startswith("    ")]
+    rows = [line.split(None, 2) for line in listed[start + 1:(ends or [None])[0]]]  # a line each: -a NAME=VALUE  meaning
+    values = {**{name: value for name, (value, _) in SPIDER_ARGUMENTS.items()}, "edition": "en|ur|all"}
+    assert rows == [["-a", f"{name}={values[name]}", meaning] for name, (_, meaning) in SPIDER_ARGUMENTS.items()]
     assert [row[1].split("=")[0] for row in rows] == ["edition", "since", "until", "days", "revisit_days", "retry_rejected"]
+    dawns = next(n for n, line in enumerate(listed) if not line.startswith("    ") and "dawn" in line)
+    dawn_rows = list(itertools.takewhile(lambda line: line.startswith("    "), listed[dawns + 1:]))
+    assert [row.split()[1].split("=")[0] for row in dawn_rows] == ["edition", "revisit_days", "retry_rejected"]
 
 
 def test_pages_over_the_size_cap_are_refused_not_half_stored(mirror, tmp_path):
@@ -325,3 +331,15 @@ def test_a_backfill_without_until_runs_to_today_in_pakistan():
     assert days[0] == date(2026, 1, 1)
     assert days[-1] == datetime.now(URDUPOINT.timezone).date()
     assert len(days) == len(set(days)) == (days[-1] - days[0]).days + 1
+
+
+def test_the_settings_named_after_urdupoint_still_work_with_a_deprecation_warning(mirror, tmp_path):
+    former = {"OUTLET_BASE_URL": "", "URDUPOINT_BASE_URL": mirror.url, "URDUPOINT_CATEGORIES": "health",
+              "URDUPOINT_MAX_LISTING_PAGES": "1"}
+    crawl = run_crawl(mirror.url, tmp_path / "archive.db", "-a", "edition=en", settings=former)
+    assert crawl.returncode == 0, crawl.log[-3000:]
+    for old, new in [("URDUPOINT_BASE_URL", "OUTLET_BASE_URL"), ("URDUPOINT_CATEGORIES", "OUTLET_SECTIONS"),
+                     ("URDUPOINT_MAX_LISTING_PAGES", "OUTLET_MAX_LISTING_PAGES")]:
+        assert f"The {old} setting is deprecated: use {new}" in crawl.log
+    assert crawl.stat("discovery/listing/pages") == 1  # the health listing's first page only
+    assert crawl.stat("item_scraped_count") > 0  # from the mirror, the address the former setting named

@@ -708,3 +708,11 @@ def test_pipeline_cuts_other_outlets_datelines(text, fields, body):
     assert (item.dateline, item.dateline_place, item.dateline_agency, item.dateline_date) == fields
     assert item.text == body
     assert stats.get_value("dateline/found") == 1
+
+
+def test_a_dateline_after_a_print_storys_summary_points_is_read_and_the_points_kept():
+    text = "• Industrial supply cut by 20pc\n\n• Tanker fees frozen\n\nKARACHI: The Sindh cabinet on Monday met."
+    found = parse_dateline(text)
+    assert (found.raw, found.place, found.body) == (
+        "KARACHI", "Karachi", "• Industrial supply cut by 20pc\n\n• Tanker fees frozen\n\nThe Sindh cabinet on Monday met.")
+    assert parse_dateline("• Industrial supply cut by 20pc\n\nThe Sindh cabinet on Monday met.") is None

@@ -8,7 +8,7 @@ from crawler import settings
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
-PROJECT_PREFIXES = ("ARCHIVE_", "URDUPOINT_", "SITEMAP_", "CHALLENGE_", "STATS_FILE", "HEALTH_", "NEARDUP_", "WARC_",
+PROJECT_PREFIXES = ("ARCHIVE_", "OUTLET_", "SITEMAP_", "CHALLENGE_", "STATS_FILE", "HEALTH_", "NEARDUP_", "WARC_",
                     "RETRY_AFTER_")
 PROJECT_SETTINGS = sorted(name for name in vars(settings) if name.startswith(PROJECT_PREFIXES))
 

@@ -23,6 +23,8 @@ from tests.samples import (
     URDU_WHEAT,
     WHEAT_PRICE,
     article,
+    URDUPOINT,
+    URDUPOINT_ONLY,
 )
 
 # The user's own example, byte for byte (shared/seed-article.txt).
@@ -113,12 +115,12 @@ def test_neutralise_formula(value, expected):
 
 
 def test_seed_article_in_its_own_layout():
-    assert txt_article(row(SEED)) == exported_seed_txt(1)
+    assert txt_article(row(SEED), URDUPOINT) == exported_seed_txt(1)
 
 
 def test_txt_layout_from_fields():
     paragraphs = WHEAT_PRICE.text.split("\n\n")
-    assert txt_article(row(WHEAT_PRICE)) == (
+    assert txt_article(row(WHEAT_PRICE), URDUPOINT) == (
         " date 2023-03-01 UrduPoint.com\n"
         "\n"
         f"{WHEAT_PRICE.title}\n"
@@ -147,7 +149,7 @@ def test_txt_layout_from_fields():
     ids=["pm", "after-midnight", "noon", "december", "utc-next-day-in-pakistan", "bare-day"],
 )
 def test_txt_dates_are_pakistan_time(published_at, first_line, byline):
-    lines = txt_article(row(COVID, published_at=published_at)).split("\n")
+    lines = txt_article(row(COVID, published_at=published_at), URDUPOINT).split("\n")
     assert (lines[0], lines[4]) == (first_line, byline)
 
 
@@ -158,21 +160,21 @@ def test_txt_without_date_or_dateline():
 
 
 def test_txt_of_urdu():
-    text = txt_article(row(URDU_WHEAT))
+    text = txt_article(row(URDU_WHEAT), URDUPOINT)
     assert text.startswith(f" date 2023-03-01 UrduPoint.com\n\n{URDU_WHEAT.title}\n\nPublished March 01, 2023 | 07:55 PM\n\n")
     assert f"\n\n{URDU_WHEAT.dateline} :پنجاب کابینہ نے" in text
 
 
 def test_write_txt_puts_a_form_feed_line_between_articles():
     out = io.StringIO()
-    assert write_txt([row(SEED), row(COVID)], out) == 2
-    assert out.getvalue() == exported_seed_txt(1) + "\f\n" + txt_article(row(COVID))
+    assert write_txt([row(SEED), row(COVID)], out, URDUPOINT_ONLY) == 2
+    assert out.getvalue() == exported_seed_txt(1) + "\f\n" + txt_article(row(COVID), URDUPOINT)
     assert out.getvalue().split("\n").count("\f") == 1
 
 
 def test_write_txt_names_each_articles_url_and_id():
     out = io.StringIO()
-    write_txt([row(SEED, id=7), row(URDU_RAIN, id=12)], out)
+    write_txt([row(SEED, id=7), row(URDU_RAIN, id=12)], out, URDUPOINT_ONLY)
     seed, rain = out.getvalue().split("\f\n")
     assert seed.endswith(f"\n\nSource: {SEED.url} | archive id 7\n\n")
     assert rain.endswith(f"\n\nSource: {URDU_RAIN.url} | archive id 12\n\n")
@@ -213,7 +215,7 @@ def test_write_jsonl():
     ],
 )
 def test_day_start_utc(day, start):
-    assert day_start_utc(day) == start
+    assert day_start_utc(day, URDUPOINT.timezone) == start
 
 
 @pytest.fixture
@@ -227,7 +229,7 @@ def conn(fresh_db) -> sqlite3.Connection:
 
 
 def titles_for(conn: sqlite3.Connection, **filters) -> list[str]:
-    sql, params = select("a.title", Filters(**filters), NEWEST_FIRST)
+    sql, params = select("a.title", Filters(**filters, zone=URDUPOINT.timezone), NEWEST_FIRST)  # the days of the archive's zone
     return [found["title"] for found in conn.execute(sql, params)]
 
 

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from scrapy.utils.project import get_project_settings
 
 from crawler.commands.export import Command as ExportCommand
 from crawler.export import EXPORT_COLUMNS, txt_article
+from pipelines.profile import Profiles
 from pipelines import schema
 from tests.conftest import command_in_process
 from tests.test_export import exported_seed_txt, row
@@ -196,7 +198,8 @@ def test_txt_of_the_seed_article_is_the_users_example(db, runs, out):
 def test_txt_holds_every_article_between_form_feed_lines(db, runs, out):
     ids = archive_ids(db)
     text = exported(runs, out, "txt").decode("utf-8")
-    assert text == "\f\n".join(txt_article(row(item, id=ids[item.url])) for item in NEWEST_FIRST)
+    assert text == "\f\n".join(txt_article(row(item, id=ids[item.url]), Profiles.from_settings(get_project_settings()).get(item.outlet))
+                                for item in NEWEST_FIRST)
     assert text.split("\n").count("\f") == len(ARTICLES) - 1
     assert exported_seed_txt(ids[SEED.url]) in text
 

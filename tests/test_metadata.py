@@ -4,7 +4,7 @@ import pytest
 
 from pipelines.extract import parse_html
 from pipelines.hints import PageHints
-from pipelines.metadata import MetaTags, read_metadata
+from pipelines.metadata import MetaTags, byline_author, read_metadata
 
 
 def meta_tags(head: str, after_html: str = "") -> MetaTags:
@@ -69,3 +69,22 @@ def test_the_article_is_read_from_json_ld_however_it_is_wrapped_or_nested(block)
 def test_an_invalid_block_among_valid_ones_is_counted_and_the_others_read():
     meta = metadata_of('{"@type": "WebSite", "name": ', STORY)
     assert (meta.title, meta.invalid_jsonld) == ("River levels fall", 1)
+
+
+def test_a_json_ld_headline_stripped_of_its_commas_is_written_as_the_page_heading_writes_it():
+    page = parse_html(
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": '
+        '"HEC budget cut rejected Senate body seeks review"}</script></head>'
+        "<body><h1>HEC budget cut rejected, Senate body seeks review</h1><p>Text</p></body></html>")
+    assert read_metadata(page, PageHints()).title == "HEC budget cut rejected, Senate body seeks review"
+
+
+def test_a_date_hint_on_a_time_element_gives_its_machine_readable_time():
+    page = parse_html('<html><body><h1>Cotton yarn firm</h1><div class="meta"><time datetime="2005-03-07T15:42:12+05:00">'
+                      "07 March, 2005</time></div><p>Text</p></body></html>")
+    published = read_metadata(page, PageHints(date="//div[@class='meta']/time")).published
+    assert published[0] == ("hint", "2005-03-07T15:42:12+05:00")
+
+
+def test_the_word_by_is_not_part_of_a_bylines_author():
+    assert byline_author("By Sadia Rahman") == "Sadia Rahman"

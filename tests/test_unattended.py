@@ -20,13 +20,14 @@ import pytest
 import sqlite_utils
 from warcio.statusandheaders import StatusAndHeaders
 
-from crawler import settings
+from crawler.outlets.urdupoint import URDUPOINT
 from crawler.warc import Location, MemberWriter, RotatingWarcWriter, read_record, scan
 from pipelines.archive import Archive
 from tests.conftest import SITE, run_crawl
 from tests.mirror.server import MirrorServer
 
-DISCOVERY_REQUESTS = 1 + len(settings.URDUPOINT_CATEGORIES)  # the English feed and each category's listing, at least
+SECTIONS = URDUPOINT.listings[0].sections  # the English listings walked on every run
+DISCOVERY_REQUESTS = 1 + len(SECTIONS)  # the English feed and each category's listing, at least
 QUICK = {"RETRY_TIMES": "1"}
 
 
@@ -95,8 +96,8 @@ def test_a_site_that_answers_but_has_no_feed_or_listing_fails(site_copy, tmp_pat
 
 
 def test_a_crawl_where_only_some_discovery_fails_passes(mirror, tmp_path):
-    categories = ",".join([*settings.URDUPOINT_CATEGORIES, "no-such-category"])
-    crawl = run_crawl(mirror.url, tmp_path / "archive.db", settings={"URDUPOINT_CATEGORIES": categories})
+    sections = ",".join([*SECTIONS, "no-such-category"])
+    crawl = run_crawl(mirror.url, tmp_path / "archive.db", settings={"OUTLET_SECTIONS": sections})
     assert crawl.returncode == 0, crawl.log[-3000:]
     assert f"WARNING: Could not read {mirror.url}/en/news/no-such-category.html: http_404" in crawl.log
     assert crawl.stat("discovery/requests") > DISCOVERY_REQUESTS + 1  # listings have further pages

@@ -44,7 +44,7 @@ def add_filter_options(parser: argparse.ArgumentParser, limit_help: str) -> None
     day = "YYYY-MM-DD"
     parser.add_argument("--since", metavar=day, help="only articles published on or after this day (in ARCHIVE_TIMEZONE)")
     parser.add_argument("--until", metavar=day, help="only articles published on or before this day (in ARCHIVE_TIMEZONE)")
-    parser.add_argument("--outlet", metavar="NAME", help="only articles of this outlet, e.g. urdupoint")
+    parser.add_argument("--outlet", metavar="NAME", help="only articles of this outlet (its spider's name, or a site's domain)")
     parser.add_argument("--limit", metavar="N", help=limit_help)
 
 

@@ -34,11 +34,15 @@ class HelpKeepingLines(ScrapyHelpFormatter):
 
 
 def spider_arguments_help(spider_loader) -> str:
-    """Every spider's ``-a`` arguments, a line each, as ``scrapy crawl -h`` shows them."""
+    """Every spider's ``-a`` arguments, a line each, as ``scrapy crawl -h`` shows them; spiders
+    with the same arguments (outlets alike) share one list."""
     lines = ["Spider arguments (-a NAME=VALUE)", "================================"]
+    alike: dict[tuple, list[str]] = {}
     for name in sorted(spider_loader.list()):
-        arguments = getattr(spider_loader.load(name), "arguments", {})
-        lines.append(f"  {name}:" if arguments else f"  {name}: no arguments")
+        alike.setdefault(tuple(getattr(spider_loader.load(name), "arguments", {}).items()), []).append(name)
+    for arguments, names in sorted(alike.items(), key=lambda group: group[1]):
+        arguments = dict(arguments)
+        lines.append(f"  {', '.join(names)}:" if arguments else f"  {', '.join(names)}: no arguments")
         usages = {argument: f"-a {argument}={value}" for argument, (value, _) in arguments.items()}
         column = max(map(len, usages.values()), default=0) + 2
         lines.extend(f"    {usages[argument]:<{column}}{meaning}" for argument, (_, meaning) in arguments.items())
@@ -53,7 +57,7 @@ class Command(ScrapyCrawlCommand):
             "Run a spider into the archive (setting ARCHIVE_DB). Exits with status 75 at once if another "
             "crawl is writing to the same archive, with status 2 if a spider argument is wrong, and with status 1 "
             "if the run's health checks fail. "
-            "Example: scrapy crawl urdupoint -a since=2023-03-01 -a until=2023-03-31"
+            "Example: scrapy crawl OUTLET -a since=2023-03-01 -a until=2023-03-31 (scrapy list names the outlets)"
         )
 
     def add_options(self, parser) -> None:

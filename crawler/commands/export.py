@@ -47,7 +47,7 @@ class Command(ScrapyCommand):
     def long_desc(self) -> str:
         return (
             "Export the articles of the archive (setting ARCHIVE_DB), newest first, to FILE (-o - for standard "
-            "output); --format, or else FILE's extension, picks the format: csv, jsonl or txt (UrduPoint's "
+            "output); --format, or else FILE's extension, picks the format: csv, jsonl or txt (an outlet's "
             "text-file layout, each article followed by its URL and id, articles separated by a form feed). "
             "FILE is replaced only once the export is complete; a symbolic link, FIFO or device is refused. "
             "Columns, in order: "
@@ -104,9 +104,8 @@ class Command(ScrapyCommand):
             if _shows_progress(path):
                 total = conn.execute(*queries.count(filters)).fetchone()[0]
                 rows = tqdm(rows, total=total, unit=" articles", file=sys.stderr, leave=False)
-            signatures = {profile.name: profile.display_name for profile in Profiles.from_settings(self.settings)
-                          if profile.display_name}
-            write = partial(_write_rows, rows, fmt=fmt, columns=columns, sanitize=opts.sanitize, signatures=signatures)
+            write = partial(_write_rows, rows, fmt=fmt, columns=columns, sanitize=opts.sanitize,
+                            profiles=Profiles.from_settings(self.settings))
             encoding = "utf-8-sig" if opts.bom else "utf-8"
             written = _write_stdout(write, encoding) if path is None else _write_file(write, path, old, encoding)
         except sqlite3.Error as error:
@@ -177,12 +176,12 @@ def _shows_progress(path: Path | None) -> bool:
     return sys.stderr.isatty() and not (path is None and sys.stdout.isatty())
 
 
-def _write_rows(rows, out: TextIO, fmt: str, columns: tuple[str, ...], sanitize: bool, signatures: dict) -> int:
+def _write_rows(rows, out: TextIO, fmt: str, columns: tuple[str, ...], sanitize: bool, profiles: Profiles) -> int:
     if fmt == "csv":
         return export.write_csv(rows, out, columns, sanitize=sanitize)
     if fmt == "jsonl":
         return export.write_jsonl(rows, out, columns)
-    return export.write_txt(rows, out, signatures)
+    return export.write_txt(rows, out, profiles)
 
 
 def _write_file(write: Callable[[TextIO], int], path: Path, old: os.stat_result | None, encoding: str) -> int:

@@ -86,4 +86,9 @@ URDUPOINT = Outlet(
         ),
     ),
     dated_sitemap="/sitemap/daily/data/{day:%Y}/{day:%Y-%m-%d}.xml.gz",
+    former_settings=(  # named after this outlet while it was the only one
+        ("URDUPOINT_BASE_URL", "OUTLET_BASE_URL"),
+        ("URDUPOINT_CATEGORIES", "OUTLET_SECTIONS"),
+        ("URDUPOINT_MAX_LISTING_PAGES", "OUTLET_MAX_LISTING_PAGES"),
+    ),
 )

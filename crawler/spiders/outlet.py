@@ -1,6 +1,6 @@
 """The outlet spider: crawls any outlet of :mod:`crawler.outlets` by its profile.
 
-Every outlet is a spider of its own name (``scrapy crawl urdupoint``, ``scrapy crawl dawn``;
+Every outlet is a spider of its own name (``scrapy crawl <outlet>``;
 :mod:`crawler.spiderloader` makes one :class:`OutletSpider` subclass per outlet). A run
 archives every edition of the outlet (``-a edition=all``, the default), or one:
 ``-a edition=en``. Each page is extracted with its edition's hints (the outlet's profile,
@@ -52,12 +52,6 @@ from pipelines.urls import SiteAddress
 logger = logging.getLogger(__name__)
 
 ALL_EDITIONS = "all"  # -a edition=all: every edition of the outlet, the default
-# Settings named after the first outlet before there were others: still read, for that outlet, with a warning.
-DEPRECATED_SETTINGS = {
-    "URDUPOINT_BASE_URL": "OUTLET_BASE_URL",
-    "URDUPOINT_CATEGORIES": "OUTLET_SECTIONS",
-    "URDUPOINT_MAX_LISTING_PAGES": "OUTLET_MAX_LISTING_PAGES",
-}
 ARTICLE_PRIORITY = 10  # fetch articles as soon as found, keeping the queue short
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 ARTICLE_REQUEST_META = {
@@ -128,13 +122,22 @@ def editions_of(edition: str | None, languages: tuple[str, ...]) -> tuple[str, .
 
 # -a NAME=VALUE: what each argument of the spider means (``scrapy crawl -h`` lists them).
 SPIDER_ARGUMENTS = {
-    "edition": ("LANGUAGE|all", "one edition (en, ur, ...) or all of them (the default)"),
+    "edition": ("LANGUAGE|all", "one edition or all of them (the default)"),
     "since": ("YYYY-MM-DD", "backfill the daily sitemaps from this day"),
     "until": ("YYYY-MM-DD", "the last day of a backfill (default: today)"),
     "days": ("YYYY-MM-DD,...", "backfill these days (not with since/until)"),
     "revisit_days": ("N", "re-visit the articles of the last N days"),
     "retry_rejected": ("REASON,...", "fetch URLs rejected for these reasons again"),
 }
+
+
+def arguments_of(outlet: Outlet) -> dict[str, tuple[str, str]]:
+    """The ``-a`` arguments a run of ``outlet`` takes: its editions, and a backfill where it has dated sitemaps."""
+    arguments = {**SPIDER_ARGUMENTS, "edition": ("|".join((*outlet.languages, ALL_EDITIONS)), SPIDER_ARGUMENTS["edition"][1])}
+    if not outlet.dated_sitemap:
+        for backfill in ("since", "until", "days"):
+            del arguments[backfill]
+    return arguments
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,8 @@ class RunArguments:
         unknown = sorted(set(arguments) - set(SPIDER_ARGUMENTS))
         if unknown:
             raise ValueError(f"unknown argument -a {unknown[0]}=... (arguments: {', '.join(SPIDER_ARGUMENTS)})")
+        if not outlet.dated_sitemap and {"since", "until", "days"} & set(arguments):
+            raise ValueError(f"{outlet.name} has no dated sitemaps to backfill from (-a since, until, days)")
         return cls(
             backfill=backfill_days(arguments.get("since"), arguments.get("until"), arguments.get("days"),
                                    datetime.now(outlet.timezone or timezone.utc).date()),
@@ -207,7 +212,7 @@ class OutletSpider(Spider):
     def for_outlet(cls, outlet: Outlet) -> type["OutletSpider"]:
         """The spider class of ``outlet``, named after it."""
         return type(f"{outlet.name.title().replace('_', '')}Spider", (cls,),
-                    {"name": outlet.name, "profile": outlet, "__module__": cls.__module__})
+                    {"name": outlet.name, "profile": outlet, "arguments": arguments_of(outlet), "__module__": cls.__module__})
 
     @property
     def outlet(self) -> str:
@@ -224,8 +229,8 @@ class OutletSpider(Spider):
         super().update_settings(settings)
         if not settings.get("HTTPCACHE_DIR"):  # beside the archive it serves
             settings.set("HTTPCACHE_DIR", str(Path(f"{settings['ARCHIVE_DB']}.httpcache").resolve()), priority="spider")
-        for old, new in DEPRECATED_SETTINGS.items():
-            if cls.name == "urdupoint" and settings.get(old) is not None:
+        for old, new in cls.profile.former_settings:
+            if settings.get(old) is not None:
                 warnings.warn(f"The {old} setting is deprecated: use {new}", ScrapyDeprecationWarning, stacklevel=2)
                 if settings.getpriority(new) is None or settings.getpriority(new) <= settings.getpriority(old):
                     settings.set(new, settings[old], priority=settings.getpriority(old))
@@ -276,10 +281,6 @@ class OutletSpider(Spider):
 
     def backfill_requests(self) -> list[Request]:
         """One request per dated sitemap of the backfill's days (a monthly one once for its days)."""
-        if not self.profile.dated_sitemap:
-            logger.error("%(outlet)s has no dated sitemaps: nothing to backfill from", {"outlet": self.outlet})
-            self.crawler.stats.set_value("backfill/no_dated_sitemap", 1)
-            return []
         sitemaps: dict[str, list[date]] = {}
         for day in self.backfill:
             sitemaps.setdefault(self.profile.dated_sitemap.format(day=day), []).append(day)

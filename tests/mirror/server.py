@@ -1,14 +1,20 @@
 """Serve a mirror directory over real HTTP on 127.0.0.1, the way the site answers.
 
 The document root maps URL paths to files (``/en/`` serves ``en/index.html``).  The query
-string is ignored when looking a path up, so ``?utm_source=x`` variants serve the same page.
+string is ignored when looking a path up, so ``?utm_source=x`` variants serve the same page
+(unless ``queries``, below, names the path with that query).
 Files whose name starts with ``_`` are never served; ``_routes.json`` holds what a plain file
 tree cannot say (it is re-read on every request, so a test may edit a copy between crawls)::
 
     {"redirects":     {"/old.html": [301, "/new.html"]},
      "status":        {"/a.html": [503, "_challenge.html"], "/gone.html": [410, null]},
      "content_types": {"/legacy.html": "text/html"},
-     "headers":       {"/a.html": {"Server": "cloudflare", "cf-mitigated": "challenge"}}}
+     "headers":       {"/a.html": {"Server": "cloudflare", "cf-mitigated": "challenge"}},
+     "queries":       {"/latest?page=2": "_latest-2.html"}}
+
+``queries`` serves another file (named from the document root, hidden names allowed) for a
+path asked with exactly that query string, as a site whose listings page by ``?page=N`` does;
+the same path with any other query string, or none, is served as usual.
 
 It can also be told to misbehave, per path, the way a struggling or rate-limiting site does::
 
@@ -153,6 +159,9 @@ class _Handler(BaseHTTPRequestHandler):
             if self.server.mirror._count("retry_after", path, times):
                 return self._respond(status, status_body(status, "Error"), "text/html; charset=utf-8", send_body,
                                      {"Retry-After": str(retry_after), **extra})
+        if self.path in routes.get("queries", {}):
+            name = routes["queries"][self.path]
+            return self._serve_file(self.server.mirror.root / name.lstrip("/"), content_type_for(name), send_body, extra)
         if path in routes.get("redirects", {}):
             status, location = routes["redirects"][path]
             body = status_body(status, "Moved")
@@ -169,6 +178,10 @@ class _Handler(BaseHTTPRequestHandler):
                                      {"Location": path + "/"})
             return self._respond(404, NOT_FOUND_BODY, "text/html; charset=utf-8", send_body, {})
         ctype = routes.get("content_types", {}).get(path) or content_type_for(target.name)
+        self._serve_file(target, ctype, send_body, extra)
+
+    def _serve_file(self, target: Path, ctype: str, send_body: bool, extra: dict) -> None:
+        """``target`` with its validators, or a 304 when the request's still hold."""
         body, modified = target.read_bytes(), int(target.stat().st_mtime)
         headers = validators(body, modified)
         if self._not_modified(headers["ETag"], modified):

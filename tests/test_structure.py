@@ -1,0 +1,55 @@
+"""The project's shape: imports run from the Scrapy layer to the pipelines, never back, and
+only an outlet's own profile module knows the outlet."""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from scrapy.utils.project import get_project_settings
+
+from pipelines.profile import Profiles
+from tests.conftest import REPO
+
+PROFILE_MODULES = REPO / "crawler" / "outlets"
+GENERIC_MODULES = sorted(
+    path for path in [*REPO.glob("pipelines/**/*.py"), *REPO.glob("crawler/**/*.py"), *REPO.glob("datasette/**/*.py")]
+    if PROFILE_MODULES not in path.parents and path != REPO / "crawler" / "settings.py"
+)
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module ``path`` imports, at its top or inside a function."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", sorted(REPO.glob("pipelines/**/*.py")), ids=lambda path: path.name)
+def test_the_pipelines_import_nothing_of_the_crawler(path):
+    assert not {name for name in imported_modules(path) if name.split(".")[0] == "crawler"}
+
+
+def outlet_words() -> set[str]:
+    """What names an outlet: its name, the name it signs with, its host names without ``www.``."""
+    words = set()
+    for profile in Profiles.from_settings(get_project_settings()):
+        words.update({profile.name, profile.display_name, *profile.host_aliases})
+        if profile.site:
+            words.add(profile.public_base.split("://", 1)[1].removeprefix("www."))
+    return {word.lower() for word in words if word}
+
+
+def test_the_outlets_are_found_and_named():
+    assert {"urdupoint", "urdupoint.com"} <= outlet_words()
+
+
+@pytest.mark.parametrize("path", GENERIC_MODULES, ids=lambda path: str(path.relative_to(REPO)))
+def test_no_generic_module_names_an_outlet(path):
+    text = path.read_text(encoding="utf-8").lower()
+    named = {word for word in outlet_words() if re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text)}
+    assert not named
