@@ -1,13 +1,17 @@
 """Benchmark: the cost of the near-duplicate check as the archive grows to a million articles.
 
 Ingests ``--size`` synthetic articles (default 1,000,000) into a fresh archive file through
-the crawl's own code: for each one, the duplicate check exactly as ``DedupPipeline`` makes it
-(content hash, then :class:`pipelines.neardup.NearDuplicates` over the band index), then
-``Archive.add_article`` or, for a duplicate, ``Archive.add_duplicate``. One article in twenty
-is an injected near-duplicate of an earlier one (trimmed, retitled, another dateline, words
-changed); one in fifty is a brief written from one of 50 templates (the hard case for an
-index: thousands of similar short texts). Everything is seeded: the same ``--size`` and
-``--seed`` give the same archive and the same decisions.
+the crawl's own code: for each one, the body's signature and the duplicate check exactly as
+``DedupPipeline`` makes it (:func:`pipelines.dedup.find_copies`: content hash, then
+:class:`pipelines.neardup.NearDuplicates` over the band index), then ``Archive.add_article``
+(joining the stories of other outlets' copies) or, for a duplicate, ``Archive.add_duplicate``.
+One article in twenty is an injected near-duplicate of an earlier one (trimmed, retitled,
+another dateline, words changed); one in fifty is a brief written from one of 50 templates (the
+hard case for an index: thousands of similar short texts). With ``--outlets N`` the articles
+are spread over N outlets, so that a copy of another outlet's article is an article of its own
+in that article's story (:mod:`pipelines.stories`) rather than a duplicate. Everything is
+seeded: the same ``--size``, ``--outlets`` and ``--seed`` give the same archive and the same
+decisions.
 
 It reports, at 10,000, 100,000 and 1,000,000 articles stored (those up to ``--size``):
 
@@ -19,8 +23,9 @@ It reports, at 10,000, 100,000 and 1,000,000 articles stored (those up to ``--si
   number of candidate texts compared per check;
 * the process's resident memory at the mark and its peak, and the archive's size on disk.
 
-It also reports how many injected near-duplicates were linked to their original, and how
-many other articles were linked to anything. Not a test: the numbers depend on the machine.
+It also reports how many injected near-duplicates were linked to their original (as its
+duplicate, or in its story when another outlet's), and how many other articles were linked
+to anything. Not a test: the numbers depend on the machine.
 
     python -m benchmarks.nearduplicates_bench --size 100000
     python -m benchmarks.nearduplicates_bench --size 1000000 --db /tmp/neardup-1m.db --keep
@@ -45,7 +50,7 @@ import numpy as np
 from crawler import settings
 from pipelines.items import ArticleItem
 from pipelines.archive import Archive
-from pipelines.dedup import content_hash
+from pipelines.dedup import content_hash, find_copies
 from pipelines.neardup import NearDuplicates, Signature
 
 MARKS = (10_000, 100_000, 1_000_000)
@@ -174,22 +179,19 @@ class Corpus:
         return "Republished: " + title, "\n\n".join(paragraphs)
 
 
-def page(i: int, title: str, text: str, hashed: str) -> ArticleItem:
-    url = f"https://bench.invalid/en/news/story-{i}.html"
-    return ArticleItem(url=url, fetched_url=url, body=b"", encoding="utf-8", fetched_at=NOW, outlet="bench",
-                       language="en", title=title, text=text, content_hash=hashed)
+def page(i: int, title: str, text: str, outlet: str) -> ArticleItem:
+    url = f"https://bench.invalid/{outlet}/news/story-{i}.html"
+    return ArticleItem(url=url, fetched_url=url, body=b"", encoding="utf-8", fetched_at=NOW, outlet=outlet,
+                       language="en", title=title, text=text)
 
 
-def check(archive: Archive, finder: NearDuplicates, text: str) -> tuple[int | None, float | None, Signature | None, str]:
-    """The duplicate check as DedupPipeline makes it: the article repeated, the similarity, and
-    the body's signature and content hash (which the storage reuses)."""
-    hashed = content_hash(text)
-    exact = archive.article_id_for_hash(hashed)
-    if exact is not None:
-        return exact, 1.0, None, hashed
-    signature = Signature.of(text)
-    match = finder.find(signature)
-    return (match.article_id, match.similarity, signature, hashed) if match else (None, None, signature, hashed)
+def check(archive: Archive, finder: NearDuplicates, item: ArticleItem) -> ArticleItem:
+    """The body's signature and the duplicate check as DedupPipeline makes them; the item holds the
+    decisions (``duplicate_of``, ``similarity``, ``same_story``), content hash and index keys."""
+    signature = Signature.of(item.text)
+    item.content_hash, item.minhash_bands = content_hash(item.text), signature.bands
+    find_copies(archive, finder, item, signature)
+    return item
 
 
 def rss_mib() -> float:
@@ -205,7 +207,12 @@ def describe(times: list[float]) -> tuple[float, float, float]:
     return statistics.fmean(ordered) * 1e6, ordered[len(ordered) // 2] * 1e6, ordered[int(len(ordered) * 0.95)] * 1e6
 
 
-def run(size: int, db_path: Path, seed: int, window: int, probes: int, batch: int, fts: bool, threshold: float) -> None:
+def outlet_of(seed: int, i: int, outlets: int) -> str:
+    return f"outlet-{mixed(seed, i, 4) % outlets}"
+
+
+def run(size: int, db_path: Path, seed: int, window: int, probes: int, batch: int, fts: bool, threshold: float,
+        outlets: int) -> None:
     corpus = Corpus(seed)
     marks = sorted({m for m in MARKS if m <= size} | {size})
     archive = Archive.open(db_path)
@@ -220,43 +227,46 @@ def run(size: int, db_path: Path, seed: int, window: int, probes: int, batch: in
     probe_texts += [corpus.near_copy(corpus.article(j), corpus.rng(j, 9))[1]
                     for j in np.random.default_rng(seed).choice(first_mark, probes - probes // 2, replace=False).tolist()
                     if corpus.kind(j) != "duplicate"]
-    found = injected = wrongly_linked = 0
+    found = injected = wrongly_linked = joined = 0
     window_times: list[float] = []
     rows = []
     started = time.perf_counter()
-    print(f"ingesting {size:,} articles into {db_path} (threshold {threshold}, window {window}, {len(probe_texts)} probes)")
+    print(f"ingesting {size:,} articles of {outlets} outlet{'s' if outlets > 1 else ''} into {db_path} "
+          f"(threshold {threshold}, window {window}, {len(probe_texts)} probes)")
     for i in range(size):
         if i % batch == 0:
             if conn.in_transaction:
                 conn.commit()
             conn.execute("begin")
         title, text = corpus.article(i)
+        item = page(i, title, text, outlet_of(seed, i, outlets))
         t0 = time.perf_counter()
-        duplicate_of, similarity, signature, hashed = check(archive, finder, text)
+        check(archive, finder, item)
         elapsed = time.perf_counter() - t0
         stored = i  # articles already processed when this check ran
         next_mark = next(m for m in marks if m > stored)
         if stored >= next_mark - window:
             window_times.append(elapsed)
-        item = page(i, title, text, hashed)
+        linked = {item.duplicate_of, *item.same_story} - {None}
         if corpus.kind(i) == "duplicate":
             injected += 1
-            found += duplicate_of is not None and duplicate_of == ids[corpus.original_of(i)]
-        elif duplicate_of is not None:
+            found += ids[corpus.original_of(i)] in linked
+            joined += item.duplicate_of is None and ids[corpus.original_of(i)] in item.same_story
+        elif linked:
             wrongly_linked += 1
-        if duplicate_of is not None:
-            archive.add_duplicate(duplicate_of, item, [item.url], similarity, NOW)
+        if item.duplicate_of is not None:
+            archive.add_duplicate(item.duplicate_of, item, [item.url], item.similarity, NOW)
         else:
-            item.minhash_bands = signature.bands
             ids[i] = archive.add_article(item, [item.url], NOW)
         if i + 1 in marks:
             conn.commit()
             probe_times, candidates = [], []
-            for text_ in probe_texts:
+            for n, text_ in enumerate(probe_texts):
                 runs = []
                 for _ in range(PROBE_RUNS):  # the fastest of three: what the check costs, not what a busy machine adds
+                    probe = page(size + n, "", text_, outlet_of(seed, size + n, outlets))
                     t0 = time.perf_counter()
-                    check(archive, finder, text_)
+                    check(archive, finder, probe)
                     runs.append(time.perf_counter() - t0)
                 probe_times.append(min(runs))
                 candidates.append(len(archive.near_duplicate_candidates(
@@ -289,8 +299,8 @@ def run(size: int, db_path: Path, seed: int, window: int, probes: int, batch: in
               f"{pp50:>7.0f} {pp95:>7.0f} {pp50 / base_probe:>6.2f} {row['candidates']:>6.2f} | {row['rss']:>8.0f} "
               f"{row['peak']:>8.0f} {row['disk']:>8.0f}")
     print()
-    print(f"injected near-duplicates linked to their original: {found:,} of {injected:,} ({found / max(injected, 1):.1%}); "
-          f"other articles linked as duplicates: {wrongly_linked:,}")
+    print(f"injected near-duplicates linked to their original: {found:,} of {injected:,} ({found / max(injected, 1):.1%}), "
+          f"{joined:,} of them as articles of another outlet in its story; other articles linked: {wrongly_linked:,}")
     print(f"total time {time.perf_counter() - started:,.0f} s; peak memory {peak_rss_mib():,.0f} MiB")
 
 
@@ -308,16 +318,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch", type=int, default=1000, help="articles per write transaction")
     parser.add_argument("--threshold", type=float, default=settings.NEARDUP_THRESHOLD,
                         help=f"NEARDUP_THRESHOLD (default {settings.NEARDUP_THRESHOLD}, as in crawler/settings.py)")
+    parser.add_argument("--outlets", type=int, default=1, help="outlets the articles are spread over (default 1)")
     parser.add_argument("--no-fts", dest="fts", action="store_false", help="drop the full-text triggers (faster ingest)")
     args = parser.parse_args(argv)
     if args.size < 1000:
         parser.error("--size must be at least 1000")
+    if args.outlets < 1:
+        parser.error("--outlets must be at least 1")
     with tempfile.TemporaryDirectory() as scratch:
         db_path = args.db or Path(scratch) / "neardup-bench.db"
         if db_path.exists():
             parser.error(f"{db_path} exists: the benchmark needs a fresh archive")
         try:
-            run(args.size, db_path, args.seed, min(args.window, args.size), args.probes, args.batch, args.fts, args.threshold)
+            run(args.size, db_path, args.seed, min(args.window, args.size), args.probes, args.batch, args.fts,
+                args.threshold, args.outlets)
         finally:
             if not args.keep:
                 for path in db_path.parent.glob(db_path.name + "*"):

@@ -5,11 +5,13 @@ a subset, kept in this order):
 
     id, url, outlet, language, published_at, published_at_utc, title, summary,
     author, category, tags, dateline, dateline_place, dateline_agency,
-    dateline_date, text, first_seen, last_seen, other_urls
+    dateline_date, text, first_seen, last_seen, other_urls, story
 
 Each is the archive's ``articles`` column of that name, except ``other_urls``: the
 other URLs that led to the article (aliases, redirects; table ``article_urls``),
-oldest first. In CSV, ``tags`` is the JSON array the archive stores and
+oldest first. An export keeps one record per article: the articles of one story carried by
+several outlets share its ``story``, the URL of its first-published article
+(:mod:`pipelines.stories`). In CSV, ``tags`` is the JSON array the archive stores and
 ``other_urls`` is joined by spaces; in JSON Lines both are arrays.
 
 CSV is meant to be opened in a spreadsheet, so by default a cell that a
@@ -50,6 +52,7 @@ EXPORT_COLUMNS = (
     "first_seen",
     "last_seen",
     "other_urls",
+    "story",
 )
 
 OTHER_URLS_SQL = (

@@ -17,7 +17,10 @@ valid FTS5 query; text with nothing searchable in it matches no article.
 
 ``scrapy search`` ranks only the :data:`SEARCH_WINDOW` newest matches (:func:`best_matches`),
 as datasette's canned query ``search`` does, and counts them (:func:`matched`); ``scrapy export
---search`` keeps every match.
+--search`` keeps every match. A search shows each story once (:mod:`pipelines.stories`): the
+best-ranked of the articles of a story that matched, with the outlets that carried the story
+(:data:`STORY_OUTLETS`) and how many articles it has (:data:`STORY_ARTICLES`); asked for every
+copy, it shows each article.
 """
 
 import re
@@ -35,6 +38,11 @@ NEWEST_FIRST = "a.published_at_utc desc, a.id desc"  # undated articles last
 # datasette/metadata.yml has the same number in its SQL ("limit 5000"), and says it to its users.
 SEARCH_WINDOW = 5000
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Of the story ``best.story`` of a search's row, from the index on (story, outlet): the outlets that
+# carried it, in alphabetical order, and how many articles (copies, one per outlet or more) it has.
+STORY_OUTLETS = ("(select group_concat(outlet, ', ') from (select distinct outlet from articles"
+                 " where story = best.story order by outlet))")
+STORY_ARTICLES = "(select count(*) from articles where story = best.story)"
 
 
 @dataclass(frozen=True)
@@ -114,19 +122,22 @@ def count(filters: Filters) -> tuple[str, dict]:
     return f"select count(*) from ({sql})", params
 
 
-def best_matches(columns: str, filters: Filters) -> tuple[str, dict]:
+def best_matches(columns: str, filters: Filters, every_copy: bool = False) -> tuple[str, dict]:
     """``select columns`` of the best ``filters.limit`` of the :data:`SEARCH_WINDOW` newest articles
-    that match ``filters.search`` and pass its other filters, best first, and its named parameters.
+    that match ``filters.search`` and pass its other filters, best first, and its named parameters;
+    one article per story (its best-ranked), unless ``every_copy``.
 
     The strategy, and so the rows, are those of datasette's canned query ``search``
     (datasette/metadata.yml, whose comment explains each step), with this module's filters.
-    ``columns`` name the article ``a`` and its score ``best.score`` (``bm25()``, lower for a
-    better match); a tie goes to the newest archived. ``:match`` is the MATCH expression,
-    ``'""'`` (which matches nothing) when nothing searchable was typed.
+    ``columns`` name the article ``a``, its score ``best.score`` (``bm25()``, lower for a
+    better match) and its story ``best.story``; a tie goes to the newest archived. ``:match``
+    is the MATCH expression, ``'""'`` (which matches nothing) when nothing searchable was typed.
     """
     steps, params = _candidates(filters, score=RELEVANCE)
+    steps.append(_STORIES)
     limit = "" if filters.limit is None else " limit :limit"
-    steps.append(f"best(id, score) as (select id, score from candidates order by score, id desc{limit})")
+    kept = "" if every_copy else " where first = 1"
+    steps.append(f"best(id, score, story) as (select id, score, story from stories{kept} order by score, id desc{limit})")
     if filters.limit is not None:
         params["limit"] = filters.limit
     sql = (
@@ -137,11 +148,14 @@ def best_matches(columns: str, filters: Filters) -> tuple[str, dict]:
 
 
 def matched(filters: Filters) -> tuple[str, dict]:
-    """``select count(*)`` of the articles :func:`best_matches` ranks, plus one when more matched:
-    :data:`SEARCH_WINDOW` + 1 says that older matches were left out. Nothing is scored."""
+    """``select count(*), count(distinct story)``: how many articles :func:`best_matches` ranks, plus
+    one when more matched (:data:`SEARCH_WINDOW` + 1 says that older matches were left out), and
+    how many stories they are. Nothing is scored."""
     steps, params = _candidates(filters, score="0")
     params["window"] = SEARCH_WINDOW + 1
-    return "with recursive " + ",\n".join(steps) + "\nselect count(*) from candidates", params
+    return "with recursive " + ",\n".join(steps) + (
+        "\nselect count(*), count(distinct s.story) from candidates"
+        " join articles s indexed by idx_articles_id_story on s.id = candidates.id"), params
 
 
 def _candidates(filters: Filters, score: str) -> tuple[list[str], dict]:
@@ -165,6 +179,13 @@ def _candidates(filters: Filters, score: str) -> tuple[list[str], dict]:
     )
     return steps, params
 
+
+# The canned query's step that ranks each candidate among its story's (first: the best), reading
+# the story from the index on (id, story), not from the row (where it follows the long text).
+_STORIES = """stories(id, score, story, first) as (
+  select candidates.id, score, s.story, row_number() over (partition by s.story order by score, candidates.id desc)
+  from candidates join articles s indexed by idx_articles_id_story on s.id = candidates.id
+)"""
 
 # The steps of the canned query that bound the rowids by the dates (:since_day, :until_day, '' for none).
 _DAYS = """days(day) as (

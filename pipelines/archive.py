@@ -6,11 +6,14 @@ through it. The two pipelines share one connection (:class:`CrawlArchive`), so t
 the dedup pipeline's lookups see every write before them; the spider and the
 extensions open their own. WAL mode lets readers and the one writer work side by side.
 
-Each write (an article with its URLs and keys, a duplicate link, an earlier copy put in
-an article's place, a rejection) is one unit: it happens whole or not at all. A crawl
-groups its writes into one transaction per ``ARCHIVE_COMMIT_INTERVAL`` seconds: one
-commit per article rewrote the full-text index's pages for every article, and a killed
-crawl loses only what it archived in that last interval, which its next run fetches again.
+Each write (an article with its URLs, keys and story, a duplicate link, an earlier copy put
+in an article's place, a rejection) is one unit: it happens whole or not at all. A write that
+adds an article to a story, or may change which is its story's first article (a new version,
+an earlier copy taking an article's place), settles the story in the same unit
+(:mod:`pipelines.stories`). A crawl groups its writes into one transaction per
+``ARCHIVE_COMMIT_INTERVAL`` seconds: one commit per article rewrote the full-text index's pages
+for every article, and a killed crawl loses only what it archived in that last interval, which
+its next run fetches again.
 """
 
 import contextlib
@@ -24,7 +27,7 @@ from pathlib import Path
 import sqlite_utils
 from twisted.internet.task import LoopingCall
 
-from pipelines import neardup, schema
+from pipelines import neardup, schema, stories
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +55,7 @@ ARTICLE_FIELDS = (
 # What a version is: the fields an edit can change (outlet and language never do).
 VERSION_FIELDS = tuple(name for name in ARTICLE_FIELDS if name not in ("outlet", "language")) + ("tags",)
 WARC_FIELDS = ("warc_file", "warc_offset", "warc_length")  # where the version's raw page is kept
+STORY_FIELDS = frozenset({"url", "published_at_utc", "text", "content_hash"})  # what a story's first article depends on
 COPY_FIELDS = ("title", "author", "published_at", "text", "content_hash")  # what ``duplicates`` keeps of a copy
 
 
@@ -139,6 +143,12 @@ class Archive:
         ).fetchone()
         return row[0] if row else None
 
+    def articles_with_hash(self, content_hash: str) -> list[tuple[int, str]]:
+        """``(id, outlet)`` of the articles whose body has ``content_hash``, oldest archived first."""
+        return self.db.execute(
+            "select id, outlet from articles where content_hash = ? order by id", [content_hash]
+        ).fetchall()
+
     def content_hash_of(self, article_id: int) -> str | None:
         row = self.db.execute("select content_hash from articles where id = ?", [article_id]).fetchone()
         return row[0] if row else None
@@ -150,8 +160,8 @@ class Archive:
         ).fetchone()
         return dict(zip(("url", "title", "text", "published_at_utc", "versions"), row)) if row else None
 
-    def near_duplicate_candidates(self, bands, limit: int, per_band: int) -> list[tuple[int, str]]:
-        """``(id, text)`` of up to ``limit`` articles sharing band keys with ``bands``, most shared first.
+    def near_duplicate_candidates(self, bands, limit: int, per_band: int) -> list[tuple[int, str, str]]:
+        """``(id, outlet, text)`` of up to ``limit`` articles sharing band keys with ``bands``, most shared first.
 
         Each key contributes its ``per_band`` newest articles only: a key that thousands of
         articles share (a daily brief written from one template) costs no more than a rare one.
@@ -168,7 +178,7 @@ class Archive:
             shared (article_id, bands) as (
                 select article_id, count(*) from hits group by article_id order by 2 desc, 1 desc limit ?
             )
-            select articles.id, articles.text from shared join articles on articles.id = shared.article_id
+            select articles.id, articles.outlet, articles.text from shared join articles on articles.id = shared.article_id
             order by shared.bands desc, articles.id desc
             """,
             [value for band in bands for value in (band, per_band)] + [limit],
@@ -242,17 +252,20 @@ class Archive:
     # --- writes (each all or nothing) ---------------------------------------------
 
     def add_article(self, item, urls: list[str], now: str) -> int:
-        """Insert a new article under ``urls[0]``, linking every URL that led to it and indexing
-        its body for the near-duplicate check; returns its id."""
+        """Insert a new article under ``urls[0]``, linking every URL that led to it, indexing its
+        body for the near-duplicate check and joining it to the stories of ``item.same_story``
+        (a story of its own when none); returns its id."""
         row = {name: getattr(item, name) for name in ARTICLE_FIELDS}
         row.update(url=urls[0], tags=json.dumps(item.tags, ensure_ascii=False), first_seen=now, last_seen=now,
-                   updated_at=now, **_validators(item, urls[0]), **_warc_location(item))
+                   updated_at=now, story=urls[0], **_validators(item, urls[0]), **_warc_location(item))
         bands = bands_of(item)
         with self._write():
             article_id = self._insert("articles", row)
             self._link(article_id, [(url, "canonical" if n == 0 else "alias") for n, url in enumerate(urls)], now)
             self._forget_rejections(urls)
             self._index_bands(article_id, bands)
+            if item.same_story:
+                stories.join(self.db, [article_id, *item.same_story])
         return article_id
 
     def _insert(self, table: str, row: dict) -> int:
@@ -286,6 +299,7 @@ class Archive:
                 "delete from neardup_bands where band = ? and article_id = ?", [(band, article_id) for band in old_bands]
             )
             self._index_bands(article_id, new_bands)
+            self._settle_story(article_id)
         return row["versions"]
 
     def refresh(self, article_id: int, item, urls: list[str], now: str) -> None:
@@ -307,6 +321,8 @@ class Archive:
             self._link(article_id, [(url, "duplicate") for url in urls], now)
             self._forget_rejections(urls)
             self._keep_copy(article_id, current, copy, similarity, self._urls_linked(article_id, urls, "duplicate"))
+            if item.same_story:  # the copy repeats other outlets' articles: the article's story is theirs
+                stories.join(self.db, [article_id, *item.same_story])
 
     def put_in_place_of(self, article_id: int, item, urls: list[str], similarity: float, now: str) -> None:
         """Make a page the article it repeats, which was published after it; that article's page
@@ -343,11 +359,16 @@ class Archive:
             current = self.current_version(article_id)
             self._compare_copies_again(article_id, current, item.content_hash)
             self._keep_copy(article_id, current, demoted, similarity, own_urls)
+            self._settle_story(article_id)  # the article's URL and time changed: it may be its story's first now
+            if item.same_story:
+                stories.join(self.db, [article_id, *item.same_story])
 
     def update_fields(self, article_id: int, fields: dict) -> None:
         """Correct fields of an article's current version in place (``scrapy reextract``)."""
         with self._write():
             self.db["articles"].update(article_id, fields)
+            if STORY_FIELDS.intersection(fields):
+                self._settle_story(article_id)
 
     def mark_not_modified(self, url: str, now: str) -> None:
         """The article at ``url`` answered 304 Not Modified to a re-visit."""
@@ -458,6 +479,11 @@ class Archive:
             [article_id, relation, *urls],
         ).fetchall()
         return [row[0] for row in rows]
+
+    def _settle_story(self, article_id: int) -> None:
+        """Settle the article's story after a change to it (:func:`pipelines.stories.settle`)."""
+        [(name,)] = self.db.execute("select story from articles where id = ?", [article_id]).fetchall()
+        stories.settle(self.db, [name])
 
     def _index_bands(self, article_id: int, bands) -> None:
         self.db.conn.executemany(

@@ -5,8 +5,9 @@ requested URL, the URL after redirects, all canonicalised: tracking parameters,
 fragments and host case removed). A page under a new URL whose body is the same
 text as an archived article's, or nearly the same (a republished story: another
 headline, a trimmed paragraph, another dateline; see :mod:`pipelines.neardup`),
-is a duplicate of it. The storage pipeline then links the page to that article
-instead of adding another.
+is a duplicate of it when both are of one outlet. The storage pipeline then links the page
+to that article instead of adding another. A page repeating another outlet's article is an
+article of its own outlet, in that article's story (:mod:`pipelines.stories`).
 
 Which copy of a story is the article does not depend on the order the pages arrive
 in: the copy published first is (then the one the outlet numbered lowest, then the
@@ -20,16 +21,14 @@ storage pipeline's write that follows run together, with no other page's write i
 """
 
 import hashlib
-import re
 from urllib.parse import urlsplit
 
 from pipelines.items import ArticleItem
 from pipelines.workers import WorkerPool
-from pipelines.archive import CrawlArchive
+from pipelines.archive import Archive, CrawlArchive
 from pipelines.neardup import NearDuplicates, Signature
 from pipelines.profile import Profiles
-
-OUTLET_NUMBER = re.compile(r"(\d+)\D*$")  # the last number in a URL's path: the one the outlet gives the article
+from pipelines.stories import publication_order
 
 
 def content_hash(text: str) -> str:
@@ -38,21 +37,36 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
-def publication_order(published_at_utc: str | None, url: str) -> tuple:
-    """Where a copy of a story ranks among its copies: the first is the article.
-
-    Published first (a copy without a time after those with one), then the lowest number
-    the outlet gave it (``...-2052192.html``, ``news-3761204.html``), then the URL: nothing
-    that depends on when the crawl met it, such as the archive's own ids.
-    """
-    number = OUTLET_NUMBER.search(urlsplit(url).path)
-    return published_at_utc is None, published_at_utc or "", number is None, int(number[1]) if number else 0, url
-
-
 def is_earlier_copy(item: ArticleItem, article: dict) -> bool:
     """Whether the page ranks before the archived ``article`` (its ``url`` and ``published_at_utc``) it repeats."""
     return publication_order(item.published_at_utc, item.urls[0]) < publication_order(
         article["published_at_utc"], article["url"])
+
+
+def find_copies(archive: Archive, near_duplicates: NearDuplicates | None, item: ArticleItem,
+                signature: Signature) -> bool:
+    """Find the archived article of the page's outlet that its body repeats (``item.duplicate_of``,
+    with ``item.similarity``) and those of other outlets (``item.same_story``: the page, or the
+    article it repeats, joins their story); whether the duplicate was found near, not exact.
+
+    Exact copies first (the content hash); near ones (``near_duplicates``, None when off) unless
+    the outlet's exact copy was found.
+    """
+    others = []
+    for article_id, outlet in archive.articles_with_hash(item.content_hash):
+        if outlet == item.outlet and item.duplicate_of is None:
+            item.duplicate_of, item.similarity = article_id, 1.0
+        elif outlet != item.outlet:
+            others.append(article_id)
+    near = False
+    if item.duplicate_of is None and near_duplicates is not None:
+        for match in near_duplicates.matches(signature):
+            if match.outlet == item.outlet and item.duplicate_of is None:
+                item.duplicate_of, item.similarity, near = match.article_id, match.similarity, True
+            elif match.outlet != item.outlet:
+                others.append(match.article_id)
+    item.same_story = tuple(dict.fromkeys(others))
+    return near
 
 
 class DedupPipeline:
@@ -113,13 +127,8 @@ class DedupPipeline:
                 by_canonical = self.archive.article_id_for_url(item.canonical_url)
             item.article_id = by_canonical
         if item.article_id is None:
-            item.duplicate_of = self.archive.article_id_for_hash(item.content_hash)
-            if item.duplicate_of is not None:
-                item.similarity = 1.0
-        if item.article_id is None and item.duplicate_of is None:
-            if self.near_duplicates is not None:
-                match = self.near_duplicates.find(signature)
-                if match is not None:
-                    item.duplicate_of, item.similarity = match.article_id, match.similarity
-                    self.crawler.stats.inc_value("dedup/near_duplicate")
+            if find_copies(self.archive, self.near_duplicates, item, signature):
+                self.crawler.stats.inc_value("dedup/near_duplicate")
+            if item.same_story:
+                self.crawler.stats.inc_value("dedup/same_story")
         return item

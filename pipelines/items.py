@@ -44,6 +44,7 @@ class ArticleItem:
     article_id: int | None = None  # the archived article this page already is, if any
     duplicate_of: int | None = None  # the archived article whose body this page repeats, if any
     similarity: float | None = None  # of this body to duplicate_of's: 1.0 for the same text, else Jaccard of shingles
+    same_story: tuple[int, ...] = ()  # archived articles of other outlets whose bodies this one repeats
     minhash_bands: tuple[int, ...] | None = None  # the body's near-duplicate index keys; None: not computed yet
     signed: tuple | None = None  # (text, its near-duplicate Signature), computed ahead with the extraction
 

@@ -57,6 +57,7 @@ NUM_PERM = 128
 BANDS = 32
 ROWS = NUM_PERM // BANDS  # 4 MinHash values per band
 SEED = 20240601
+DEFAULT_THRESHOLD = 0.65  # NEARDUP_THRESHOLD's default (crawler/settings.py), for a migration, which reads no settings
 MAX_CANDIDATES = 20  # most stored articles whose text is compared per check, those sharing most bands first
 BAND_ROWS = 64  # newest articles read per band key: template briefs can share a key by the thousand
 PARAGRAPH_BREAK = "\n\n"
@@ -161,6 +162,7 @@ class Signature:
 class Match:
     article_id: int
     similarity: float
+    outlet: str
 
 
 class NearDuplicates:
@@ -178,19 +180,25 @@ class NearDuplicates:
         self.max_candidates = max_candidates
         self.band_rows = band_rows
 
-    def find(self, signature: Signature) -> Match | None:
-        """The most similar archived article at or above the threshold, or None.
+    def matches(self, signature: Signature) -> list[Match]:
+        """The archived articles at or above the threshold, of any outlet, most similar first.
 
         Cost: one index lookup per band (at most ``band_rows`` rows each) and at most
         ``max_candidates`` texts compared, whatever the size of the archive.
         """
-        best = None
+        found = []
         candidates = self.archive.near_duplicate_candidates(signature.bands, self.max_candidates, self.band_rows)
-        for article_id, text in candidates:
+        for article_id, outlet, text in candidates:
             similarity = jaccard(signature.shingles, shingle_hashes(text))
-            if similarity >= self.threshold and (best is None or similarity > best.similarity):
-                best = Match(article_id, round(similarity, 4))
-        return best
+            if similarity >= self.threshold:
+                found.append((similarity, Match(article_id, round(similarity, 4), outlet)))
+        found.sort(key=lambda pair: -pair[0])  # stable: a tie goes to the candidate sharing most bands
+        return [match for _, match in found]
+
+    def find(self, signature: Signature) -> Match | None:
+        """The most similar archived article at or above the threshold, or None."""
+        found = self.matches(signature)
+        return found[0] if found else None
 
 
 def text_diff(old: str, new: str, old_label: str, new_label: str) -> str:

@@ -313,6 +313,46 @@ def rejections_name_their_extractor(db: sqlite_utils.Database):
     )
 
 
+@migrations()
+def link_stories(db: sqlite_utils.Database):
+    """Stories (``pipelines/stories.py``): the copies of one story carried by several outlets are
+    articles of their outlets, linked as one story, not duplicates.
+
+    ``articles.story`` names the article's story by the URL of its first article (its own URL when
+    it is alone); ``story_similarity`` is its similarity to that article (null for the first).
+    Indexed by story (with the outlet), to list a story's outlets, and by id with the story, so
+    that a search groups its thousands of matches by story from the index alone: ``story`` comes
+    after ``text`` in the row, so reading it from the table reads the text's overflow pages.
+    Existing articles each start a story; in an archive of several outlets, those whose bodies
+    repeat another outlet's article, exactly or at the default ``NEARDUP_THRESHOLD``, are then
+    joined into stories, as a crawl joins them.
+    """
+    from pipelines import stories  # loads numpy: only when migrating
+    from pipelines.archive import Archive
+    from pipelines.neardup import DEFAULT_THRESHOLD, NearDuplicates, Signature
+
+    db["articles"].add_column("story", str)
+    db["articles"].add_column("story_similarity", float)
+    db.execute("update articles set story = url")
+    db.execute("create index idx_articles_story on articles (story, outlet)")
+    db.execute("create index idx_articles_id_story on articles (id, story)")
+    if db.execute("select count(distinct outlet) from articles").fetchone()[0] < 2:
+        return
+    near_duplicates = NearDuplicates(Archive(db), DEFAULT_THRESHOLD)
+    last_id = 0
+    while batch := db.execute(
+        "select id, outlet, text, content_hash from articles where id > ? order by id limit 1000", [last_id]
+    ).fetchall():
+        for article_id, outlet, text, content_hash in batch:
+            copies = {other for other, other_outlet in near_duplicates.archive.articles_with_hash(content_hash)
+                      if other_outlet != outlet}
+            copies.update(match.article_id for match in near_duplicates.matches(Signature.of(text))
+                          if match.outlet != outlet)
+            if copies:
+                stories.join(db, [article_id, *copies])
+        last_id = batch[-1][0]
+
+
 def apply(db: sqlite_utils.Database) -> None:
     """Bring ``db`` up to the current schema and switch it to WAL mode."""
     db.enable_wal()

@@ -4,10 +4,12 @@
 * a page that already is an archived article adds its URLs to it; when its title or
   text changed, it becomes the article's new version and the one it replaces is kept
   in ``article_versions`` (an unchanged page adds no version);
-* a page whose body repeats an archived article, exactly or nearly, is linked to it
-  as a duplicate, its own title, text and differences kept in ``duplicates``; when the
+* a page whose body repeats an archived article of its outlet, exactly or nearly, is linked
+  to it as a duplicate, its own title, text and differences kept in ``duplicates``; when the
   page was published before that article (:func:`pipelines.dedup.is_earlier_copy`), it
   takes the article's place and the article's page becomes its duplicate instead;
+* a page whose body repeats other outlets' articles is an article (or a duplicate) of its own
+  outlet all the same, in their story (:mod:`pipelines.stories`);
 * a re-visit answered 304 marks the article seen; one answered 404 or 410 marks it
   gone (it stays in the archive);
 * a rejected page is recorded in ``rejected_urls`` with its reason, then dropped.
@@ -82,6 +84,10 @@ class StoragePipeline:
         else:
             item.article_id = self.archive.add_article(item, urls, now)
             self.stats.inc_value("archive/new")
+            if item.same_story:
+                self.stats.inc_value("archive/joined_story")
+                logger.info("%(url)s repeats articles %(ids)s of other outlets: archived, in their story",
+                            {"url": item.fetched_url, "ids": list(item.same_story)})
         return item
 
     def store_copy(self, item: ArticleItem, urls: list[str], now: str) -> None:

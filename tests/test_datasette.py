@@ -269,7 +269,8 @@ def test_search_filters_by_pakistan_day_and_outlet(ds):
 
 def message(text: str) -> list[dict]:
     """The one row the search gives when it cannot run: the message, in the title column."""
-    return [{"date": None, "title": text, "snippet": None, "url": None, "article_id": None}]
+    return [{"date": None, "title": text, "snippet": None, "url": None, "outlets": None, "copies": None,
+             "article_id": None}]
 
 
 def test_search_says_when_a_date_is_not_a_day(ds):
@@ -344,7 +345,8 @@ def test_shadow_tables_are_hidden_and_every_table_described(ds):
     assert {"articles_fts", "articles_fts_data", "articles_fts_idx", "_sqlite_migrations"} <= hidden
     described = parse_metadata(METADATA.read_text(encoding="utf-8"))["databases"]["archive"]["tables"]
     assert all(described.get(table, {}).get("description") for table in visible), "describe new tables in metadata.yml"
-    assert {query["name"] for query in data["queries"]} == {"search", "articles_per_day", "article_urls_of", "article_history"}
+    assert {query["name"] for query in data["queries"]} == {"search", "articles_per_day", "article_urls_of", "article_history",
+                                                           "story_articles"}
 
 
 def test_settings_limit_query_time_and_rows(ds):

@@ -120,6 +120,9 @@ def test_json_has_every_key(runs):
         "published_at": "2023-03-01T10:05:00+05:00",
         "rank": price["rank"],
         "snippet": price["snippet"],
+        "story": WHEAT_PRICE.url,  # no other outlet carried it: a story of its own
+        "outlets": "urdupoint",
+        "copies": 1,
     }
     assert isinstance(price["rank"], float)
 

@@ -147,7 +147,8 @@ def search(ds, q):
 def test_a_hostile_search_gets_a_message(ds, name):
     problem = query_problem(HOSTILE[name])
     assert problem and search(ds, HOSTILE[name]) == [
-        {"date": None, "title": problem, "snippet": None, "url": None, "article_id": None}]
+        {"date": None, "title": problem, "snippet": None, "url": None, "outlets": None, "copies": None,
+         "article_id": None}]
     page = get(ds, "/archive/search", q=HOSTILE[name])
     assert page.status_code == 200 and "the search is too long" in page.text
 
