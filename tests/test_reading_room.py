@@ -2,14 +2,17 @@
 any name: the installed package's entry points bring the reading room, which knows an archive by
 its tables and leaves other databases alone."""
 
+import html
 import json
 import sqlite3
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 from crawler.reading_room import ARCHIVE_TABLES, is_archive
+from crawler.reading_room.pages import archive_metadata
 from tests.test_datasette import build_archive, datasette_server, get, make_datasette, plain_datasette_command
 
 
@@ -63,3 +66,70 @@ def test_a_database_that_is_not_an_archive_is_left_alone(tmp_path):
     assert "search" in {query["name"] for query in get(ds, "/news.json").json()["queries"]}
     assert get(ds, "/-/metadata.json").json()["databases"].keys() == {"news"}
     assert ARCHIVE_TABLES <= {table["name"] for table in get(ds, "/news.json").json()["tables"]}
+
+
+@pytest.fixture(scope="module")
+def ds(tmp_path_factory):
+    return make_datasette(build_archive(tmp_path_factory.mktemp("room") / "archive.db"))
+
+
+def with_window(db_path, window: int):
+    """The archive served with the search ranking ``window`` matches where it ranks 5,000."""
+    search = archive_metadata()["queries"]["search"]
+    sql = search["sql"]
+    assert sql.count("limit 5000\n") == 1 and sql.count("count(*) < 5000 ") == 1
+    sql = sql.replace("limit 5000\n", f"limit {window}\n").replace("count(*) < 5000 ", f"count(*) < {window} ")
+    return make_datasette(db_path, metadata={"databases": {"archive": {"queries": {"search": {**search, "sql": sql}}}}})
+
+
+def test_the_search_page_speaks_to_people(ds):
+    page = get(ds, "/archive/search", q="flood").text
+    assert "Run SQL" not in page and "Custom SQL query" not in page and 'type="submit" value="Search"' in page
+    assert "2 articles match, best first." in page
+    assert '<select name="outlet">' in page and '<option value="dawn">' in page
+    assert '<select name="language">' in page and '<option value="ur">Urdu</option>' in page
+    assert get(ds, "/archive/search.csv", q="flood").text.splitlines()[0] == (
+        "date,title,snippet,url,outlet,language,dateline_place,outlets,copies,article_id,matches,more")
+
+
+def test_the_search_counts_its_matches_and_says_when_older_ones_were_not_ranked(ds, tmp_path):
+    rows = get(ds, "/archive/search.json", q="flood*", _shape="array").json()
+    assert [(row["matches"], row["more"]) for row in rows] == [(3, 0)] * 3
+    narrow = with_window(Path(ds.databases["archive"].path), 2)
+    rows = get(narrow, "/archive/search.json", q="flood*", _shape="array").json()
+    assert [(row["matches"], row["more"]) for row in rows] == [(2, 1)] * 2  # the newest 2 of 3 ranked
+    assert [(row["matches"], row["more"]) for row in get(
+        narrow, "/archive/search.json", q="flood*", outlet="dawn", _shape="array").json()] == [(1, 0)]
+    assert [(row["matches"], row["more"]) for row in get(
+        narrow, "/archive/search.json", q="flood*", since="2024-08-27", _shape="array").json()] == [(2, 0)] * 2
+    page = get(narrow, "/archive/search", q="flood*").text
+    assert "More than 2 articles match: the newest 2 are ranked, best first." in page
+
+
+def test_the_search_keeps_one_language(ds):
+    def titles(**filters):
+        return [row["title"] for row in get(ds, "/archive/search.json", _shape="array", **filters).json()]
+
+    assert titles(q="سیلاب", language="ur") == titles(q="سیلاب") != []
+    assert titles(q="سیلاب", language="en") == []
+    assert titles(q="flood", language="EN") == titles(q="flood")
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("", "Type a word to search for."), ("   ", "Type a word to search for."),
+    ("(", "Nothing to search for in “(”: type words or numbers."),
+])
+def test_an_empty_search_is_told_what_to_type(ds, typed, said):
+    page = get(ds, "/archive/search", q=typed).text
+    assert f'archive-search-message">{said}</p>' in html.unescape(page) and "archive-result" not in page
+    assert "archive-search-message" not in get(ds, "/archive/search").text  # the page before any search
+
+
+def test_the_articles_list_shows_headlines_linked_without_the_body(ds):
+    page = get(ds, "/archive/articles").text
+    assert '<a href="/archive/articles/3">COVID-19 vaccination drive extended to schools</a>' in page
+    assert "Relief camps were set up" not in page and "archive-list" in page
+    full = get(ds, "/archive/articles", _columns="all").text
+    assert "Relief camps were set up" in full and "archive-list-table" not in full
+    data = get(ds, "/archive/articles.json", _shape="array").json()
+    assert "text" in data[0]  # the JSON keeps every column

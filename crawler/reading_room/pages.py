@@ -15,12 +15,29 @@ from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils import parse_metadata
+from scrapy.settings import Settings
 
 from crawler.reading_room import archive_names, is_archive_named
+from crawler.reading_room.search import snippet_html
+from crawler.search import fts_query
+from crawler.settings import OUTLET_MODULES
+from pipelines.profile import Profiles
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 TITLE = "News archive"
+SEARCH_ARGS = ("q", "since", "until", "outlet", "language", "every_copy")
+# Any of these asks the articles table for its columns as datasette shows them: every one, or a choice.
+LIST_COLUMNS_ARGS = {"_columns", "_col", "_nocol"}
+LANGUAGE_NAMES = {"en": "English", "ur": "Urdu"}
+# The values of one column, smallest first, each found by one seek in the column's index (the
+# archive indexes every column the articles table is faceted on): a skip-scan that costs the
+# same at a million articles as at ten.
+DISTINCT_VALUES = """with recursive seen(value) as (
+  select min({column}) from articles
+  union all
+  select (select min({column}) from articles where {column} > value) from seen where value is not null
+) select value from seen where value is not null"""
 
 
 @cache
@@ -53,3 +70,59 @@ def prepare_jinja2_environment(env, datasette):
     searchpath = env.loader.loaders[0].searchpath  # datasette's FileSystemLoader, its own templates last
     if str(TEMPLATES) not in searchpath:
         searchpath.insert(len(searchpath) - 1, str(TEMPLATES))
+    env.filters["archive_snippet"] = snippet_html
+    env.filters["web_link"] = web_link
+
+
+@hookimpl
+def extra_template_vars(template, database, table, request, datasette):
+    """What the search page and the articles list of an archive show beyond datasette's own pages."""
+    if request is None or not is_archive_named(datasette, database):
+        return {}
+    if template == "query.html" and request.url_vars.get("table") == "search":
+        return search_page_vars(datasette.get_database(database), request)
+    if template == "table.html" and table == "articles":
+        return {"archive_list": not (LIST_COLUMNS_ARGS & set(request.args))}
+    return {}
+
+
+def search_page_vars(db, request) -> dict:
+    """The search form's choices and what was asked, for templates/archive_search.html."""
+    asked = {name: request.args.get(name, "") for name in SEARCH_ARGS}
+
+    async def choices() -> dict:
+        outlets = await db.execute(DISTINCT_VALUES.format(column="outlet"))
+        languages = await db.execute(DISTINCT_VALUES.format(column="language"))
+        labels = outlet_labels()
+        return {
+            "archive_search": True,
+            "asked": asked,
+            "searched": "q" in request.args,
+            "nothing_to_search": nothing_to_search(asked["q"]) if "q" in request.args else None,
+            "outlet_choices": [(row[0], labels.get(row[0], row[0])) for row in outlets.rows],
+            "outlet_names": labels,
+            "language_choices": [(row[0], LANGUAGE_NAMES.get(row[0], row[0])) for row in languages.rows],
+        }
+
+    return choices
+
+
+def nothing_to_search(typed: str) -> str | None:
+    """What to tell the person whose search ``typed`` holds nothing to search for, or None."""
+    if not typed.strip():
+        return "Type a word to search for."
+    if fts_query(typed) is None:
+        return f"Nothing to search for in “{typed}”: type words or numbers."
+    return None
+
+
+@cache
+def outlet_labels() -> dict[str, str]:
+    """Each known outlet's name as it signs, by its name in the archive."""
+    profiles = Profiles.from_settings(Settings({"OUTLET_MODULES": OUTLET_MODULES}))
+    return {profile.name: profile.display_name or profile.name for profile in profiles}
+
+
+def web_link(url) -> str | None:
+    """``url`` when it is a web address a link may lead to; never ``javascript:`` or ``data:``."""
+    return url if isinstance(url, str) and url.lower().startswith(("https://", "http://")) else None

@@ -18,6 +18,7 @@
 """
 
 import re
+from pathlib import Path
 from urllib.parse import unquote_plus
 
 from datasette import hookimpl
@@ -37,10 +38,7 @@ NOT_TEXT_COLUMNS = {"url", "tags", "article_id"}
 TABLE_CELL_CHARS = 300
 SNIPPET_SHARE_OF_TIME_LIMIT = 0.25  # of sql_time_limit_ms: what a query's snippets may take together
 SEARCH_MMAP_BYTES = 2**31 - 2**16  # SQLite's SQLITE_MAX_MMAP_SIZE: a larger value is cut to it
-ARCHIVE_CSS = (
-    '[lang="ur"] { direction: rtl; unicode-bidi: isolate; text-align: right;'
-    ' font-family: "Noto Nastaliq Urdu", "Jameel Noori Nastaleeq", serif; line-height: 2; }'
-)
+ARCHIVE_CSS = (Path(__file__).resolve().parent / "static" / "archive.css").read_text(encoding="utf-8")
 
 
 @hookimpl(trylast=True)  # after datasette's own prepare_connection, so this escape_fts replaces it
@@ -120,6 +118,14 @@ def extra_css_urls():
     return ["/-/archive.css"]
 
 
+def snippet_html(value: str | None) -> Markup:
+    """A search snippet as ``archive_snippet(..., 'html')`` makes it (its text escaped, then marked
+    with ``<mark>``) as HTML; any other tag means it was made otherwise, and it is escaped whole."""
+    if value is None:
+        return Markup("")
+    return Markup(value) if "<" not in MARKS.sub("", value) else escape(value)
+
+
 def right_to_left(html) -> Markup:
     return Markup('<div lang="ur" dir="rtl">{}</div>').format(html)
 
@@ -129,7 +135,7 @@ def render_cell(value, column, table, database, datasette):
     if value is None or not is_archive_named(datasette, database):
         return None
     if column == "snippet" and isinstance(value, str):
-        html = Markup(value) if "<" not in MARKS.sub("", value) else escape(value)
+        html = snippet_html(value)
         return right_to_left(html) if ARABIC_SCRIPT.search(value) else html
     if column == "article_id" and isinstance(value, int):
         return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, "articles", str(value)), value)
