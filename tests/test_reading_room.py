@@ -13,6 +13,7 @@ import pytest
 
 from crawler.reading_room import ARCHIVE_TABLES, is_archive
 from crawler.reading_room.pages import archive_metadata
+from pipelines.archive import Archive
 from tests.test_datasette import build_archive, datasette_server, get, make_datasette, plain_datasette_command
 
 
@@ -133,3 +134,16 @@ def test_the_articles_list_shows_headlines_linked_without_the_body(ds):
     assert "Relief camps were set up" in full and "archive-list-table" not in full
     data = get(ds, "/archive/articles.json", _shape="array").json()
     assert "text" in data[0]  # the JSON keeps every column
+
+
+def test_a_file_becomes_an_archive_when_a_crawl_creates_its_tables(tmp_path):
+    """A datasette may be started on the file a first crawl is about to write."""
+    path = tmp_path / "archive.db"
+    sqlite3.connect(path).close()
+    ds = make_datasette(path)
+    assert not is_archive(ds.databases["archive"]) and "search" not in {
+        query["name"] for query in get(ds, "/archive.json").json()["queries"]}
+    archive = Archive.open(path)
+    archive.close()
+    assert is_archive(ds.databases["archive"])
+    assert get(ds, "/archive/search.json", q="flood", _shape="array").json() == []
