@@ -147,3 +147,12 @@ def test_a_file_becomes_an_archive_when_a_crawl_creates_its_tables(tmp_path):
     archive.close()
     assert is_archive(ds.databases["archive"])
     assert get(ds, "/archive/search.json", q="flood", _shape="array").json() == []
+
+
+@pytest.mark.parametrize("query", ["articles_per_day", "article_urls_of", "story_articles", "article_history"])
+def test_the_other_queries_of_an_archive_are_asked_in_words(ds, query):
+    page = get(ds, f"/archive/{query}", id="1").text
+    assert "Run SQL" not in page and "Custom SQL query" not in page and 'type="submit" value="Show"' in page
+    assert "select " not in page.lower()  # the SQL stays out of sight
+    own_sql = get(ds, "/archive", sql="select 1 as one").text
+    assert "Run SQL" in own_sql  # SQL of one's own keeps datasette's page

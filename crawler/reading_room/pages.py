@@ -81,6 +81,8 @@ def extra_template_vars(template, database, table, request, datasette):
         return {}
     if template == "query.html" and request.url_vars.get("table") == "search":
         return search_page_vars(datasette.get_database(database), request)
+    if template == "query.html":
+        return {"archive_query": True}
     if template == "table.html" and table == "articles":
         return {"archive_list": not (LIST_COLUMNS_ARGS & set(request.args))}
     return {}
