@@ -156,3 +156,16 @@ def test_the_other_queries_of_an_archive_are_asked_in_words(ds, query):
     assert "select " not in page.lower()  # the SQL stays out of sight
     own_sql = get(ds, "/archive", sql="select 1 as one").text
     assert "Run SQL" in own_sql  # SQL of one's own keeps datasette's page
+
+
+def test_a_search_that_runs_out_of_time_says_what_to_do(tmp_path):
+    """A search that reads too many matches answers with a sentence, not datasette's SQL error."""
+    search = archive_metadata()["queries"]["search"]
+    endless = "with recursive n(x) as (select 1 union all select x + 1 from n) select count(*) as title from n"
+    slow = make_datasette(build_archive(tmp_path / "archive.db"), {"sql_time_limit_ms": 50},
+                          metadata={"databases": {"archive": {"queries": {"search": {**search, "sql": endless}}}}})
+    page = get(slow, "/archive/search", q="flood")
+    assert page.status_code == 400 and "The search took too long. Add words or dates to narrow it" in page.text
+    assert "sql_time_limit_ms" not in page.text and 'value="flood"' in page.text
+    data = get(slow, "/archive/search.json", q="flood")
+    assert data.status_code == 400 and "SQL query took too long" in data.json()["error"]

@@ -13,8 +13,9 @@ import copy
 from functools import cache
 from pathlib import Path
 
-from datasette import hookimpl
+from datasette import Response, hookimpl
 from datasette.utils import parse_metadata
+from datasette.views.base import DatasetteError
 from scrapy.settings import Settings
 
 from crawler.reading_room import archive_names, is_archive_named
@@ -86,6 +87,25 @@ def extra_template_vars(template, database, table, request, datasette):
     if template == "table.html" and table == "articles":
         return {"archive_list": not (LIST_COLUMNS_ARGS & set(request.args))}
     return {}
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    """The search page of an archive whose query ran out of time says what to do, where datasette
+    would show its SQL and the setting's name. Its JSON and CSV keep datasette's error."""
+    if not (isinstance(exception, DatasetteError) and exception.title == "SQL Interrupted" and request is not None):
+        return None
+    database = request.url_vars.get("database")
+    if request.url_vars.get("table") != "search" or request.url_vars.get("format") or not is_archive_named(
+            datasette, database):
+        return None
+
+    async def page() -> Response:
+        context = {"database": database, "typed": request.args.get("q", "")}
+        html = await datasette.render_template("archive_search_slow.html", context, request=request)
+        return Response.html(html, status=400)
+
+    return page
 
 
 def search_page_vars(db, request) -> dict:
