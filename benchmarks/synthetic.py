@@ -128,9 +128,10 @@ def articles(size: int, seed: int = SEED):
         )
         slug = "-".join(title.lower().split()[:8])
         moment = local.astimezone(timezone.utc).isoformat()
+        url = f"https://www.urdupoint.com/{'ur' if language == 'ur' else 'en'}/{category}/{slug}-{n + 1}.html"
         yield {
             "id": n + 1,
-            "url": f"https://www.urdupoint.com/{'ur' if language == 'ur' else 'en'}/{category}/{slug}-{n + 1}.html",
+            "url": url,
             "outlet": "urdupoint",
             "language": language,
             "title": title,
@@ -148,6 +149,7 @@ def articles(size: int, seed: int = SEED):
             "content_hash": f"{rng.getrandbits(128):032x}",
             "first_seen": moment,
             "last_seen": moment,
+            "story": url,  # each its own story, as the crawl stores an article no other outlet carried
         }
 
 
