@@ -353,6 +353,44 @@ def link_stories(db: sqlite_utils.Database):
         last_id = batch[-1][0]
 
 
+@migrations()
+def geocode_dateline_places(db: sqlite_utils.Database):
+    """Where each article's dateline place is (``pipelines/places.py``): ``place``, its one English
+    name, whatever the spelling (``لاہور`` and ``LAHORE`` are both ``Lahore``), and
+    ``place_latitude``, ``place_longitude``; null when the dateline names no place or one the
+    gazetteers do not know. On earlier versions too. The coordinates are not named ``latitude``
+    and ``longitude``, so that a map plugin draws the map of places (the ``place_map`` query), not
+    one of every article. Indexed by place with its coordinates, so that the place facet and the
+    map count articles from the index alone. Archives made before are geocoded here, each
+    distinct dateline place once.
+    """
+    from pipelines.places import locate
+
+    for table in ("articles", "article_versions"):
+        db[table].add_column("place", str)
+        db[table].add_column("place_latitude", float)
+        db[table].add_column("place_longitude", float)
+    db.execute("create index idx_articles_place on articles (place, place_latitude, place_longitude)")
+    db.execute("create temp table located (written text primary key, place text, latitude real, longitude real)")
+    written = db.execute("select dateline_place from articles where dateline_place is not null"
+                         " union select dateline_place from article_versions where dateline_place is not null")
+    db.conn.executemany("insert into located values (?, ?, ?, ?)",
+                        [(name, place.name, place.latitude, place.longitude)
+                         for (name,) in written.fetchall() if (place := locate(name))])
+    for table in ("articles", "article_versions"):
+        db.execute(f"update {table} set place = located.place, place_latitude = located.latitude,"
+                   f" place_longitude = located.longitude from located where {table}.dateline_place = located.written")
+    db.execute("drop table located")
+
+
+@migrations()
+def index_days_by_outlet(db: sqlite_utils.Database):
+    """Each article's day in its outlet's zone (the first ten characters of ``published_at``) with
+    its outlet, so that the coverage chart (``crawler/coverage.py``) counts a range of days' articles
+    per outlet from the index alone."""
+    db.execute("create index idx_articles_day_outlet on articles (substr(published_at, 1, 10), outlet)")
+
+
 def apply(db: sqlite_utils.Database) -> None:
     """Bring ``db`` up to the current schema and switch it to WAL mode."""
     db.enable_wal()

@@ -47,7 +47,8 @@ from crawler.warc import Location, TooLarge, read_record, scan, warc_dir
 # What re-extraction may change; a change of title or text makes a new version.
 EXTRACTED_FIELDS = (
     "language", "title", "summary", "text", "author", "category", "tags", "published_at", "published_at_utc",
-    "dateline", "dateline_place", "dateline_agency", "dateline_date", "content_hash",
+    "dateline", "dateline_place", "dateline_agency", "dateline_date", "place", "place_latitude", "place_longitude",
+    "content_hash",
 )
 # Rejections that are the extraction's judgement of a page, which newer code may judge otherwise.
 EXTRACTION_VERDICTS = ("not_article", "no_title", "empty_body", "malformed_html", "extraction_error")
