@@ -360,9 +360,9 @@ def geocode_dateline_places(db: sqlite_utils.Database):
     ``place_latitude``, ``place_longitude``; null when the dateline names no place or one the
     gazetteers do not know. On earlier versions too. The coordinates are not named ``latitude``
     and ``longitude``, so that a map plugin draws the map of places (the ``place_map`` query), not
-    one of every article. Indexed by place with its coordinates, so that the place facet and the
-    map count articles from the index alone. Archives made before are geocoded here, each
-    distinct dateline place once.
+    one of every article. Indexed by place with its coordinates and the place as written, so that
+    the place facet, the map and the count of places not found read the index alone. Archives
+    made before are geocoded here, each distinct dateline place once.
     """
     from pipelines.places import locate
 
@@ -370,7 +370,7 @@ def geocode_dateline_places(db: sqlite_utils.Database):
         db[table].add_column("place", str)
         db[table].add_column("place_latitude", float)
         db[table].add_column("place_longitude", float)
-    db.execute("create index idx_articles_place on articles (place, place_latitude, place_longitude)")
+    db.execute("create index idx_articles_place on articles (place, place_latitude, place_longitude, dateline_place)")
     db.execute("create temp table located (written text primary key, place text, latitude real, longitude real)")
     written = db.execute("select dateline_place from articles where dateline_place is not null"
                          " union select dateline_place from article_versions where dateline_place is not null")
