@@ -9,6 +9,7 @@ as a person does.
 
 from datetime import date
 from html import escape
+from math import ceil
 
 from crawler.coverage import Coverage, Run
 
@@ -17,6 +18,7 @@ LABEL_WIDTH = 120  # the outlet names, left of the days
 PANEL_HEIGHT = 70  # one outlet's bars
 PANEL_GAP = 34  # run marks above, day labels below
 EMPTY_MARK_HEIGHT = 6
+DAY_LABEL_WIDTH = 70  # room for "20 Aug 2024" under the days
 COLOURS = {"bar": "#2f6f9f", "empty": "#c0392b", "empty_band": "#fbe3e0", "run": "#7b241c", "axis": "#555"}
 STYLE = (
     "font-family: system-ui, sans-serif; font-size: 11px;"
@@ -54,11 +56,12 @@ def _panel(coverage: Coverage, outlet: str, top: float, step: float) -> str:
     baseline = top + PANEL_HEIGHT
     parts = [f'<g class="outlet"{_attributes(data_outlet=outlet)}>',
              f'<text x="{LABEL_WIDTH - 8}" y="{baseline - PANEL_HEIGHT / 2:.1f}" text-anchor="end"'
-             f' font-weight="bold">{escape(outlet)}</text>',
+             f' font-weight="bold">{escape(_shortened(outlet, 16))}<title>{escape(outlet)}</title></text>',
              f'<text x="{LABEL_WIDTH - 8}" y="{baseline - PANEL_HEIGHT / 2 + 14:.1f}" text-anchor="end"'
              f' fill="{COLOURS["axis"]}">max {highest:,}/day</text>',
              f'<line x1="{LABEL_WIDTH}" x2="{WIDTH - 10}" y1="{baseline}" y2="{baseline}" stroke="{COLOURS["axis"]}"/>']
     width = max(step - 1, 1)
+    labelled_every = ceil(DAY_LABEL_WIDTH / step)  # days between two day labels, so that they do not overlap
     for index, day in enumerate(coverage.days):
         x = LABEL_WIDTH + index * step
         articles = counts.get(day, 0)
@@ -75,15 +78,16 @@ def _panel(coverage: Coverage, outlet: str, top: float, step: float) -> str:
                          f' fill="{COLOURS["empty"]}"><title>{escape(outlet)}, {_long(day)}: no articles</title></rect>')
         for run in coverage.runs_of(outlet, day):
             if run.problem:
-                parts.append(_run_mark(run, x + width / 2, top - 4, outlet))
-        if day.day == 1 or index == 0:
-            parts.append(f'<text x="{x:.1f}" y="{baseline + 13}" fill="{COLOURS["axis"]}">{day:%d %b %Y}</text>')
+                parts.append(_run_mark(run, day, x + width / 2, top - 4, outlet))
+        if index % labelled_every == 0:
+            label = f"{day.day} {day:%b %Y}" if index == 0 or day.day <= labelled_every else str(day.day)
+            parts.append(f'<text x="{x:.1f}" y="{baseline + 13}" fill="{COLOURS["axis"]}">{label}</text>')
     parts.append("</g>")
     return "\n".join(parts)
 
 
-def _run_mark(run: Run, x: float, y: float, outlet: str) -> str:
-    return (f'<path class="run failed"{_attributes(data_run=run.id, data_day=run.started_at[:10])}'
+def _run_mark(run: Run, day: date, x: float, y: float, outlet: str) -> str:
+    return (f'<path class="run failed"{_attributes(data_run=run.id, data_day=day)}'
             f' d="M{x - 5:.1f},{y - 8:.1f} L{x + 5:.1f},{y - 8:.1f} L{x:.1f},{y:.1f} Z" fill="{COLOURS["run"]}">'
             f"<title>Run {run.id} of {escape(outlet)} ({escape(run.mode or 'crawl')}), started {escape(run.started_at)}:"
             f" {escape(run.problem)}</title></path>")

@@ -59,15 +59,15 @@ class Run:
     finished_at: str | None  # None: killed, or still running
     finish_reason: str | None
     new_articles: int | None
-    failed_checks: tuple[str, ...]  # the health checks it failed
+    failed_checks: tuple[tuple[str, str], ...]  # the health checks it failed, with their explanations
 
     @classmethod
     def from_row(cls, row) -> "Run":
         run_id, spider, mode, started_at, finished_at, finish_reason, new_articles, health = tuple(row)
         try:
-            failed = tuple(sorted(json.loads(health or "{}")))
-        except (ValueError, TypeError):
-            failed = ("unreadable health",)
+            failed = tuple(sorted((str(check), str(why)) for check, why in json.loads(health or "{}").items()))
+        except (ValueError, TypeError, AttributeError):
+            failed = (("health", f"unreadable: {health}"),)
         return cls(run_id, spider, mode, started_at, finished_at, finish_reason, new_articles, failed)
 
     @property
@@ -78,7 +78,7 @@ class Run:
         if self.finish_reason != "finished":
             return f"stopped: {self.finish_reason or 'no reason recorded'}"
         if self.failed_checks:
-            return "failed health checks: " + ", ".join(self.failed_checks)
+            return "failed health checks: " + "; ".join(f"{check} ({why})" for check, why in self.failed_checks)
         return None
 
     def day(self, zone: ZoneInfo) -> date:

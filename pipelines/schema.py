@@ -387,8 +387,10 @@ def geocode_dateline_places(db: sqlite_utils.Database):
 def index_days_by_outlet(db: sqlite_utils.Database):
     """Each article's day in its outlet's zone (the first ten characters of ``published_at``) with
     its outlet, so that the coverage chart (``crawler/coverage.py``) counts a range of days' articles
-    per outlet from the index alone."""
-    db.execute("create index idx_articles_day_outlet on articles (substr(published_at, 1, 10), outlet)")
+    per outlet from the index alone. ``published_at`` itself ends the key because SQLite before 3.41
+    reads a value of an indexed expression from the table row, not from the index, unless the
+    columns it is computed from are in the index too."""
+    db.execute("create index idx_articles_day_outlet on articles (substr(published_at, 1, 10), outlet, published_at)")
 
 
 def apply(db: sqlite_utils.Database) -> None:
