@@ -1,5 +1,6 @@
 """The archive's charts as SVG text: drawn on the server, the same in the reading room and in
 ``scrapy report``, with no script and nothing fetched (a report is one self-contained file).
+They are made to be put inside an HTML page, where an ``<svg>`` needs no namespace.
 
 Every text that comes from the archive (outlet names, categories, places, run reasons) is
 escaped. Each mark carries a ``<title>`` (the browser's tooltip, and what a screen reader
@@ -37,7 +38,7 @@ def coverage_chart(coverage: Coverage) -> str:
     plot_width = WIDTH - LABEL_WIDTH - 10
     step = plot_width / len(days)
     height = 20 + len(outlets) * (PANEL_HEIGHT + PANEL_GAP) + 20
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="coverage" role="img" viewBox="0 0 {WIDTH} {height}"'
+    parts = [f'<svg class="coverage" role="img" viewBox="0 0 {WIDTH} {height}"'
              f' width="{WIDTH}" height="{height}" style="{STYLE}">',
              f"<title>Articles per day per outlet, {coverage.first} to {coverage.last}</title>"]
     if not outlets:
@@ -113,7 +114,7 @@ def ranking_chart(title: str, rows: list[tuple[str, int]], link=None) -> str:
     bar_height, gap, label_width, width = 16, 4, 180, 480
     height = 24 + max(len(rows), 1) * (bar_height + gap)
     highest = max((articles for _, articles in rows), default=0)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="ranking" role="img" viewBox="0 0 {width} {height}"'
+    parts = [f'<svg class="ranking" role="img" viewBox="0 0 {width} {height}"'
              f' width="{width}" height="{height}" style="{STYLE}">',
              f'<title>{escape(title)}</title><text x="0" y="14" font-weight="bold">{escape(title)}</text>']
     if not rows:
