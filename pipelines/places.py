@@ -37,14 +37,14 @@ class Place:
 @dataclass(frozen=True)
 class KnownPlace:
     place: Place
-    spellings: tuple[str, ...]  # other English spellings, and the Urdu ones
+    spellings: tuple[str, ...]  # other English spellings, and the Urdu ones (spaces and full stops aside)
 
 
 def _known(name: str, latitude: float, longitude: float, *spellings: str) -> KnownPlace:
     return KnownPlace(Place(name, latitude, longitude), spellings)
 
 
-# Coordinates are GeoNames' (those of the city's centre), to four decimals.
+# Coordinates are GeoNames' (those of the city's centre), to four decimals, for those it has.
 PAKISTANI_PLACES = (
     _known("Islamabad", 33.7215, 73.0433, "اسلام آباد"),
     _known("Lahore", 31.558, 74.3507, "لاہور", "لہور"),
@@ -54,10 +54,10 @@ PAKISTANI_PLACES = (
     _known("Quetta", 30.1841, 67.0014, "کوئٹہ"),
     _known("Multan", 30.1968, 71.4782, "ملتان"),
     _known("Faisalabad", 31.4155, 73.0897, "Lyallpur", "فیصل آباد"),
-    _known("Hyderabad", 25.3969, 68.3772, "حیدرآباد", "حیدر آباد"),
+    _known("Hyderabad", 25.3969, 68.3772, "حیدرآباد"),
     _known("Gujranwala", 32.1557, 74.187, "گوجرانوالہ"),
     _known("Sialkot", 32.4927, 74.5313, "سیالکوٹ"),
-    _known("Muzaffarabad", 34.37, 73.4708, "مظفرآباد", "مظفر آباد"),
+    _known("Muzaffarabad", 34.37, 73.4708, "مظفرآباد"),
     _known("Gilgit", 35.9187, 74.3124, "گلگت"),
     _known("Skardu", 35.2979, 75.6337, "سکردو"),
     _known("Bahawalpur", 29.3978, 71.6752, "بہاولپور"),
@@ -69,8 +69,8 @@ PAKISTANI_PLACES = (
     _known("Mingora", 34.7795, 72.3627, "Swat", "مینگورہ", "سوات"),
     _known("Kohat", 33.582, 71.4493, "کوہاٹ"),
     _known("Bannu", 32.9853, 70.604, "بنوں"),
-    _known("Dera Ismail Khan", 31.8313, 70.9017, "D.I. Khan", "DI Khan", "ڈیرہ اسماعیل خان"),
-    _known("Dera Ghazi Khan", 30.0459, 70.6403, "D.G. Khan", "DG Khan", "ڈیرہ غازی خان"),
+    _known("Dera Ismail Khan", 31.8313, 70.9017, "D.I. Khan", "ڈیرہ اسماعیل خان"),
+    _known("Dera Ghazi Khan", 30.0459, 70.6403, "D.G. Khan", "ڈیرہ غازی خان"),
     _known("Gwadar", 25.1216, 62.3254, "گوادر"),
     _known("Turbat", 26.0012, 63.0485, "تربت"),
     _known("Khuzdar", 27.8119, 66.611, "خضدار"),
@@ -81,8 +81,8 @@ PAKISTANI_PLACES = (
     _known("Kasur", 31.1187, 74.4502, "قصور"),
     _known("Okara", 30.8103, 73.4515, "اوکاڑہ"),
     _known("Rahim Yar Khan", 28.4199, 70.3034, "رحیم یار خان"),
-    _known("Nawabshah", 26.2394, 68.4037, "Shaheed Benazirabad", "نوابشاہ", "نواب شاہ"),
-    _known("Mirpur Khas", 25.5276, 69.0126, "Mirpurkhas", "میرپور خاص"),
+    _known("Nawabshah", 26.2394, 68.4037, "Shaheed Benazirabad", "نوابشاہ"),
+    _known("Mirpur Khas", 25.5276, 69.0126, "میرپور خاص"),
     _known("Mirpur", 33.1478, 73.7519, "New Mirpur", "میرپور"),
     _known("Kotli", 33.5184, 73.9022, "کوٹلی"),
     _known("Rawalakot", 33.8578, 73.7604, "راولاکوٹ"),
@@ -102,6 +102,29 @@ PAKISTANI_PLACES = (
     _known("Khanewal", 30.3017, 71.9321, "خانیوال"),
     _known("Jamshoro", 25.4304, 68.2809, "جامشورو"),
     _known("Chilas", 35.4206, 74.0963, "چلاس"),
+    _known("Chakwal", 32.9329, 72.8539, "چکوال"),
+    _known("Mansehra", 34.3302, 73.1968, "مانسہرہ"),
+    _known("Haripur", 33.9978, 72.9349, "ہری پور"),
+    _known("Swabi", 34.1202, 72.4698, "صوابی"),
+    _known("Hafizabad", 32.071, 73.688, "حافظ آباد"),
+    _known("Narowal", 32.102, 74.873, "نارووال"),
+    _known("Mandi Bahauddin", 32.5861, 73.4917, "منڈی بہاؤالدین"),
+    _known("Vehari", 30.0445, 72.3556, "Vihari", "وہاڑی"),
+    _known("Toba Tek Singh", 30.9713, 72.4827, "ٹوبہ ٹیک سنگھ"),
+    _known("Muzaffargarh", 30.0726, 71.1938, "مظفر گڑھ"),
+    _known("Bahawalnagar", 29.9987, 73.2536, "بہاولنگر"),
+    _known("Khairpur", 28.0644, 69.7036, "خیرپور"),
+    _known("Dadu", 26.7303, 67.7769, "دادو"),
+    _known("Badin", 24.656, 68.837, "بدین"),
+    _known("Shikarpur", 27.9556, 68.6382, "شکارپور"),
+    _known("Ghotki", 28.0044, 69.3157, "گھوٹکی"),
+    _known("Sanghar", 26.0469, 68.9492, "سانگھڑ"),
+    _known("Tando Allahyar", 25.4605, 68.7174, "ٹنڈو الہ یار"),
+    _known("Umerkot", 25.3633, 69.7418, "Umarkot", "عمرکوٹ"),
+    _known("Mithi", 24.737, 69.7971, "مٹھی"),
+    _known("Zhob", 31.3408, 69.4493, "ژوب"),
+    _known("Sibi", 29.543, 67.8773, "سبی"),
+    _known("Hub", 25.0255, 66.8853, "حب"),
 )
 
 _QUALIFIER = re.compile(r"\([^)]*\)")  # MIRPUR (AJK)

@@ -38,6 +38,7 @@ MIRPUR_AJK = Place("Mirpur", 33.1478, 73.7519)
         ("Dera Ismail Khan", Place("Dera Ismail Khan", 31.8313, 70.9017)),
         ("Lahore/Faisalabad", LAHORE),  # a joint dateline: its first place
         ("Nowshera", Place("Nowshera", 34.0153, 71.9747)),  # too small for the gazetteer
+        ("چکوال", Place("Chakwal", 32.9329, 72.8539)),  # the gazetteer knows no Urdu name of it
         ("New Delhi [India]", Place("New Delhi", 28.6214, 77.2148)),  # its own city, not Delhi, which it is a name of
         ("Kabul, Afghanistan", Place("Kabul", 34.5281, 69.1723)),
         ("Beijing", Place("Beijing", 39.9075, 116.3972)),
