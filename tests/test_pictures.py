@@ -156,6 +156,13 @@ def test_the_places_not_found_are_listed_and_counted(served):
     assert "1 dateline places (1 articles) are not on it" in page
 
 
+def test_the_menu_leads_to_each_archives_coverage_only(served):
+    with urllib.request.urlopen(f"{served}/", timeout=10) as response:
+        page = response.read().decode("utf-8")
+    assert '<a href="/newsroom/-/coverage">Coverage of newsroom</a>' in page
+    assert "/other/-/coverage" not in page
+
+
 def test_a_database_that_is_not_an_archive_gets_no_pictures(served):
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(f"{served}/other/-/coverage", timeout=10)
