@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from datasette import hookimpl
+from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
@@ -91,14 +92,14 @@ def register_routes():
 @hookimpl
 def menu_links(datasette):
     async def links():
-        return [{"href": datasette.urls.path(f"/{name}/-/coverage"), "label": f"Coverage of {name}"}
+        return [{"href": datasette.urls.database(name) + "/-/coverage", "label": f"Coverage of {name}"}
                 for name, database in datasette.databases.items() if name != "_internal" and await is_archive(database)]
 
     return links
 
 
 async def coverage_page(datasette, request) -> Response:
-    name = request.url_vars["database"]
+    name = tilde_decode(request.url_vars["database"])
     try:
         database = datasette.get_database(name)
     except KeyError:
@@ -147,13 +148,13 @@ async def _pictures(datasette, database, name: str, since: date | None, until: d
         "bad_runs": [(run, run.day(zone)) for run in drawn.runs if run.problem],
         "rankings": rankings,
         "places_not_found": tuple(not_found),
-        "map_url": datasette.urls.path(f"/{name}/place_map"),
-        "not_found_url": datasette.urls.path(f"/{name}/places_not_found"),
-        "runs_url": datasette.urls.path(f"/{name}/crawl_runs?_sort_desc=started_at"),
+        "map_url": datasette.urls.query(name, "place_map"),
+        "not_found_url": datasette.urls.query(name, "places_not_found"),
+        "runs_url": datasette.urls.table(name, "crawl_runs") + "?_sort_desc=started_at",
         "earlier_url": "?" + urlencode({"until": (first - timedelta(days=1)).isoformat()}),
     }
 
 
 def _facet_link(datasette, name: str, column: str):
-    base = datasette.urls.path(f"/{name}/articles")
+    base = datasette.urls.table(name, "articles")
     return lambda value: f"{base}?{urlencode({column: value})}"
