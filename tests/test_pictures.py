@@ -7,10 +7,6 @@ tests/test_browser.py); their screenshots are left in test-artifacts/.
 
 import json
 import re
-import subprocess
-import sys
-import tempfile
-import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
@@ -28,7 +24,7 @@ from pipelines.dedup import content_hash
 from pipelines.items import ArticleItem
 from pipelines.profile import Profiles
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
-from tests.test_datasette import free_port
+from tests.test_datasette import datasette_server, plain_datasette_command
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
@@ -93,35 +89,6 @@ def build_pictures_archive(path: Path) -> Path:
     return path
 
 
-@contextmanager
-def plain_datasette(*paths: Path, timeout: float = 30):
-    """``datasette serve PATHS`` with no flag but the port and time limit: the project's plugins come
-    from its package's entry points. Yields the base URL."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "datasette", "serve", *map(str, paths), "--host", "127.0.0.1",
-               "--port", str(port), "--setting", "sql_time_limit_ms", "1000"]
-    with tempfile.TemporaryFile(mode="w+") as log, tempfile.TemporaryDirectory() as elsewhere:
-        process = subprocess.Popen(command, cwd=elsewhere, stdout=log, stderr=subprocess.STDOUT, text=True)
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                if process.poll() is not None:
-                    log.seek(0)
-                    raise RuntimeError(f"datasette exited: {log.read()[-3000:]}")
-                try:
-                    with urllib.request.urlopen(url + "/-/versions.json", timeout=2):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.1)
-            yield url
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """The pictures archive under a name that is not "archive", and a database that is no archive."""
@@ -130,7 +97,8 @@ def served(tmp_path_factory):
     other = sqlite_utils.Database(work / "other.db")
     other["articles"].insert({"id": 1, "title": "not an archive"})
     other.close()
-    with plain_datasette(archive, work / "other.db") as url:
+    also_other = lambda path, port: [*plain_datasette_command(path, port), str(work / "other.db")]  # noqa: E731
+    with datasette_server(archive, command=also_other) as url:
         yield url
 
 

@@ -15,8 +15,6 @@ Only on databases that are archives; the others are left as datasette shows them
 """
 
 from datetime import date, timedelta
-from functools import cache
-from pathlib import Path
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -26,10 +24,8 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
 from crawler import charts, coverage, settings
+from crawler.reading_room import archive_names, is_archive_named
 from crawler.queries import not_a_day, parse_day
-
-TEMPLATES = Path(__file__).parent / "templates"
-ARCHIVE_TABLES = {"articles", "articles_fts", "crawl_runs"}  # the tables that make a database an archive
 
 PLACE_MAP_SQL = """
 select place, place_latitude as latitude, place_longitude as longitude, count(*) as articles
@@ -62,26 +58,9 @@ CANNED_QUERIES = {
 }
 
 
-@cache
-def _template(environment):
-    """The page's template, compiled once in datasette's environment (so that it extends datasette's
-    ``base.html``): datasette finds a plugin's templates folder only for a package, not a module."""
-    return environment.from_string((TEMPLATES / "archive_coverage.html").read_text(encoding="utf-8"))
-
-
-async def is_archive(database) -> bool:
-    """Whether the datasette database is a news archive, known by its tables whatever its file name."""
-    return ARCHIVE_TABLES <= set(await database.table_names())
-
-
 @hookimpl
 def canned_queries(datasette, database):
-    async def queries():
-        if await is_archive(datasette.get_database(database)):
-            return CANNED_QUERIES
-        return {}
-
-    return queries
+    return CANNED_QUERIES if is_archive_named(datasette, database) else None
 
 
 @hookimpl
@@ -91,27 +70,21 @@ def register_routes():
 
 @hookimpl
 def menu_links(datasette):
-    async def links():
-        return [{"href": datasette.urls.database(name) + "/-/coverage", "label": f"Coverage of {name}"}
-                for name, database in datasette.databases.items() if name != "_internal" and await is_archive(database)]
-
-    return links
+    return [{"href": datasette.urls.database(name) + "/-/coverage", "label": f"Coverage of {name}"}
+            for name in archive_names(datasette)]
 
 
 async def coverage_page(datasette, request) -> Response:
     name = tilde_decode(request.url_vars["database"])
-    try:
-        database = datasette.get_database(name)
-    except KeyError:
-        raise NotFound(f"No database {name}") from None
-    if not await is_archive(database):
+    if not is_archive_named(datasette, name):
         raise NotFound(f"{name} is not a news archive")
+    database = datasette.get_database(name)
     problems, days = _days_asked(request)
     context = {"database": name, "problems": problems, "since": request.args.get("since", ""),
                "until": request.args.get("until", "")}
     if not problems:
         context.update(await _pictures(datasette, database, name, *days))
-    html = await datasette.render_template(_template(datasette.jinja_env), context, request=request)
+    html = await datasette.render_template("archive_coverage.html", context, request=request)
     return Response.html(html, status=400 if problems else 200)
 
 
