@@ -4,8 +4,9 @@ categories, agencies and dateline places it holds most.
 Read by the reading room's pictures (``crawler/reading_room/pictures.py``, through datasette,
 whose time limit each query keeps) and by ``scrapy report`` (a plain connection), so this module
 gives the SQL and builds the figures from its rows; :func:`read` runs it all on a connection.
-Every query reads an index only, whatever the archive's size: the articles of a range of days
-per outlet from the index on (day, outlet), a ranking from the index of its column.
+Every query reads an index only, or the counts the schema keeps, whatever the archive's size: the
+articles of a range of days per outlet from the index on (day, outlet), a ranking from
+``article_counts``.
 
 An article's day is its day in its outlet's zone, the first ten characters of ``published_at``
 (as ``articles_per_day`` counts); a run's day is the day it started in ``zone``.
@@ -38,11 +39,13 @@ LAST_RUNS_SQL = """
 select id, spider, mode, started_at, finished_at, finish_reason, new_articles, health
 from crawl_runs order by started_at desc limit :limit
 """
-# A ranking of a column's values; {column} is one of RANKED, never user input.
-RANKED = {"category": "Categories", "dateline_agency": "Agencies", "place": "Dateline places"}
+# The values with most articles in a range of days, from the counts the schema keeps
+# (``article_counts``): a few rows per day, whatever the archive's size.
+RANKED = {"category": "Categories", "agency": "Agencies", "place": "Dateline places"}
 TOP_SQL = """
-select {column} as value, count(*) as articles from articles
-where {column} is not null group by {column} order by articles desc, value limit :limit
+select value, sum(articles) as articles from article_counts
+where facet = :facet and day between :first and :last
+group by value having articles > 0 order by articles desc, value limit :limit
 """
 NOT_FOUND_SQL = """
 select count(distinct dateline_place), count(*) from articles
@@ -131,6 +134,10 @@ def runs_params(first: date, last: date) -> dict:
     return {"since": (first - timedelta(days=1)).isoformat(), "until": (last + timedelta(days=2)).isoformat()}
 
 
+def top_params(facet: str, first: date, last: date) -> dict:
+    return {"facet": facet, "first": first.isoformat(), "last": last.isoformat(), "limit": TOP}
+
+
 def build(first: date, last: date, day_rows, run_rows, zone: ZoneInfo) -> Coverage:
     counts: dict[str, dict[date, int]] = {}
     for day, outlet, articles in map(tuple, day_rows):
@@ -146,7 +153,7 @@ class Report:
 
     coverage: Coverage
     last_runs: list[Run]
-    rankings: dict[str, list[tuple[str, int]]]  # title -> (value, articles), most first
+    rankings: dict[str, list[tuple[str, int]]]  # title -> (value, articles in the days drawn), most first
     places_not_found: tuple[int, int]  # distinct dateline places not located, and their articles
 
 
@@ -155,8 +162,8 @@ def read(conn, zone: ZoneInfo, first: date | None = None, last: date | None = No
     first, last = day_range(conn.execute(NEWEST_DAY_SQL).fetchone()[0], first, last)
     day_rows = conn.execute(DAY_COUNTS_SQL, {"first": first.isoformat(), "last": last.isoformat()}).fetchall()
     run_rows = conn.execute(RUNS_SQL, runs_params(first, last)).fetchall()
-    rankings = {title: [tuple(row) for row in conn.execute(TOP_SQL.format(column=column), {"limit": TOP})]
-                for column, title in RANKED.items()}
+    rankings = {title: [tuple(row) for row in conn.execute(TOP_SQL, top_params(facet, first, last))]
+                for facet, title in RANKED.items()}
     return Report(
         coverage=build(first, last, day_rows, run_rows, zone),
         last_runs=[Run.from_row(row) for row in conn.execute(LAST_RUNS_SQL, {"limit": runs})],

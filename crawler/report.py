@@ -45,7 +45,7 @@ marked in red.</p>
 {charts.coverage_chart(coverage)}
 <h2>The last crawl runs</h2>
 {_runs_table(report.last_runs)}
-<h2>What the archive holds most</h2>
+<h2>Most articles in these days</h2>
 <div class="rankings">{rankings}</div>
 <p class="places-not-found">{_not_found(not_found, not_found_articles)}</p>
 </body>

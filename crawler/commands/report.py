@@ -74,7 +74,7 @@ class Command(ScrapyCommand):
         try:
             made = coverage.read(conn, zone, since, until, runs)
         except sqlite3.Error as error:
-            if str(error).startswith("no such column"):  # made before dateline places were geocoded
+            if str(error).startswith(("no such column", "no such table")):  # made before places were counted
                 raise CommandError(f"the archive {archive} was made by an older version ({error}): a crawl brings "
                                    "it up to date") from None
             raise CommandError(f"cannot read the archive {archive}: {error}") from None

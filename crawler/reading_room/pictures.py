@@ -25,13 +25,20 @@ from markupsafe import Markup
 
 from crawler import charts, coverage, settings
 from crawler.reading_room import archive_names, is_archive_named
+from pipelines.schema import COUNTED
 from crawler.queries import not_a_day, parse_day
 
+# Places and their articles from the counts the schema keeps (article_counts), each place's
+# coordinates from the index on place: a few rows per day and two lookups per place.
 PLACE_MAP_SQL = """
-select place, place_latitude as latitude, place_longitude as longitude, count(*) as articles
-from articles
-where place is not null
-group by place, place_latitude, place_longitude
+select
+  value as place,
+  (select place_latitude from articles where place = value) as latitude,
+  (select place_longitude from articles where place = value) as longitude,
+  sum(articles) as articles
+from article_counts
+where facet = 'place'
+group by value having articles > 0
 order by articles desc, place
 """
 PLACES_NOT_FOUND_SQL = """
@@ -109,9 +116,9 @@ async def _pictures(datasette, database, name: str, since: date | None, until: d
     run_rows = await database.execute(coverage.RUNS_SQL, coverage.runs_params(first, last))
     drawn = coverage.build(first, last, day_rows.rows, run_rows.rows, zone)
     rankings = []
-    for column, title in coverage.RANKED.items():
-        rows = await database.execute(coverage.TOP_SQL.format(column=column), {"limit": coverage.TOP})
-        link = _facet_link(datasette, name, column)
+    for facet, title in coverage.RANKED.items():
+        rows = await database.execute(coverage.TOP_SQL, coverage.top_params(facet, first, last))
+        link = _facet_link(datasette, name, COUNTED[facet])
         rankings.append(Markup(charts.ranking_chart(title, [tuple(row) for row in rows.rows], link)))
     not_found = (await database.execute(coverage.NOT_FOUND_SQL)).first()
     return {
