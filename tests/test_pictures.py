@@ -5,6 +5,7 @@ The browser tests need Playwright and Debian's Chromium (skipped without them, a
 tests/test_browser.py); their screenshots are left in test-artifacts/.
 """
 
+import asyncio
 import json
 import re
 import urllib.error
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from datasette.app import Datasette
 from scrapy.utils.test import get_crawler
 
 from crawler import coverage
@@ -269,3 +271,11 @@ def test_the_map_has_one_marker_per_place(served):
         assert singles + in_clusters == 4  # Karachi, Lahore, Islamabad, Quetta
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "place_map.png"), full_page=True)
+
+
+def test_an_empty_archive_has_a_coverage_page_that_says_so(fresh_db):
+    datasette = Datasette([fresh_db.conn.execute("pragma database_list").fetchone()[2]])
+    response = asyncio.run(datasette.client.get("/archive/-/coverage"))
+    assert response.status_code == 200
+    assert "No articles and no crawl runs in these days." in response.text
+    assert "Every dateline place was found." in response.text
