@@ -1,4 +1,5 @@
 from datetime import date, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -23,7 +24,8 @@ from pipelines.dates import in_outlet_time, in_utc, parse_published
          "older-byline", "current-byline", "sept"],
 )
 def test_times_are_kept_in_pakistan_time(value, expected):
-    assert in_outlet_time(parse_published(value)) == expected
+    karachi = ZoneInfo("Asia/Karachi")
+    assert in_outlet_time(parse_published(value, karachi), karachi) == expected
 
 
 @pytest.mark.parametrize(

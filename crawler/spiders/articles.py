@@ -57,11 +57,12 @@ class ArticleSpider(Spider):
         """Where the page of ``public_url`` is fetched from."""
         raise NotImplementedError
 
-    def redirect_target(self, url: str) -> str | None:
-        """The public URL of an absolute redirect target the article may be followed to, or None."""
+    def redirect_target(self, url: str, asked: str) -> str | None:
+        """The public URL of an absolute redirect target that the article asked for at public URL ``asked``
+        may be followed to, or None."""
         raise NotImplementedError
 
-    def redirect_refusal(self, url: str | None) -> str:
+    def redirect_refusal(self, url: str | None, asked: str) -> str:
         """Why a redirect to ``url`` (None when the Location header was empty) is not followed: a rejection reason."""
         raise NotImplementedError
 
@@ -93,9 +94,9 @@ class ArticleSpider(Spider):
         hops = [*response.meta.get("via", []), self.public_address(response.url)]
         location = response.headers.get(b"Location", b"").decode("latin-1")
         absolute = response.urljoin(location) if location else None
-        target = self.redirect_target(absolute) if absolute else None
+        target = self.redirect_target(absolute, url) if absolute else None
         if target is None:
-            reason = self.redirect_refusal(absolute)
+            reason = self.redirect_refusal(absolute, url)
         elif len(hops) > self.settings.getint("REDIRECT_MAX_TIMES") or target in hops:
             reason = "redirect_loop"
         else:

@@ -493,11 +493,11 @@ class OutletSpider(ArticleSpider):
     def fetch_address(self, public_url: str) -> str:
         return self.site.to_fetch(public_url)
 
-    def redirect_target(self, url: str) -> str | None:
+    def redirect_target(self, url: str, asked: str) -> str | None:
         """Only an article of this outlet, in an edition being archived."""
         return self.public_article_url(url)
 
-    def redirect_refusal(self, url: str | None) -> str:
+    def redirect_refusal(self, url: str | None, asked: str) -> str:
         return "redirect_off_site" if url and not self.site.is_on_site(url) else "redirect_not_article"
 
     def article_fields(self, url: str) -> dict:
