@@ -37,6 +37,7 @@ from scrapy import signals
 
 from crawler.addresses import AddressPolicy
 from crawler.spiders.articles import ArticleSpider
+from pipelines.archive import Archive
 from pipelines.items import ArticleItem, RejectedPage
 from pipelines.profile import Profiles
 from pipelines.urls import DEFAULT_PORTS, canonicalize, origin
@@ -214,14 +215,23 @@ class UrlsSpider(ArticleSpider):
             self.outcomes[item.url] = ARCHIVED
             self.crawler.stats.inc_value("urls/archived")
 
-    def item_dropped(self, item, exception):
-        if self.outcomes.get(getattr(item, "url", None)) != ARCHIVED:
-            self.outcomes[item.url] = item.reason if isinstance(item, RejectedPage) else str(exception)
+    def item_dropped(self, item):
+        """A page the pipelines did not archive: its reason is the RejectedPage's, or the one the archive recorded."""
+        if self.outcomes.get(item.url) != ARCHIVED:
+            self.outcomes[item.url] = item.reason if isinstance(item, RejectedPage) else None
 
     def closed(self, reason):
-        missing = f"not fetched (the run ended: {reason})"
         pages = getattr(self, "pages", ())
-        lost = {url: self.outcomes.get(url, missing) for url in pages if self.outcomes.get(url) != ARCHIVED}
+        unreached = f"not fetched (the run ended: {reason})"
+        lost = {url: self.outcomes.get(url, unreached) for url in pages if self.outcomes.get(url) != ARCHIVED}
+        if None in lost.values():  # rejected by the extraction: its reason is in the archive
+            archive = Archive.open(self.settings["ARCHIVE_DB"])
+            try:
+                for url in [url for url, why in lost.items() if why is None]:
+                    row = archive.db.execute("select reason from rejected_urls where url = ?", [url]).fetchone()
+                    lost[url] = row[0] if row else "not archived"
+            finally:
+                archive.close()
         archived = len(pages) - len(lost)
         self.crawler.stats.set_value("urls/not_archived", len(lost))
         lines = "".join(f"\n  {url}: {why}" for url, why in lost.items())
