@@ -30,12 +30,12 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 def forbidden_kind(address: IPAddress) -> str | None:
-    """What kind of address that a crawl must not reach ``address`` is, or None for a public one."""
+    """What kind of address that a crawl must not reach ``address`` is ("a loopback"), or None for a public one."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
-    kinds = (("loopback", address.is_loopback), ("link-local", address.is_link_local),
-             ("multicast", address.is_multicast), ("unspecified", address.is_unspecified),
-             ("reserved", address.is_reserved), ("private", address.is_private))
+    kinds = (("a loopback", address.is_loopback), ("a link-local", address.is_link_local),
+             ("a multicast", address.is_multicast), ("an unspecified", address.is_unspecified),
+             ("a reserved", address.is_reserved), ("a private", address.is_private))
     return next((kind for kind, found in kinds if found), None)
 
 
@@ -75,8 +75,8 @@ class AddressPolicy:
         for address in addresses:
             kind = forbidden_kind(address)
             if kind and not any(address in network for network in self.networks):
-                shown = host if str(address) == host.strip("[]") else f"{host} ({address})"
-                return f"{shown} is a {kind} address: not fetched unless listed in -a allow_private={address}"
+                shown = host if literal_address(host) == address else f"{host} ({address})"
+                return f"{shown} is {kind} address: not fetched unless listed in -a allow_private={address}"
         return None
 
 
