@@ -269,11 +269,21 @@ def test_crawl_help_lists_each_spiders_arguments():
     done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "-h"], cwd=REPO, capture_output=True, text=True,
                           timeout=CRAWL_TIMEOUT)
     assert done.returncode == 0, done.stderr
+    from crawler.spiders.urls import UrlsSpider
+
     listed = done.stdout.split("Spider arguments (-a NAME=VALUE)\n", 1)[1].splitlines()[1:]
-    assert listed[0] == "  urdupoint:"
-    rows = [line.split(None, 2) for line in listed[1:]]  # a line each: -a NAME=VALUE  meaning
-    assert rows == [["-a", f"{name}={value}", meaning] for name, (value, meaning) in OutletSpider.arguments.items()]
-    assert [row[1].split("=")[0] for row in rows] == ["edition", "since", "until", "days", "revisit_days", "retry_rejected"]
+    spiders = {}  # spider -> its lines, each: -a NAME=VALUE  meaning
+    for line in listed:
+        if line.startswith("  ") and not line.startswith("    "):
+            spider = spiders.setdefault(line.strip().rstrip(":"), [])
+        else:
+            spider.append(line.split(None, 2))
+    assert list(spiders) == ["urdupoint", "urls"]
+    for name, spider in (("urdupoint", OutletSpider), ("urls", UrlsSpider)):
+        assert spiders[name] == [["-a", f"{argument}={value}", meaning] for argument, (value, meaning) in spider.arguments.items()]
+    assert [row[1].split("=")[0] for row in spiders["urdupoint"]] == ["edition", "since", "until", "days", "revisit_days",
+                                                                      "retry_rejected"]
+    assert [row[1].split("=")[0] for row in spiders["urls"]] == ["urls", "url", "allow_private", "report"]
 
 
 def test_pages_over_the_size_cap_are_refused_not_half_stored(mirror, tmp_path):
