@@ -262,7 +262,9 @@ def url_list_crawl(mirror: ServedMirror, work: Path, paths: list[str]) -> dict:
         raise SystemExit(f"the URL-list crawl failed ({run.result.returncode}):\n{run.result.stderr.decode()[-3000:]}")
     stats = json.loads(stats_file.read_text())
     return {"seconds": run.seconds, "peak": run.peak, "pages": stats.get("urls/archived", 0),
-            "report": json.loads(report.read_text(encoding="utf-8"))}
+            "report": json.loads(report.read_text(encoding="utf-8")),
+            "cpu": {"the crawl's process": run.cpu.get(run.pid, 0.0),
+                    "worker processes": sum(seconds for pid, seconds in run.cpu.items() if pid != run.pid)}}
 
 
 def real_pages(pages: Path, repeat: int, rounds: int) -> None:
@@ -286,6 +288,10 @@ def real_pages(pages: Path, repeat: int, rounds: int) -> None:
           f"{rate(crawl):>8.1f} {ratio:>7.2f} {mib(crawl['peak']):>12}")
     print(f"URL-list crawl: {ratio:.2f}x the bare single-process rate (goal {GOAL_RATIO}x), the median of {rounds} "
           f"round{'s' if rounds > 1 else ''} ({', '.join(f'{r:.2f}x' for r, _, _ in measured)})")
+    print(f"URL-list crawl: CPU a page " + ", ".join(f"{name} {seconds / crawl['pages'] * 1000:.1f} ms"
+                                                    for name, seconds in crawl["cpu"].items())
+          + f"; bare extraction {bare / len(paths) * 1000:.1f} ms; "
+          f"{sum(crawl['cpu'].values()) / crawl['seconds']:.2f} of {len(os.sched_getaffinity(0))} cores busy on average")
     lost = {url.rsplit("/", 1)[1]: reason for url, reason in
             ((entry["url"], entry["reason"]) for entry in crawl["report"]["urls"])}
     print(f"URL-list crawl: {count - len(lost)} of {count} real pages archived "
