@@ -159,21 +159,24 @@ def test_reextract_judges_a_listed_page_again_under_its_own_outlet(list_crawl, u
 
 
 def test_a_loopback_address_is_refused_unless_allowed(urls_server, tmp_path):
-    """By the address, and by a name that resolves to it."""
+    """By the address, by a name that resolves to it, and in IPv6."""
     by_name = urls_server.url.replace("127.0.0.1", "localhost")
+    in_ipv6 = urls_server.url.replace("127.0.0.1", "[::1]")
     listing = tmp_path / "list.txt"
-    listing.write_text(f"{urls_server.url}{MARKET}\n{by_name}{LIBRARY}\n", encoding="utf-8")
+    listing.write_text(f"{urls_server.url}{MARKET}\n{by_name}{LIBRARY}\n{in_ipv6}{FERRIES}\n", encoding="utf-8")
     urls_server.clear_requests()
     crawl = run_urls(urls_server.url, tmp_path / "archive.db", "-a", f"urls={listing}")
     assert crawl.returncode == 1  # nothing listed was archived: the health check fails the run
     assert urls_server.requests == []  # not even robots.txt
-    assert crawl.stat("fetch/failed/private_address") == 2
+    assert crawl.stat("fetch/failed/private_address") == 3
     assert crawl.stat("health/failed/urls_not_archived") == 1
     assert crawl.stat("health/failed/discovery") == 0
     assert "127.0.0.1 is a loopback address: not fetched unless listed in -a allow_private=127.0.0.1" in crawl.log
     assert "localhost (127.0.0.1) is a loopback address" in crawl.log or "localhost (::1) is a loopback address" in crawl.log
+    assert "::1 is a loopback address: not fetched unless listed in -a allow_private=::1" in crawl.log
     assert rows(tmp_path / "archive.db", "select url, reason from rejected_urls order by url") == [
-        (f"{urls_server.url}{MARKET}", "private_address"), (f"{by_name}{LIBRARY}", "private_address")]
+        (f"{urls_server.url}{MARKET}", "private_address"), (f"{in_ipv6}{FERRIES}", "private_address"),
+        (f"{by_name}{LIBRARY}", "private_address")]
 
 
 def test_a_run_whose_every_url_failed_exits_non_zero(urls_server, tmp_path):
