@@ -5,8 +5,8 @@ as ``Published March 02, 2023 | 05:20 PM`` or ``Mon 30th November 2020 | 04:15 P
 East Asian ``2018年6月18日 10:01``.
 A time without an offset is the outlet's local time (its profile's zone, ``PageHints.timezone``);
 where no outlet zone is known, a time keeps the offset it is written with, and one written
-without stays naive (:func:`parse_published` with no ``default_zone``): the extraction marks it so. Urdu pages write ``جمعہ 18 جولائی 2025 19:55``
-(:func:`pipelines.urdu.parse_urdu_date`). Nothing is parsed fuzzily: dateutil's fuzzy
+without stays naive (:func:`parse_published` with no ``default_zone``), which the extraction
+marks. Urdu pages write ``جمعہ 18 جولائی 2025 19:55`` (:func:`pipelines.urdu.parse_urdu_date`). Nothing is parsed fuzzily: dateutil's fuzzy
 mode invents dates out of unrelated words.
 """
 
