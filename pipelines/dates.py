@@ -1,4 +1,4 @@
-"""Publication times as the archive keeps them: aware, in the outlet's offset (or the page's own), with a UTC copy.
+"""Publication times as the archive keeps them: in the outlet's offset (or the page's own), with a UTC copy.
 
 Sites write times in many shapes: ISO 8601 (``+05:00`` or ``+0500``), bylines such
 as ``Published March 02, 2023 | 05:20 PM`` or ``Mon 30th November 2020 | 04:15 PM``,
@@ -6,8 +6,8 @@ East Asian ``2018年6月18日 10:01``.
 A time without an offset is the outlet's local time (its profile's zone, ``PageHints.timezone``);
 where no outlet zone is known, a time keeps the offset it is written with, and one written
 without stays naive (:func:`parse_published` with no ``default_zone``), which the extraction
-marks. Urdu pages write ``جمعہ 18 جولائی 2025 19:55`` (:func:`pipelines.urdu.parse_urdu_date`). Nothing is parsed fuzzily: dateutil's fuzzy
-mode invents dates out of unrelated words.
+marks. Urdu pages write ``جمعہ 18 جولائی 2025 19:55`` (:func:`pipelines.urdu.parse_urdu_date`).
+Nothing is parsed fuzzily: dateutil's fuzzy mode invents dates out of unrelated words.
 """
 
 import re
