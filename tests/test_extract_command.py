@@ -92,7 +92,7 @@ def test_pages_that_give_no_article_say_why_and_exit_1(urls_server):
         (["{dir}/absent.html"], "Error: cannot read {dir}/absent.html: No such file or directory"),
         (["{dir}/page.html", "{dir}/page.html", "--url", "https://example.com/a"], "Error: --url goes with one HTML file"),
         (["{dir}/page.html", "--url", "example.com/a"], "Error: not an http(s) URL: 'example.com/a'"),
-        (["{dir}/page.html", "--outlet", "nosuch"], "Error: no outlet profile named 'nosuch' (profiles: urdupoint)"),
+        (["{dir}/page.html", "--outlet", "nosuch"], "Error: no outlet profile named 'nosuch' (profiles: app, brecorder, dawn, thenews, tribune, urdupoint)"),
     ],
     ids=["missing-file", "url-with-two-files", "bad-url", "unknown-outlet"],
 )

@@ -67,7 +67,8 @@ def test_a_page_belongs_to_its_profile_outlet_or_else_its_registered_domain():
     profiles = Profiles.from_settings(get_project_settings())
     assert outlet_name("https://www.urdupoint.com/en/world/a-1.html", profiles) == "urdupoint"
     assert outlet_name("https://urdupoint.com/en/world/a-1.html", profiles) == "urdupoint"
-    assert outlet_name("https://www.dawn.com/news/1234", profiles) == "dawn.com"
+    assert outlet_name("https://www.dawn.com/news/1234", profiles) == "dawn"
+    assert outlet_name("https://www.nation.com.pk/news/1234", profiles) == "nation.com.pk"
     assert outlet_name("https://www.bbc.co.uk/news/a", profiles) == "bbc.co.uk"
     assert outlet_name("http://127.0.0.1:8000/a.html", profiles) == "127.0.0.1"
     assert registered_domain("[::1]") == "::1"
