@@ -48,7 +48,7 @@ where facet = :facet and day between :first and :last
 group by value having articles > 0 order by articles desc, value limit :limit
 """
 NOT_FOUND_SQL = """
-select count(distinct dateline_place), count(*) from articles
+select count(distinct dateline_place), count(*) from articles indexed by idx_articles_place
 where place is null and dateline_place is not null
 """
 

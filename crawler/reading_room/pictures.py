@@ -41,9 +41,11 @@ where facet = 'place'
 group by value having articles > 0
 order by articles desc, place
 """
+# Read from the index on place, whose entries without a place hold the place as written: grouping
+# by it through its own index instead reads every article's row (seconds at a million articles).
 PLACES_NOT_FOUND_SQL = """
 select dateline_place as written, count(*) as articles
-from articles
+from articles indexed by idx_articles_place
 where place is null and dateline_place is not null
 group by dateline_place
 order by articles desc, written
