@@ -174,7 +174,7 @@ def _gazetteer_place(key: str, country: str | None) -> Place | None:
     return Place(city.name, city.latitude, city.longitude)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class City:
     name: str
     latitude: float
