@@ -22,8 +22,8 @@ from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode
-from datasette.utils.asgi import Forbidden, NotFound, Response
-from datasette.views.row import RowView
+from datasette.utils.asgi import Forbidden, NotFound, Request, Response
+from jinja2 import FileSystemLoader
 from scrapy.http import TextResponse
 from scrapy.settings import Settings
 
@@ -39,6 +39,7 @@ RAW_ROUTE = rf"^/{DATABASE}/articles/(?P<pks>[0-9]+)/(?P<form>raw|source)$"
 CSS_ROUTE = r"^/-/reading-room/article\.css$"
 CSS_URL = "/-/reading-room/article.css"
 CSS = Path(__file__).with_name("static") / "article.css"
+TEMPLATES = Path(__file__).with_name("templates")
 RIGHT_TO_LEFT_LANGUAGES = {"ur", "ar", "fa", "ps", "sd"}
 STORY_ARTICLES_SHOWN = 50
 # The article page runs no script of the archive's: only datasette's own files, no inline script.
@@ -47,6 +48,13 @@ PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-
 # The recorded page: its own scripts, forms, plugins and fetches all refused, its origin opaque.
 RAW_PAGE_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 NEIGHBOUR_WINDOW = ("-1 day", "+2 days")  # UTC days around an outlet's day that hold all of its articles
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    """The reading room's templates, after any ``--template-dir`` (which may override them): datasette
+    looks for a plugin's ``templates/`` beside a plugin package, not beside a plugin module."""
+    env.loader.loaders.append(FileSystemLoader(str(TEMPLATES)))
 
 
 @hookimpl
@@ -91,7 +99,7 @@ async def visible_archive(datasette, request):
 async def article_page(datasette, request, send):
     db = await visible_archive(datasette, request)
     if db is None:
-        return await RowView.as_view(datasette)(request, send)
+        return await datasette_row_page(datasette, request, send)
     article_id = int(request.url_vars["pks"])
     article = await one(db, "select * from articles where id = ?", [article_id])
     if article is None:
@@ -99,6 +107,14 @@ async def article_page(datasette, request, send):
     context = await article_context(datasette, db, article)
     html = await datasette.render_template("article.html", context, request=request, view_name="article")
     return Response.html(html, headers={"Content-Security-Policy": PAGE_POLICY})
+
+
+async def datasette_row_page(datasette, request, send):
+    """Datasette's own row page, as its route (which has a ``format``, None for HTML) would serve it."""
+    from datasette.views.row import RowView  # datasette's views import its plugins: not at import time
+
+    route = {"kwargs": {**request.url_vars, "format": None}}
+    return await RowView.as_view(datasette)(Request({**request.scope, "url_route": route}, request.receive), send)
 
 
 async def one(db, sql: str, params) -> dict | None:
@@ -138,7 +154,7 @@ async def article_context(datasette, db, article: dict) -> dict:
         "tags": [isolated(tag, rtl) for tag in tags_of(article["tags"])],
         "paragraphs": paragraphs(article["text"], rtl),
         "link": web_link(article["url"]),
-        "urls": [{**row, "link": web_link(row["url"])} for row in await every(
+        "addresses": [{**row, "link": web_link(row["url"])} for row in await every(
             db, "select url, relation, first_seen from article_urls where article_id = ?"
                 " order by relation = 'canonical' desc, first_seen, url", [article["id"]])],
         "versions": [
