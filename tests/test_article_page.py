@@ -340,6 +340,10 @@ def test_hostile_title_and_body_run_nothing(served, page):
     page.goto(f"{url}/urdupoint/articles/{ids['hostile']}")
     assert page.locator("h1.headline").inner_text() == f"Headline {HOSTILE}"
     assert HOSTILE in page.locator(".article-body p").first.inner_text()
+    assert page.locator(".tags li").all_inner_texts() == [HOSTILE]
+    screenshot(page, "article-hostile.png")
+    page.goto(f"{url}/urdupoint/articles/{ids['seed']}/raw")  # the raw page alone: sandboxed by its CSP
+    assert page.locator("h1").inner_text() == "Blinken Presses Russia's Lavrov Over Ukraine"
     page.goto(f"{url}/urdupoint/articles/{ids['seed']}#raw-page")  # the raw page's own scripts, in its iframe
     frame = page.frame_locator("iframe.raw-page")
     assert frame.locator("h1").inner_text() == "Blinken Presses Russia's Lavrov Over Ukraine"

@@ -28,7 +28,7 @@ from scrapy.http import TextResponse
 from scrapy.settings import Settings
 
 from crawler.reading_room import is_archive
-from crawler.reading_room.article_text import isolated, paragraphs, reader_time, web_link, word_diff
+from crawler.reading_room.article_text import isolated, paragraphs, reader_time, record_time, web_link, word_diff
 from crawler.warc import Location, read_record
 from pipelines.profile import Profiles
 
@@ -55,6 +55,7 @@ def prepare_jinja2_environment(env):
     """The reading room's templates, after any ``--template-dir`` (which may override them): datasette
     looks for a plugin's ``templates/`` beside a plugin package, not beside a plugin module."""
     env.loader.loaders.append(FileSystemLoader(str(TEMPLATES)))
+    env.filters["record_time"] = record_time
 
 
 @hookimpl
@@ -143,14 +144,14 @@ async def article_context(datasette, db, article: dict) -> dict:
     return {
         "database": db.name,
         "article": article,
-        "css_url": CSS_URL,
+        "css_url": datasette.urls.path(CSS_URL),
         "outlet_name": profile.display_name or article["outlet"],
         "language": article["language"] or "",
         "direction": "rtl" if rtl else "ltr",
         "title": isolated(article["title"], rtl),
         "summary": isolated(article["summary"], rtl) if article["summary"] else None,
         "published": reader_time(article["published_at"], profile.timezone),
-        "dateline": " · ".join(part for part in (article["dateline_place"], article["dateline_agency"]) if part),
+        "dateline": [part for part in (article["dateline_place"], article["dateline_agency"]) if part],
         "tags": [isolated(tag, rtl) for tag in tags_of(article["tags"])],
         "paragraphs": paragraphs(article["text"], rtl),
         "link": web_link(article["url"]),
@@ -194,7 +195,9 @@ async def story_articles(datasette, db, article: dict) -> list[dict]:
         " order by published_at_utc, id limit ?",
         [article["story"], article["id"], STORY_ARTICLES_SHOWN],
     )
-    return [{**row, "href": datasette.urls.row(db.name, "articles", str(row["id"]))} for row in rows]
+    return [{**row, "href": datasette.urls.row(db.name, "articles", str(row["id"])),
+             "outlet_name": profiles().get(row["outlet"]).display_name or row["outlet"],
+             "published": reader_time(row["published_at"], profiles().get(row["outlet"]).timezone)} for row in rows]
 
 
 async def neighbour(datasette, db, article: dict, before: bool) -> dict | None:

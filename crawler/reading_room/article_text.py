@@ -41,6 +41,16 @@ def reader_time(published_at: str | None, zone: tzinfo | None) -> str | None:
     return f"{_day(moment)}, {moment:%H:%M} {moment.tzname()}"
 
 
+def record_time(moment: str | None) -> str:
+    """A time the archive recorded (UTC), shortly: "5 March 2023, 08:00 UTC"."""
+    try:
+        parsed = datetime.fromisoformat(moment or "")
+    except ValueError:
+        return moment or ""
+    zone = f" {parsed.tzname()}" if parsed.tzinfo else ""
+    return f"{parsed.day} {parsed:%B %Y, %H:%M}{zone}"
+
+
 def _day(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"  # strftime's C locale: English names
 
