@@ -6,7 +6,6 @@ a version diff, and hostile text that must run nothing. Screenshots are left in 
 """
 
 import html
-import importlib.metadata
 import json
 import re
 import subprocess
@@ -20,11 +19,13 @@ from email.message import Message
 from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from markupsafe import escape
 from warcio.statusandheaders import StatusAndHeaders
 
+from crawler.reading_room.article_text import reader_time, word_diff
 from crawler.warc import MemberWriter, RotatingWarcWriter
 from pipelines.archive import Archive
 from tests.samples import NOW, SEED, SEED_PARAGRAPHS, URDU_WHEAT, article
@@ -36,11 +37,16 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-pytestmark = pytest.mark.skipif(
-    not any(entry.value == "crawler.reading_room.article" for entry in importlib.metadata.entry_points(group="datasette")),
-    reason="the project is not installed (pip install -e .): datasette cannot find its plugin",
-)
 
+
+def installed(folder: Path) -> bool:
+    """Whether datasette, started in ``folder``, finds the plugin through its entry point (the project
+    is installed), as in a check from the repository root a build's leftover ``*.egg-info`` would say."""
+    check = ("import importlib.metadata as m; print(any(e.value == 'crawler.reading_room.article'"
+             " for e in m.entry_points(group='datasette')))")
+    return subprocess.run([sys.executable, "-c", check], cwd=folder, capture_output=True, text=True).stdout.strip() == "True"
+
+KARACHI = ZoneInfo("Asia/Karachi")
 HOSTILE = '<script>alert("script")</script><img src=x onerror="alert(\'img\')">'
 # The first version of the seed article: the second paragraph was reworded when the page was edited.
 FIRST_SEED_PARAGRAPHS = [SEED_PARAGRAPHS[0], SEED_PARAGRAPHS[1].replace("spoke briefly", "talked for ten minutes"),
@@ -134,6 +140,8 @@ def plain_datasette(*db_paths: Path, timeout: float = 30):
 def served(tmp_path_factory):
     """The archive (named as no default would name it) and a database that is no archive, served."""
     folder = tmp_path_factory.mktemp("reading-room")
+    if not installed(folder):
+        pytest.skip("the project is not installed (pip install -e .): datasette cannot find its plugin")
     ids = build_archive(folder / "urdupoint.db")
     other = folder / "other.db"
     with sqlite3_connection(other) as conn:
@@ -257,6 +265,41 @@ def test_the_row_json_and_other_databases_stay_datasettes(served):
     status, _, page = fetch(f"{url}/other/articles/1")
     assert status == 200 and "Not an archive" in page and "archived-article" not in page
     assert fetch(f"{url}/urdupoint/articles/999999")[0] == 404
+
+
+@pytest.mark.parametrize(
+    ("published_at", "zone", "expected"),
+    [
+        ("2023-03-02T17:20:00+05:00", KARACHI, "Thursday 2 March 2023, 17:20 PKT"),
+        ("2023-03-02T12:20:00+00:00", KARACHI, "Thursday 2 March 2023, 17:20 PKT"),
+        ("2023-03-02T23:30:00+00:00", KARACHI, "Friday 3 March 2023, 04:30 PKT"),
+        ("2023-03-02T17:20:00+05:00", None, "Thursday 2 March 2023, 17:20 UTC+05:00"),
+        ("2023-03-02T17:20:00", KARACHI, "Thursday 2 March 2023, 17:20"),
+        ("2023-02-20", KARACHI, "Monday 20 February 2023"),
+        ("sometime in March", KARACHI, "sometime in March"),
+        (None, KARACHI, None),
+    ],
+    ids=["in its zone", "utc to its zone", "next day there", "no zone: own offset", "naive stays naive", "a day",
+         "not a time", "none"],
+)
+def test_published_time_in_the_readers_words(published_at, zone, expected):
+    assert reader_time(published_at, zone) == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("the cabinet met on Monday", "the cabinet met on Tuesday", "the cabinet met on <del>Monday</del> <ins>Tuesday</ins>"),
+        ("a <b> c", "a <i> c", "a <del>&lt;b&gt;</del> <ins>&lt;i&gt;</ins> c"),
+        ("one\n\ntwo", "one\n\ntwo three", "one <br><br> two <ins>three</ins>"),
+        (" ".join(f"w{n}" for n in range(40)) + " old", " ".join(f"w{n}" for n in range(40)) + " new",
+         '<span class="unchanged">… 28 words unchanged …</span> ' + " ".join(f"w{n}" for n in range(28, 40))
+         + " <del>old</del> <ins>new</ins>"),
+    ],
+    ids=["a word", "escaped", "paragraphs", "long unchanged stretch cut"],
+)
+def test_word_diff(old, new, expected):
+    assert word_diff(old, new) == expected
 
 
 # --- in a real browser -----------------------------------------------------------------------------

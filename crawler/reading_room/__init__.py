@@ -1,8 +1,12 @@
 """The reading room: datasette plugins that make an archive readable in the browser."""
 
-ARCHIVE_TABLES = {"articles", "article_urls", "crawl_runs"}
+ARCHIVE_TABLES = frozenset({"articles", "articles_fts", "article_urls", "crawl_runs"})
 
 
-async def is_archive(db) -> bool:
+def is_archive(db) -> bool:
     """Whether the datasette database ``db`` is a news archive, by its tables (not its file name)."""
-    return ARCHIVE_TABLES <= set(await db.table_names())
+    conn = db.connect()
+    try:
+        return ARCHIVE_TABLES <= {name for name, in conn.execute("select name from sqlite_master where type = 'table'")}
+    finally:
+        conn.close()

@@ -87,7 +87,7 @@ async def visible_archive(datasette, request):
         db = datasette.get_database(route=tilde_decode(request.url_vars["database"]))
     except KeyError:
         raise NotFound("Database not found")
-    if not await is_archive(db):
+    if not is_archive(db):
         return None
     visible, _ = await datasette.check_visibility(
         request.actor, permissions=[("view-table", (db.name, "articles")), ("view-database", db.name), "view-instance"]
