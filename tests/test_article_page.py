@@ -86,7 +86,7 @@ def build_archive(path: Path) -> dict[str, int]:
     ids = {"earlier": archive.add_article(day_article(1, "Earlier the same day", "2023-03-02T09:00:00+05:00"),
                                           [day_article(1, "", None).url], NOW)}
     ids["seed"] = archive.add_article(first, first.urls, NOW)
-    archive.add_version(ids["seed"], latest, latest.urls, "2023-03-03T08:00:00+00:00")
+    archive.add_version(ids["seed"], latest, latest.urls, "2023-03-06T08:00:00+00:00")
     ids["later"] = archive.add_article(day_article(2, "Later the same day", "2023-03-02T21:00:00+05:00"),
                                        [day_article(2, "", None).url], NOW)
     ids["next day"] = archive.add_article(day_article(3, "The next day", "2023-03-03T01:00:00+05:00"),

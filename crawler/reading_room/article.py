@@ -47,7 +47,8 @@ PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-
                " frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'")
 # The recorded page: its own scripts, forms, plugins and fetches all refused, its origin opaque.
 RAW_PAGE_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-NEIGHBOUR_WINDOW = ("-1 day", "+2 days")  # UTC days around an outlet's day that hold all of its articles
+# The UTC times between which any zone's day falls (UTC+14 starts it first, UTC-12 ends it last).
+DAY_STARTS_FROM, DAY_ENDS_BY = "-14 hours", "+36 hours"
 
 
 @hookimpl
@@ -204,7 +205,7 @@ async def neighbour(datasette, db, article: dict, before: bool) -> dict | None:
     """The article of the same outlet and day (the outlet's day, as its ``published_at`` writes it)
     published just before (or after) this one; ties in time go by id.
 
-    Read from the ``published_at_utc`` index, within the UTC days that can hold the outlet's day:
+    Read from the ``published_at_utc`` index, within the UTC times that can hold the outlet's day:
     ``+outlet`` keeps SQLite from choosing the outlet's index, which would read every article of it.
     """
     if not article["published_at"] or not article["published_at_utc"]:
@@ -215,7 +216,8 @@ async def neighbour(datasette, db, article: dict, before: bool) -> dict | None:
         db,
         f"""
         select id, title from articles
-        where published_at_utc >= date(:day, '{NEIGHBOUR_WINDOW[0]}') and published_at_utc < date(:day, '{NEIGHBOUR_WINDOW[1]}')
+        where published_at_utc >= strftime('%Y-%m-%dT%H:%M', :day, '{DAY_STARTS_FROM}')
+          and published_at_utc < strftime('%Y-%m-%dT%H:%M', :day, '{DAY_ENDS_BY}')
           and (published_at_utc, id) {compare} (:utc, :id)
           and +outlet = :outlet and substr(published_at, 1, 10) = :day
         order by published_at_utc {order}, id {order} limit 1
