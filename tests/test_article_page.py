@@ -110,12 +110,12 @@ def build_archive(path: Path) -> dict[str, int]:
 
 
 @contextmanager
-def plain_datasette(*db_paths: Path, timeout: float = 30):
-    """``datasette FILES`` as a user runs it, without flags; yields its base URL."""
+def plain_datasette(*db_paths: Path, options: tuple[str, ...] = (), timeout: float = 30):
+    """``datasette FILES OPTIONS`` as a user runs it (no option needed); yields its base URL."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile(mode="w+") as log:
-        process = subprocess.Popen([sys.executable, "-m", "datasette", *map(str, db_paths), "--port", str(port)],
+        process = subprocess.Popen([sys.executable, "-m", "datasette", *map(str, db_paths), *options, "--port", str(port)],
                                    cwd=db_paths[0].parent, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + timeout
@@ -265,6 +265,20 @@ def test_the_row_json_and_other_databases_stay_datasettes(served):
     status, _, page = fetch(f"{url}/other/articles/1")
     assert status == 200 and "Not an archive" in page and "archived-article" not in page
     assert fetch(f"{url}/urdupoint/articles/999999")[0] == 404
+
+
+def test_raw_pages_are_found_where_the_plugin_setting_says(tmp_path):
+    if not installed(tmp_path):
+        pytest.skip("the project is not installed (pip install -e .): datasette cannot find its plugin")
+    ids = build_archive(tmp_path / "archive.db")
+    (tmp_path / "warc").rename(tmp_path / "raw-pages")  # as a crawl run with -s WARC_DIR=raw-pages keeps them
+    metadata = tmp_path / "metadata.json"
+    metadata.write_text(json.dumps({"plugins": {"archive_article": {"warc_dir": str(tmp_path / "raw-pages")}}}))
+    with plain_datasette(tmp_path / "archive.db") as url:
+        assert fetch(f"{url}/archive/articles/{ids['seed']}/raw")[0] == 404
+    with plain_datasette(tmp_path / "archive.db", options=("-m", str(metadata))) as url:
+        status, _, raw = fetch(f"{url}/archive/articles/{ids['seed']}/raw")
+    assert (status, raw) == (200, RAW_PAGE)
 
 
 @pytest.mark.parametrize(
