@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-# `make serve ARCHIVE=/data/urdupoint.db` serves another archive (scripts/serve.py says how)
+# `make serve ARCHIVE=/data/urdupoint.db` serves another archive (scripts/serve.py)
 ARCHIVE ?= archive.db
 DATASETTE = $(BIN)/python scripts/serve.py $(ARCHIVE)
 
@@ -11,10 +11,12 @@ DATASETTE = $(BIN)/python scripts/serve.py $(ARCHIVE)
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+# The pins first, then the project itself (editable), which registers its datasette plugin.
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 demo: setup

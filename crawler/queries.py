@@ -35,7 +35,7 @@ BEST_MATCH = f"{RELEVANCE}, a.id"  # bm25 is lower for a better match
 NEWEST_FIRST = "a.published_at_utc desc, a.id desc"  # undated articles last
 # A search ranks the newest SEARCH_WINDOW matches that pass the filters, not every match: ranking
 # all the articles that hold a common word takes seconds. The canned query ``search`` of
-# datasette/metadata.yml has the same number in its SQL ("limit 5000"), and says it to its users.
+# crawler/reading_room/archive.yml has the same number in its SQL ("limit 5000"), and says it to its users.
 SEARCH_WINDOW = 5000
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Of the story ``best.story`` of a search's row, from the index on (story, outlet): the outlets that
@@ -128,7 +128,7 @@ def best_matches(columns: str, filters: Filters, every_copy: bool = False) -> tu
     one article per story (its best-ranked), unless ``every_copy``.
 
     The strategy, and so the rows, are those of datasette's canned query ``search``
-    (datasette/metadata.yml, whose comment explains each step), with this module's filters.
+    (crawler/reading_room/archive.yml, whose comment explains each step), with this module's filters.
     ``columns`` name the article ``a``, its score ``best.score`` (``bm25()``, lower for a
     better match) and its story ``best.story``; a tie goes to the newest archived. ``:match``
     is the MATCH expression, ``'""'`` (which matches nothing) when nothing searchable was typed.

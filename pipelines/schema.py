@@ -283,7 +283,7 @@ def raw_page_locations(db: sqlite_utils.Database):
 def index_published_days(db: sqlite_utils.Database):
     """Each article's UTC day with its id, so that the ``search`` canned query finds the lowest
     and highest id of the articles of a date range with two lookups per day it spans, instead of
-    reading the range's every entry of the ``published_at_utc`` index (datasette/metadata.yml)."""
+    reading the range's every entry of the ``published_at_utc`` index (crawler/reading_room/archive.yml)."""
     db.execute(
         "create index if not exists idx_articles_published_day on articles (substr(published_at_utc, 1, 10), id)"
     )

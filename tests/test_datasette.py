@@ -1,7 +1,8 @@
-"""The datasette configuration (datasette/) on a real archive file, through datasette's own client.
+"""The reading room (crawler/reading_room/, the project's datasette plugin) on a real archive file,
+through datasette's own client.
 
 Also home of what the other datasette tests share: a small archive of realistic
-articles, and the serving command exactly as the README gives it.
+articles, the plugin registered in this process, and the serving command exactly as the README gives it.
 """
 
 import asyncio
@@ -11,20 +12,21 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import urllib.request
 from contextlib import contextmanager
+from importlib import import_module
 from pathlib import Path
 
 import pytest
 from datasette.app import Datasette
-from datasette.utils import parse_metadata
+from datasette.plugins import pm
 
-from pipelines.items import ArticleItem
+from crawler.reading_room.pages import archive_metadata
 from pipelines.archive import Archive
+from pipelines.items import ArticleItem
 
 REPO = Path(__file__).resolve().parent.parent
-METADATA = REPO / "datasette" / "metadata.yml"
-PLUGINS = REPO / "datasette" / "plugins"
 # As in the README's command. Suggested facets try every column of the table on every page view:
 # on millions of rows each attempt runs into its time limit, so they are off.
 SETTINGS = {"sql_time_limit_ms": 1000, "max_returned_rows": 1000, "suggest_facets": False}
@@ -128,14 +130,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def plain_datasette_command(db_path: Path, port: int) -> list[str]:
+    """``datasette ARCHIVE`` as anyone types it, no option but the address: the installed package's
+    entry points bring the reading room."""
+    return [sys.executable, "-m", "datasette", "serve", str(db_path), "--host", "127.0.0.1", "--port", str(port)]
+
+
 @contextmanager
-def datasette_server(db_path: Path, settings: dict = SETTINGS, timeout: float = 30):
-    """A real ``datasette`` server on 127.0.0.1 serving ``db_path``; yields its base URL."""
+def datasette_server(db_path: Path, settings: dict = SETTINGS, timeout: float = 30, command=None):
+    """A real ``datasette`` server on 127.0.0.1 serving ``db_path``, started with the README's serving
+    command or ``command(db_path, port)``; yields its base URL."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     # A file, not a pipe: nobody reads the access log while the server runs, and a full pipe would block it.
     with tempfile.TemporaryFile(mode="w+") as log:
-        process = subprocess.Popen(serve_command(db_path, port, settings), cwd=REPO,
+        process = subprocess.Popen(command(db_path, port) if command else serve_command(db_path, port, settings),
+                                   cwd=Path(db_path).parent,
                                    stdout=log, stderr=subprocess.STDOUT, text=True)
         try:
             deadline = time.monotonic() + timeout
@@ -160,9 +170,19 @@ def datasette_server(db_path: Path, settings: dict = SETTINGS, timeout: float = 
                 process.wait()
 
 
-def make_datasette(db_path: Path, settings: dict = SETTINGS) -> Datasette:
-    return Datasette([str(db_path)], metadata=parse_metadata(METADATA.read_text(encoding="utf-8")),
-                     plugins_dir=str(PLUGINS), settings=settings)
+def register_reading_room() -> None:
+    """Register in this process every module pyproject.toml declares as a datasette entry point, as
+    ``datasette`` loads them from the installed package (which these tests do not need)."""
+    entry_points = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["entry-points"]["datasette"]
+    for module in map(import_module, entry_points.values()):
+        if not pm.is_registered(module):
+            pm.register(module)
+
+
+def make_datasette(db_path: Path, settings: dict = SETTINGS, **options) -> Datasette:
+    """datasette serving ``db_path`` with the reading room, as ``datasette ARCHIVE`` serves it."""
+    register_reading_room()
+    return Datasette([str(db_path)], settings=settings, **options)
 
 
 def get(ds: Datasette, path: str, **params):
@@ -343,8 +363,8 @@ def test_shadow_tables_are_hidden_and_every_table_described(ds):
     hidden = {table["name"] for table in data["tables"] if table["hidden"]}
     assert {"articles", "article_urls", "rejected_urls"} <= visible
     assert {"articles_fts", "articles_fts_data", "articles_fts_idx", "_sqlite_migrations"} <= hidden
-    described = parse_metadata(METADATA.read_text(encoding="utf-8"))["databases"]["archive"]["tables"]
-    assert all(described.get(table, {}).get("description") for table in visible), "describe new tables in metadata.yml"
+    described = archive_metadata()["tables"]
+    assert all(described.get(table, {}).get("description") for table in visible), "describe new tables in archive.yml"
     assert {query["name"] for query in data["queries"]} == {"search", "articles_per_day", "article_urls_of", "article_history",
                                                            "story_articles"}
 

@@ -304,10 +304,9 @@ def test_datasette_shows_an_articles_versions_and_duplicates_from_its_page(tmp_p
     html = asyncio.run(ds.client.get(f"/archive/articles/{article_id}")).text
     assert f"/archive/article_versions?article_id={article_id}" in html
     assert f"/archive/duplicates?article_id={article_id}" in html
-    from datasette.utils import parse_metadata
+    from tests.test_datasette import make_datasette
 
-    configured = Datasette([str(db_path)], metadata=parse_metadata((REPO / "datasette" / "metadata.yml").read_text()),
-                           plugins_dir=str(REPO / "datasette" / "plugins"))
+    configured = make_datasette(db_path)
     history = asyncio.run(configured.client.get("/archive/article_history.json",
                                                 params={"id": str(article_id), "_shape": "array"})).json()
     assert [(row["entry"], row["url"], row["similarity"]) for row in history] == [

@@ -6,12 +6,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from datasette.app import Datasette
-from datasette.utils import parse_metadata
 
 from crawler import queries
 from crawler.commands.search import DEFAULT_LIMIT
 from crawler.commands.search import Command as SearchCommand
+from crawler.reading_room.pages import archive_metadata
 from pipelines.archive import Archive
 from tests.samples import (
     APP_WHEAT,
@@ -32,7 +31,7 @@ from tests.samples import (
     scrapy_on_terminal,
 )
 from tests.conftest import command_in_process
-from tests.test_datasette import METADATA, PLUGINS, get
+from tests.test_datasette import get, make_datasette
 from tests.test_datasette import SETTINGS as DATASETTE_SETTINGS
 
 FILTERS = {
@@ -261,17 +260,17 @@ def search_in_process(db: Path, args: list[str], capsys) -> list[dict]:
 
 def canned_search(db: Path, window: int, typed: str, filters: dict) -> list[int]:
     """The ids of the rows of the canned query ``search``, with ``window`` for its 5,000."""
-    metadata = METADATA.read_text(encoding="utf-8")
-    assert metadata.count(f"limit {SHIPPED_WINDOW}\n") == 1
-    metadata = parse_metadata(metadata.replace(f"limit {SHIPPED_WINDOW}\n", f"limit {window}\n"))
-    ds = Datasette([str(db)], metadata=metadata, plugins_dir=str(PLUGINS), settings=DATASETTE_SETTINGS)
+    search = archive_metadata()["queries"]["search"]
+    assert search["sql"].count(f"limit {SHIPPED_WINDOW}\n") == 1
+    search = {**search, "sql": search["sql"].replace(f"limit {SHIPPED_WINDOW}\n", f"limit {window}\n")}
+    ds = make_datasette(db, DATASETTE_SETTINGS, metadata={"databases": {"archive": {"queries": {"search": search}}}})
     response = get(ds, "/archive/search.json", q=typed, _shape="array", **filters)
     assert response.status_code == 200, response.text
     return [row["article_id"] for row in response.json()]
 
 
 def test_the_window_is_the_canned_querys():
-    search = parse_metadata(METADATA.read_text(encoding="utf-8"))["databases"]["archive"]["queries"]["search"]
+    search = archive_metadata()["queries"]["search"]
     assert f"order by rowid desc\n  limit {queries.SEARCH_WINDOW}\n" in search["sql"]
     assert search["description_html"].count(f"{queries.SEARCH_WINDOW:,}") == 2  # what it tells its users
     assert f"{queries.SEARCH_WINDOW:,} most recently archived" in SearchCommand().long_desc()

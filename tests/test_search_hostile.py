@@ -11,15 +11,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from datasette.utils import parse_metadata
 
 from crawler import snippets
+from crawler.reading_room.pages import archive_metadata
 from pipelines.normalise import fold
 from crawler.search import MAX_QUERY_CHARS, fts_query, query_problem
 from crawler.snippets import MAX_INSTANCES, MAX_QUERY_WORDS, MAX_TEXT_CHARS, search_phrases, snippet
 from pipelines import schema
 from pipelines.archive import Archive
-from tests.test_datasette import ARTICLES, METADATA, NOW, SETTINGS, article_item, get, make_datasette
+from tests.test_datasette import ARTICLES, NOW, SETTINGS, article_item, get, make_datasette
 
 WORDS = ["Pakistan", "government", "minister", "said", "the", "of", "and", "to", "in", "flood", "relief",
          "trade", "talks", "therefore", "wheat", "price"]
@@ -111,7 +111,7 @@ def test_searches_are_bounded_and_repeats_count_once():
 
 
 def test_the_search_page_tells_the_bounds():
-    search = parse_metadata(METADATA.read_text(encoding="utf-8"))["databases"]["archive"]["queries"]["search"]
+    search = archive_metadata()["queries"]["search"]
     assert f"{MAX_QUERY_WORDS} words and {MAX_QUERY_CHARS} characters at most" in " ".join(
         search["description_html"].split())
 
@@ -193,10 +193,6 @@ def test_datasette_answers_within_its_time_limit_however_many_long_articles_a_qu
     """Snippets of 400 articles of MAX_TEXT_CHARS take several seconds; datasette's limit (2 s here)
     cannot stop them, so without a deadline the query fails. With it, the query answers in time (its
     snippets take half a second): its first rows snippets, the rest the articles' first words."""
-    from datasette.app import Datasette
-
-    from tests.test_datasette import PLUGINS
-
     path = tmp_path / "texts.db"
     conn = sqlite3.connect(path)
     conn.execute("create table texts (text)")
@@ -204,7 +200,7 @@ def test_datasette_answers_within_its_time_limit_however_many_long_articles_a_qu
     conn.executemany("insert into texts values (?)", [(texts[n % 5],) for n in range(400)])
     conn.commit()
     conn.close()
-    datasette = Datasette([str(path)], plugins_dir=str(PLUGINS), settings={"sql_time_limit_ms": 2000})
+    datasette = make_datasette(path, {"sql_time_limit_ms": 2000})
     sql = "select archive_snippet(text, :match, '[', ']', '…', 24, 'html') as snippet from texts"
     response = get(datasette, "/texts.json", sql=sql, match=fts_query("wheat price"), _shape="array")
     assert response.status_code == 200, response.text

@@ -1,6 +1,6 @@
 """``make serve-public``: a real datasette server started as the Makefile starts it, over an archive
-of another name (served through scripts/serve.py's link), shows the public only the articles'
-tables and queries: not where the archive is, not the internal tables, not FTS5's raw syntax."""
+of another name (``urdupoint.db``), shows the public only the articles' tables and queries: not where
+the archive is, not the internal tables, not FTS5's raw syntax."""
 
 import json
 import re
@@ -15,9 +15,9 @@ from tests.test_datasette import REPO, SETTINGS, build_archive, datasette_server
 INTERNAL_TABLES = ["articles_fts", "articles_fts_data", "articles_fts_idx", "articles_fts_docsize",
                    "articles_fts_config", "articles_fts_source", "neardup_bands", "_sqlite_migrations"]
 PAGES = ["/", "/.json", "/-/databases", "/-/databases.json", "/-/versions.json", "/-/plugins.json",
-         "/-/settings.json", "/-/threads.json", "/-/metadata.json", "/archive", "/archive.json",
-         "/archive/articles", "/archive/articles.json", "/archive/search?q=flood", "/archive/articles/1",
-         "/archive/no_such_table", "/archive.json?sql=select+1"]
+         "/-/settings.json", "/-/threads.json", "/-/metadata.json", "/urdupoint", "/urdupoint.json",
+         "/urdupoint/articles", "/urdupoint/articles.json", "/urdupoint/search?q=flood", "/urdupoint/articles/1",
+         "/urdupoint/no_such_table", "/urdupoint.json?sql=select+1"]
 RAW_ONLY = "_search=flood+OR+squad"  # raw FTS5: either word; read as words: "flood", "OR" and "squad"
 
 
@@ -49,47 +49,46 @@ def test_no_page_shows_where_the_archive_is(served):
     for page in PAGES:
         status, body = fetch(url + page)
         assert status in (200, 403, 404), (page, status)
-        assert str(db_path.parent) not in body and "archive-serve-" not in body and "/tmp/" not in body, page
+        assert str(db_path.parent) not in body and "/tmp/" not in body, page
     databases = json.loads(fetch(url + "/-/databases.json")[1])
-    assert [database["name"] for database in databases] == ["archive"]
-    assert "path" not in databases[0] and databases[0]["route"] == "archive"
+    assert [database["name"] for database in databases] == ["urdupoint"]
+    assert "path" not in databases[0] and databases[0]["route"] == "urdupoint"
 
 
 @pytest.mark.parametrize("table", INTERNAL_TABLES)
 def test_internal_tables_are_not_served(served, table):
     url, _ = served
-    for page in (f"/archive/{table}", f"/archive/{table}.json", f"/archive/{table}/1.json"):
+    for page in (f"/urdupoint/{table}", f"/urdupoint/{table}.json", f"/urdupoint/{table}/1.json"):
         assert fetch(url + page)[0] == 403, page
 
 
 def test_the_archive_lists_only_its_public_tables(served):
     url, _ = served
-    tables = {table["name"] for table in json.loads(fetch(url + "/archive.json")[1])["tables"]}
+    tables = {table["name"] for table in json.loads(fetch(url + "/urdupoint.json")[1])["tables"]}
     assert {"articles", "article_urls", "rejected_urls", "crawl_runs"} <= tables
     assert not tables & set(INTERNAL_TABLES)
-    for page in ("/", "/archive"):
+    for page in ("/", "/urdupoint"):
         body = fetch(url + page)[1]
         assert "hidden table" not in body
-        assert not [table for table in INTERNAL_TABLES if f'href="/archive/{table}' in body], page
-    assert fetch(url + "/archive/articles.json")[0] == 200
+        assert not [table for table in INTERNAL_TABLES if f'href="/urdupoint/{table}' in body], page
+    assert fetch(url + "/urdupoint/articles.json")[0] == 200
 
 
 def test_table_search_reads_what_is_typed_as_words(served, tmp_path):
     url, db_path = served
-    (tmp_path / "archive.db").symlink_to(db_path)  # the name the configuration serves
-    private = make_datasette(tmp_path / "archive.db")  # make serve: raw FTS5 syntax is there, and finds more
-    raw = get(private, f"/archive/articles.json?_shape=array&{RAW_ONLY}&_searchmode=raw").json()
-    words = get(private, f"/archive/articles.json?_shape=array&{RAW_ONLY}").json()
+    private = make_datasette(db_path)  # make serve: raw FTS5 syntax is there, and finds more
+    raw = get(private, f"/urdupoint/articles.json?_shape=array&{RAW_ONLY}&_searchmode=raw").json()
+    words = get(private, f"/urdupoint/articles.json?_shape=array&{RAW_ONLY}").json()
     assert len(raw) == 3 and words == []
     for mode in ("_searchmode=raw", "%5Fsearchmode=raw", "_searchmode=raw&_searchmode=raw"):
-        status, body = fetch(f"{url}/archive/articles.json?_shape=array&{RAW_ONLY}&{mode}")
+        status, body = fetch(f"{url}/urdupoint/articles.json?_shape=array&{RAW_ONLY}&{mode}")
         assert (status, json.loads(body)) == (200, []), mode
-    status, body = fetch(f"{url}/archive/articles.json?_shape=array&_search=squad&_searchmode=raw")
+    status, body = fetch(f"{url}/urdupoint/articles.json?_shape=array&_search=squad&_searchmode=raw")
     assert [row["title"] for row in json.loads(body)] == ["Pakistan name squad for Bangladesh Test series"]
 
 
 def test_the_public_server_still_serves_search(served):
     url, _ = served
-    status, body = fetch(url + "/archive/search.json?_shape=array&q=flood")
+    status, body = fetch(url + "/urdupoint/search.json?_shape=array&q=flood")
     assert status == 200 and [row["title"] for row in json.loads(body)][0] == "Flood relief operations continue in Sindh"
-    assert fetch(url + "/archive.json?sql=select+1")[0] == 403
+    assert fetch(url + "/urdupoint.json?sql=select+1")[0] == 403

@@ -23,7 +23,6 @@ from pathlib import Path
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import Forbidden, NotFound, Request, Response
-from jinja2 import FileSystemLoader
 from scrapy.http import TextResponse
 from scrapy.settings import Settings
 
@@ -39,7 +38,6 @@ RAW_ROUTE = rf"^/{DATABASE}/articles/(?P<pks>[0-9]+)/(?P<form>raw|source)$"
 CSS_ROUTE = r"^/-/reading-room/article\.css$"
 CSS_URL = "/-/reading-room/article.css"
 CSS = Path(__file__).with_name("static") / "article.css"
-TEMPLATES = Path(__file__).with_name("templates")
 RIGHT_TO_LEFT_LANGUAGES = {"ur", "ar", "fa", "ps", "sd"}
 STORY_ARTICLES_SHOWN = 50
 # The article page runs no script of the archive's: only datasette's own files, no inline script.
@@ -53,9 +51,7 @@ DAY_STARTS_FROM, DAY_ENDS_BY = "-14 hours", "+36 hours"
 
 @hookimpl
 def prepare_jinja2_environment(env):
-    """The reading room's templates, after any ``--template-dir`` (which may override them): datasette
-    looks for a plugin's ``templates/`` beside a plugin package, not beside a plugin module."""
-    env.loader.loaders.append(FileSystemLoader(str(TEMPLATES)))
+    # The reading room's templates/ folder is put on datasette's template path by reading_room.pages.
     env.filters["record_time"] = record_time
 
 

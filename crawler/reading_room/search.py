@@ -1,12 +1,11 @@
-"""Datasette plugin of the news archive: safe full-text queries and the search page's cells.
+"""Datasette plugin of the reading room: safe full-text queries and the search page's cells.
 
 * ``fts_query(text)`` in SQL is :func:`crawler.search.fts_query`, so that the canned
   ``search`` query accepts whatever a person types (``COVID-19``, ``"unbalanced``,
   ``AND``) without an FTS5 syntax error, folded as the index is; ``search_problem(q, since, until)``
   is :func:`crawler.queries.search_problem`, which tells the user a date that is no day; ``archive_snippet``
   is :func:`crawler.snippets.snippet`, FTS5's ``snippet()`` over the text as written.
-  ``crawler`` must be importable: run datasette from the repository root as
-  ``python -m datasette ...``.
+* Cells are rendered so in archives only (:func:`crawler.reading_room.is_archive`).
 * A ``snippet`` cell is HTML, as ``archive_snippet(..., 'html')`` writes it: the text escaped,
   then marked with ``<mark>``. A cell with any other tag (from SQL of one's own) is escaped
   whole, since the article text is untrusted.
@@ -27,9 +26,10 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from crawler import snippets
-from pipelines.normalise import fold
 from crawler.queries import search_problem
+from crawler.reading_room import is_archive_named
 from crawler.search import fts_query
+from pipelines.normalise import fold
 
 MARKS = re.compile("</?mark>")
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
@@ -83,7 +83,7 @@ def databases_without_paths(datasette) -> Response:
 @hookimpl
 def permission_allowed(datasette, action, resource):
     """In public, the tables datasette hides (the full-text index and its shadow tables, those
-    hidden in metadata.yml) are not served at all: their pages answer 403."""
+    the archive's metadata hides) are not served at all: their pages answer 403."""
     if action != "view-table" or not public(datasette):
         return None
 
@@ -126,7 +126,7 @@ def right_to_left(html) -> Markup:
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
-    if value is None:
+    if value is None or not is_archive_named(datasette, database):
         return None
     if column == "snippet" and isinstance(value, str):
         html = Markup(value) if "<" not in MARKS.sub("", value) else escape(value)
