@@ -40,7 +40,8 @@ CSS_URL = "/-/reading-room/article.css"
 CSS = Path(__file__).with_name("static") / "article.css"
 RIGHT_TO_LEFT_LANGUAGES = {"ur", "ar", "fa", "ps", "sd"}
 STORY_ARTICLES_SHOWN = 50
-# The article page runs no script of the archive's: only datasette's own files, no inline script.
+# The article page runs no script of the archive's: datasette's own files only, no inline script (so not
+# datasette's menu-closing one either: an open <details> stays open).
 PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
                " frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'")
 # The recorded page: its own scripts, forms, plugins and fetches all refused, its origin opaque.
