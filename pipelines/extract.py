@@ -278,6 +278,12 @@ def category(page: Page, canonical_link: str | None, hints: PageHints) -> str | 
     return None
 
 
+def page_offset(candidates: list[tuple[str, str]], zone: tzinfo | None) -> tzinfo | None:
+    """The offset the first of the page's times that is written with one is written with."""
+    moments = (parse_published(value, zone) for _, value in candidates)
+    return next((moment.tzinfo for moment in moments if isinstance(moment, datetime) and moment.tzinfo), None)
+
+
 def published_fields(candidates: list[tuple[str, str]], extraction: Extraction, zone: tzinfo | None) -> dict:
     """The first candidate with a full time wins; a date alone is kept only if nothing better exists.
 
@@ -288,17 +294,16 @@ def published_fields(candidates: list[tuple[str, str]], extraction: Extraction, 
     ``published_at_utc`` is the same wall time read as UTC, so that it sorts among the others to
     within the page's unknown offset.
     """
-    moments = [(source, parse_published(value, zone)) for source, value in candidates]
-    page_offset = next((moment.tzinfo for _, moment in moments if isinstance(moment, datetime) and moment.tzinfo), None)
     day_only = None
-    for source, moment in moments:
+    for source, value in candidates:  # parsed only until one gives a time: dateutil is slow
+        moment = parse_published(value, zone)
         if moment is None:
             continue
         if isinstance(moment, datetime):
             extraction.count(f"extract/published_at/{source}")
-            if moment.tzinfo is None and page_offset is not None:
+            if moment.tzinfo is None and (offset := page_offset(candidates, zone)) is not None:
                 extraction.count("extract/published_at/page_offset")
-                moment = moment.replace(tzinfo=page_offset)
+                moment = moment.replace(tzinfo=offset)
             elif moment.tzinfo is None:
                 extraction.count("extract/published_at/naive")
                 return {"published_at": moment.isoformat(), "published_at_utc": in_utc(moment)}
