@@ -123,7 +123,7 @@ def test_the_places_not_found_are_listed_and_counted(served):
     assert get_json(f"{served}/newsroom/places_not_found.json?_shape=array") == [{"written": "Gulabkot", "articles": 1}]
     with urllib.request.urlopen(f"{served}/newsroom/-/coverage?since={FIRST}&until={LAST}", timeout=10) as response:
         page = response.read().decode("utf-8")
-    assert "1 dateline places (1 articles) are not on it" in page
+    assert "1 dateline place (1 article) not found in the gazetteers is not on it" in page
 
 
 def test_the_menu_leads_to_each_archives_coverage_only(served):
