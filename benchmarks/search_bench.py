@@ -100,6 +100,10 @@ OTHER_PAGES = {
     "articles table page, no facets": "/archive/articles?_nofacet=1",
     "articles_per_day, last 90 days": "/archive/articles_per_day.json",
     "articles_per_day, 2024": "/archive/articles_per_day.json?since=2024-01-01&until=2024-12-31",
+    "coverage page, last 90 days": "/archive/-/coverage",
+    "coverage page, 2024": "/archive/-/coverage?since=2024-01-01&until=2024-12-31",
+    "place_map (the map's rows)": "/archive/place_map.json",
+    "places_not_found": "/archive/places_not_found.json",
 }
 
 # The search query as it would be without the 5,000-match window: the same output, every match ranked.

@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from pipelines import schema
+from pipelines.places import locate
 
 SEED = 20240601
 FIRST_DAY = date(2015, 1, 1)
@@ -144,6 +145,7 @@ def articles(size: int, seed: int = SEED):
             "published_at_utc": moment,
             "dateline": dateline,
             "dateline_place": "لاہور" if language == "ur" else place,
+            **_located("لاہور" if language == "ur" else place),
             "dateline_agency": agency,
             "dateline_date": day.isoformat(),
             "content_hash": f"{rng.getrandbits(128):032x}",
@@ -151,6 +153,12 @@ def articles(size: int, seed: int = SEED):
             "last_seen": moment,
             "story": url,  # each its own story, as the crawl stores an article no other outlet carried
         }
+
+
+def _located(written: str) -> dict:
+    """The place columns the dateline pipeline gives a dateline place (``pipelines/places.py``)."""
+    place = locate(written)
+    return {"place": place.name, "place_latitude": place.latitude, "place_longitude": place.longitude}
 
 
 def build(path: Path, size: int) -> None:

@@ -39,6 +39,15 @@ worker processes and the mirror server, and how many cores were busy on average.
 
 With ``--memory`` it also crawls the first 2,000 and then all 20,000 articles of a
 20,000-article mirror and reports the ratio of their peak memory.
+
+With ``--pages DIR`` (a folder of real pages laid out as ``DIR/pages/<id>.html``, with
+``DIR/truth.jsonl``), it also measures a **URL-list crawl of real pages**: ``scrapy crawl urls`` over a
+list of every page, served from 127.0.0.1 (``-a allow_private=127.0.0.1``), against bare
+``trafilatura.extract`` over the same pages in one process, in the same rounds; the pages are
+served under ``--repeat`` folders (copies made in a temporary folder, each listed), so that the
+crawl's start-up of a few seconds does not outweigh a hundred pages (the copies after the first are
+exact duplicates: extracted like any page, then linked to the first). It reports how many of the
+pages the crawl archived, and the reason of each lost.
 """
 
 import argparse
@@ -65,6 +74,7 @@ GOAL_RATIO = 1.6  # our crawl's rate against bare single-process extraction
 # The floor and our crawl are measured side by side this many times, and the round with the median
 # ratio is reported: on these shared machines a run's speed drifts by 15% or more within a minute.
 ROUNDS = 3
+REAL_PAGES_REPEAT = 5  # copies of the real pages listed: start-up is then a small share of the crawl
 TRAFILATURA_BUDGETS = {False: 60.0, True: 900.0}  # seconds trafilatura's crawler, as released or fixed,
 # may run before it is stopped
 # Reading a process's PSS makes the kernel walk its page tables: 3 ms for the crawl's 300 MiB.
@@ -224,6 +234,72 @@ def trafilatura_crawl(mirror: ServedMirror, root: Path, work: Path, parallel: in
     return {"seconds": run.seconds, "peak": run.peak, "pages": pages, "finished": run.result.returncode is not None}
 
 
+def real_pages_mirror(pages: Path, root: Path, repeat: int) -> list[str]:
+    """The real pages copied under ``root`` into folders ``r0`` .. ``r<repeat-1>``; their URL paths."""
+    paths = []
+    for copy in range(repeat):
+        folder = root / f"r{copy}"
+        folder.mkdir(parents=True)
+        for page in sorted((pages / "pages").glob("*.html")):
+            (folder / page.name).write_bytes(page.read_bytes())
+            paths.append(f"/r{copy}/{page.name}")
+    return paths
+
+
+def url_list_crawl(mirror: ServedMirror, work: Path, paths: list[str]) -> dict:
+    """``scrapy crawl urls`` over every page of ``paths``: its time, peak memory, pages archived and report."""
+    work.mkdir(parents=True, exist_ok=True)
+    listing, report, stats_file = work / "urls.txt", work / "report.json", work / "stats.json"
+    listing.write_text("".join(f"{mirror.url}{path}\n" for path in paths), encoding="utf-8")
+    command = [sys.executable, "-m", "scrapy", "crawl", "urls", "-a", f"urls={listing}", "-a", "allow_private=127.0.0.1",
+               "-a", f"report={report}"]
+    settings = {**CRAWL_SETTINGS, "ARCHIVE_DB": str(work / "archive.db"), "STATS_FILE": str(stats_file),
+                "LOG_FILE": str(work / "crawl.log")}
+    for name, value in settings.items():
+        command += ["-s", f"{name}={value}"]
+    run = run_measured(command)
+    if run.result.returncode not in (0, 1):
+        raise SystemExit(f"the URL-list crawl failed ({run.result.returncode}):\n{run.result.stderr.decode()[-3000:]}")
+    stats = json.loads(stats_file.read_text())
+    return {"seconds": run.seconds, "peak": run.peak, "pages": stats.get("urls/archived", 0),
+            "report": json.loads(report.read_text(encoding="utf-8")),
+            "cpu": {"the crawl's process": run.cpu.get(run.pid, 0.0),
+                    "worker processes": sum(seconds for pid, seconds in run.cpu.items() if pid != run.pid)}}
+
+
+def real_pages(pages: Path, repeat: int, rounds: int) -> None:
+    """The URL-list crawl of the real pages in ``pages``, against bare extraction, ``rounds`` times side by side."""
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "site"
+        paths = real_pages_mirror(pages, root, repeat)
+        count = len(paths) // repeat
+        print(f"real pages: {count} pages of {pages}, served {repeat} times ({len(paths):,} URLs)")
+        measured = []
+        with ServedMirror(root) as mirror:
+            for number in range(1, rounds + 1):
+                bare = bare_extraction(root, paths)
+                crawl = url_list_crawl(mirror, Path(scratch) / f"round-{number}", paths)
+                measured.append((rate(crawl) / (len(paths) / bare), bare, crawl))
+    ratio, bare, crawl = sorted(measured, key=lambda round_: round_[0])[(rounds - 1) // 2]
+    print(f"{'':<52} {'pages':>7} {'seconds':>8} {'pages/s':>8} {'x bare':>7} {'peak memory':>12}")
+    bare_rate = len(paths) / bare
+    print(f"{'bare trafilatura.extract, 1 process':<52} {len(paths):>7,} {bare:>8.1f} {bare_rate:>8.1f} {1:>7.2f}")
+    print(f"{'our URL-list crawl (scrapy crawl urls)':<52} {crawl['pages']:>7,} {crawl['seconds']:>8.1f} "
+          f"{rate(crawl):>8.1f} {ratio:>7.2f} {mib(crawl['peak']):>12}")
+    print(f"URL-list crawl: {ratio:.2f}x the bare single-process rate (goal {GOAL_RATIO}x), the median of {rounds} "
+          f"round{'s' if rounds > 1 else ''} ({', '.join(f'{r:.2f}x' for r, _, _ in measured)})")
+    print(f"URL-list crawl: CPU a page " + ", ".join(f"{name} {seconds / crawl['pages'] * 1000:.1f} ms"
+                                                    for name, seconds in crawl["cpu"].items())
+          + f"; bare extraction {bare / len(paths) * 1000:.1f} ms; "
+          f"{sum(crawl['cpu'].values()) / crawl['seconds']:.2f} of {len(os.sched_getaffinity(0))} cores busy on average")
+    lost = {url.rsplit("/", 1)[1]: reason for url, reason in
+            ((entry["url"], entry["reason"]) for entry in crawl["report"]["urls"])}
+    print(f"URL-list crawl: {count - len(lost)} of {count} real pages archived "
+          f"({len(lost) / count:.1%} lost, goal at most 1.7%)")
+    for page, reason in sorted(lost.items()):
+        print(f"  lost {page}: {reason}")
+
+
 def mib(size: int) -> str:
     return f"{size / 2**20:,.0f} MiB"
 
@@ -311,8 +387,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"rounds of bare extraction and our crawl (default {ROUNDS})")
     parser.add_argument("--skip-trafilatura", action="store_true", help="do not run trafilatura's crawler")
     parser.add_argument("--memory", action="store_true", help="also compare the peak memory of 2,000- and 20,000-page crawls")
+    parser.add_argument("--pages", type=Path, metavar="DIR",
+                        help="also crawl the real pages of DIR (DIR/pages/*.html) as a URL list")
+    parser.add_argument("--repeat", type=int, default=REAL_PAGES_REPEAT,
+                        help=f"serve and list the real pages this many times (default {REAL_PAGES_REPEAT})")
+    parser.add_argument("--skip-generated", action="store_true", help="only the real pages' crawl (with --pages)")
     args = parser.parse_args(argv)
-    throughput(args.size, args.seed, args.skip_trafilatura, args.rounds)
+    if not args.skip_generated:
+        throughput(args.size, args.seed, args.skip_trafilatura, args.rounds)
+    if args.pages:
+        print()
+        real_pages(args.pages, args.repeat, args.rounds)
     if args.memory:
         print()
         memory(args.seed)

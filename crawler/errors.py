@@ -25,6 +25,15 @@ KNOWN_ERRORS = {  # Twisted's names, and those Scrapy (2.19) wraps them in
 }
 
 
+class Refused(IgnoreRequest):
+    """A request the crawler refuses to make: ``reason`` names why (the stats' and the archive's
+    slug), the message explains it in a sentence."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+
+
 def snake_case(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
@@ -34,6 +43,8 @@ def failure_reason(failure) -> tuple[str, int | None]:
     error = failure.value
     if isinstance(error, HttpError):
         return f"http_{error.response.status}", error.response.status
+    if isinstance(error, Refused):
+        return error.reason, None
     if isinstance(error, ChallengeDetected):
         return "challenge", None
     if isinstance(error, RedirectOffSite):

@@ -6,6 +6,11 @@ A threshold of 0 (or an empty value) turns its check off. Three checks have no t
 since any such run failed: ``discovery`` (the run read nothing of the site),
 ``warc_failed`` (raw pages could not be kept) and ``archive_writes_failed`` (articles
 could not be stored).
+
+A crawl of a list of URLs (``scrapy crawl urls``, whose stats count ``urls/listed``) has no
+site to discover, no schedule that should bring new articles and no outlet whose datelines
+are expected: instead of ``discovery``, ``no_new_articles`` and the field fills, it fails
+``urls_not_archived`` when none of its URLs was archived.
 """
 
 from collections import Counter
@@ -50,9 +55,13 @@ def check_health(stats: dict, last_new_article_at: str | None, now: datetime, li
     rejected = total(stats, "extract/rejected/") + total(stats, "fetch/failed/")
     pages = extracted + rejected
 
-    unreachable = discovery_failure(stats)
+    url_list = "urls/listed" in stats
+    unreachable = None if url_list else discovery_failure(stats)
     if unreachable:
         failed["discovery"] = unreachable
+    if url_list and not stats.get("urls/archived"):
+        failed["urls_not_archived"] = (
+            f"none of the {stats['urls/listed']} URLs listed was archived (the reasons are logged, one line a URL)")
     lost = raw_pages_lost(stats)
     if lost:
         failed[RAW_PAGES_LOST] = lost
@@ -61,7 +70,7 @@ def check_health(stats: dict, last_new_article_at: str | None, now: datetime, li
             f"{stats['archive/commit_failed']} commit(s) to the archive failed (a full disk, or the file went away): "
             "the articles they held are not stored, and the next run that can store them fetches them again"
         )
-    if limits.new_articles_window_hours:
+    if limits.new_articles_window_hours and not url_list:
         window = timedelta(hours=limits.new_articles_window_hours)
         if last_new_article_at is None:
             failed["no_new_articles"] = "the archive holds no article at all: nothing was ever extracted and stored"
@@ -81,7 +90,7 @@ def check_health(stats: dict, last_new_article_at: str | None, now: datetime, li
         for name, (count, limit, meaning) in rates.items():
             if limit and count / pages > limit:
                 failed[name] = f"{count} of {pages} {meaning} ({count / pages:.0%}, limit {limit:.0%})"
-    if limits.min_field_fill and extracted >= limits.min_pages:
+    if limits.min_field_fill and extracted >= limits.min_pages and not url_list:
         fills = {
             "published_at": 1 - stats.get("extract/published_at/missing", 0) / extracted,
             "dateline": stats.get("dateline/found", 0) / extracted,

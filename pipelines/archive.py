@@ -50,6 +50,9 @@ ARTICLE_FIELDS = (
     "dateline_place",
     "dateline_agency",
     "dateline_date",
+    "place",
+    "place_latitude",
+    "place_longitude",
     "content_hash",
 )
 # What a version is: the fields an edit can change (outlet and language never do).

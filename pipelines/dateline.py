@@ -72,6 +72,7 @@ import re
 from dataclasses import dataclass, replace
 
 from pipelines.items import ArticleItem
+from pipelines.places import locate_place
 from pipelines.agencies import agency_name
 from pipelines.profile import Profiles
 from pipelines.urdu import URDU_MONTHS, URDU_WEEKDAYS, to_ascii_digits
@@ -344,6 +345,7 @@ class DatelinePipeline:
         item.dateline_place = found.place
         item.dateline_agency = found.agency
         item.dateline_date = found.date.isoformat() if found.date else None
+        locate_place(item, self.stats)
         item.text = found.body
         self.stats.inc_value("dateline/found")
         if found.date is None:

@@ -1,13 +1,13 @@
-"""Publication times as the archive keeps them: aware, in the outlet's offset (or the page's own), with a UTC copy.
+"""Publication times as the archive keeps them: in the outlet's offset (or the page's own), with a UTC copy.
 
 Sites write times in many shapes: ISO 8601 (``+05:00`` or ``+0500``), bylines such
 as ``Published March 02, 2023 | 05:20 PM`` or ``Mon 30th November 2020 | 04:15 PM``,
 East Asian ``2018年6月18日 10:01``.
 A time without an offset is the outlet's local time (its profile's zone, ``PageHints.timezone``);
-where no outlet zone is known, a time keeps the offset it is written with and one
-written without is taken as UTC. Urdu pages write ``جمعہ 18 جولائی 2025 19:55``
-(:func:`pipelines.urdu.parse_urdu_date`). Nothing is parsed fuzzily: dateutil's fuzzy
-mode invents dates out of unrelated words.
+where no outlet zone is known, a time keeps the offset it is written with, and one written
+without stays naive (:func:`parse_published` with no ``default_zone``), which the extraction
+marks. Urdu pages write ``جمعہ 18 جولائی 2025 19:55`` (:func:`pipelines.urdu.parse_urdu_date`).
+Nothing is parsed fuzzily: dateutil's fuzzy mode invents dates out of unrelated words.
 """
 
 import re
@@ -37,7 +37,8 @@ ISO_BASIC = re.compile(r"\d{8}T\d{4}")  # ISO 8601's basic format: 20180619T0550
 
 
 def parse_published(value: str | None, default_zone=timezone.utc) -> datetime | date | None:
-    """An aware datetime (or a bare date when no time is written) from ``value``, or None.
+    """A datetime (or a bare date when no time is written) from ``value``, or None. A time written
+    without offset is in ``default_zone``; with ``default_zone`` None it is returned naive.
 
     Implausible results (before 1995, or more than two days ahead) count as None.
     """
@@ -48,9 +49,9 @@ def parse_published(value: str | None, default_zone=timezone.utc) -> datetime | 
     if parsed is None:
         return None
     if isinstance(parsed, datetime):
-        if parsed.tzinfo is None:
+        if parsed.tzinfo is None and default_zone is not None:
             parsed = parsed.replace(tzinfo=default_zone)
-        if not EARLIEST_PLAUSIBLE <= parsed <= datetime.now(timezone.utc) + FUTURE_TOLERANCE:
+        if not EARLIEST_PLAUSIBLE <= as_utc_wall_time(parsed) <= datetime.now(timezone.utc) + FUTURE_TOLERANCE:
             return None
     elif not EARLIEST_PLAUSIBLE.date() <= parsed <= date.today() + FUTURE_TOLERANCE:
         return None
@@ -97,6 +98,11 @@ def _parse_cjk(value: str) -> datetime | date | None:
         return None
 
 
+def as_utc_wall_time(moment: datetime) -> datetime:
+    """``moment`` if aware; a naive one's wall time read as UTC (a naive time's ``published_at_utc``)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def in_outlet_time(moment: datetime, zone=None) -> str:
     """ISO 8601 in the outlet's offset, e.g. ``2023-03-02T17:20:00+05:00``; in the moment's own
     offset when ``zone`` is None (no outlet zone known)."""
@@ -104,5 +110,6 @@ def in_outlet_time(moment: datetime, zone=None) -> str:
 
 
 def in_utc(moment: datetime) -> str:
-    """ISO 8601 in UTC, for sorting and range queries, e.g. ``2023-03-02T12:20:00+00:00``."""
-    return moment.astimezone(timezone.utc).isoformat()
+    """ISO 8601 in UTC, for sorting and range queries, e.g. ``2023-03-02T12:20:00+00:00``; a naive
+    moment's wall time as if it were UTC (off by the page's unknown offset, at most 14 hours)."""
+    return as_utc_wall_time(moment).astimezone(timezone.utc).isoformat()

@@ -19,10 +19,11 @@ import re
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timezone, tzinfo
+from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
 import lxml.html
+import py3langid
 from lxml import etree
 from w3lib.encoding import html_body_declared_encoding
 
@@ -202,9 +203,22 @@ def read_article(page: Page, hints: PageHints, extraction: Extraction) -> dict:
         "category": category(page, meta.canonical_url, hints) or slug(meta.section),
         "tags": meta.tags,
         "canonical_url": meta.canonical_url,
-        "language": (meta.language or page.language or "").split("-")[0].lower() or None,
+        "language": page_language(meta.language or page.language, body, extraction),
         **published_fields(meta.published, extraction, hints.timezone),
     }
+
+
+LANGUAGE_SAMPLE_CHARS = 2000  # of the body read to tell its language: as sure as the whole text, a fraction of the time
+
+
+def page_language(declared: str | None, text: str, extraction: Extraction) -> str | None:
+    """The ISO 639-1 code of the language the page declares (``en-GB``, ``en_GB``: ``en``), or, where it
+    declares none, the one py3langid reads in its text (``extract/language/detected``)."""
+    code = re.split(r"[-_]", declared or "")[0].strip().lower()
+    if code:
+        return code
+    extraction.count("extract/language/detected")
+    return py3langid.classify(text[:LANGUAGE_SAMPLE_CHARS])[0]
 
 
 def at_article_url(page: Page, hints: PageHints) -> bool:
@@ -264,16 +278,35 @@ def category(page: Page, canonical_link: str | None, hints: PageHints) -> str | 
     return None
 
 
+def page_offset(candidates: list[tuple[str, str]], zone: tzinfo | None) -> tzinfo | None:
+    """The offset the first of the page's times that is written with one is written with."""
+    moments = (parse_published(value, zone) for _, value in candidates)
+    return next((moment.tzinfo for moment in moments if isinstance(moment, datetime) and moment.tzinfo), None)
+
+
 def published_fields(candidates: list[tuple[str, str]], extraction: Extraction, zone: tzinfo | None) -> dict:
     """The first candidate with a full time wins; a date alone is kept only if nothing better exists.
-    Times are written in the outlet's ``zone``; without one, each keeps its own offset (naive ones: UTC)."""
+
+    Times are written in the outlet's ``zone``. Without one, each keeps its own offset, and a time
+    written without one takes the offset another of the page's times is written with
+    (``extract/published_at/page_offset``). With no offset anywhere on the page, it is not given
+    one: ``published_at`` is written without offset (``extract/published_at/naive``), and
+    ``published_at_utc`` is the same wall time read as UTC, so that it sorts among the others to
+    within the page's unknown offset.
+    """
     day_only = None
-    for source, value in candidates:
-        moment = parse_published(value, zone or timezone.utc)
+    for source, value in candidates:  # parsed only until one gives a time: dateutil is slow
+        moment = parse_published(value, zone)
         if moment is None:
             continue
-        if hasattr(moment, "hour"):
+        if isinstance(moment, datetime):
             extraction.count(f"extract/published_at/{source}")
+            if moment.tzinfo is None and (offset := page_offset(candidates, zone)) is not None:
+                extraction.count("extract/published_at/page_offset")
+                moment = moment.replace(tzinfo=offset)
+            elif moment.tzinfo is None:
+                extraction.count("extract/published_at/naive")
+                return {"published_at": moment.isoformat(), "published_at_utc": in_utc(moment)}
             return {"published_at": in_outlet_time(moment, zone), "published_at_utc": in_utc(moment)}
         day_only = day_only or (source, moment)
     if day_only:

@@ -39,6 +39,9 @@ class ArticleItem:
     dateline_place: str | None = None
     dateline_agency: str | None = None
     dateline_date: str | None = None  # as written in the dateline, ISO date
+    place: str | None = None  # the dateline's place under one English name, with its coordinates (pipelines/places.py)
+    place_latitude: float | None = None
+    place_longitude: float | None = None
     # Deduplication
     content_hash: str | None = None
     article_id: int | None = None  # the archived article this page already is, if any

@@ -53,7 +53,7 @@ class PageMetadata:
     tags: list[str] = field(default_factory=list)
     published: list[tuple[str, str]] = field(default_factory=list)  # (source, raw value), best first
     canonical_url: str | None = None
-    language: str | None = None
+    language: str | None = None  # as the page declares it: <html lang>, JSON-LD inLanguage or og:locale
     marked_as_article: bool = False  # JSON-LD article type or og:type article
     marked_as_other: bool = False  # og:type names something else (a website, a gallery) and no JSON-LD an article
     page_type: str | None = None  # og:type, lower-cased
@@ -313,5 +313,6 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
     ] or [("visible_date", line) for line in [visible_date_line(tree, meta.title)] if line]
     meta.published += [("url", day) for day in [day_in_url(url)] if day]
     meta.canonical_url = first_text(tree, "//link[@rel='canonical']/@href") or meta_tags.content("og:url")
-    meta.language = clean((compiled("/html/@lang")(tree) or [None])[0]) or clean(article.get("inLanguage"))
+    meta.language = (clean((compiled("/html/@lang")(tree) or [None])[0]) or clean(article.get("inLanguage"))
+                     or meta_tags.content("og:locale"))
     return meta

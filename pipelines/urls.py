@@ -40,6 +40,8 @@ def canonicalize(url: str) -> str:
     """
     parts = urlsplit(safe_url_string(url.strip()))
     host = (parts.hostname or "").lower()
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
     if parts.port and parts.port != DEFAULT_PORTS.get(parts.scheme):
         host = f"{host}:{parts.port}"
     query = urlencode(

@@ -270,6 +270,8 @@ def test_crawl_help_lists_each_spiders_arguments():
     done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "-h"], cwd=REPO, capture_output=True, text=True,
                           timeout=CRAWL_TIMEOUT)
     assert done.returncode == 0, done.stderr
+    from crawler.spiders.urls import UrlsSpider
+
     listed = done.stdout.split("Spider arguments (-a NAME=VALUE)\n", 1)[1].splitlines()[1:]
     start = listed.index("  urdupoint:")
     ends = [n for n, line in enumerate(listed) if n > start and not line.startswith("    ")]
@@ -280,6 +282,10 @@ def test_crawl_help_lists_each_spiders_arguments():
     dawns = next(n for n, line in enumerate(listed) if not line.startswith("    ") and "dawn" in line)
     dawn_rows = list(itertools.takewhile(lambda line: line.startswith("    "), listed[dawns + 1:]))
     assert [row.split()[1].split("=")[0] for row in dawn_rows] == ["edition", "revisit_days", "retry_rejected"]
+    urls = listed.index("  urls:")
+    urls_rows = [line.split(None, 2) for line in itertools.takewhile(lambda line: line.startswith("    "), listed[urls + 1:])]
+    assert urls_rows == [["-a", f"{name}={value}", meaning] for name, (value, meaning) in UrlsSpider.arguments.items()]
+    assert [row[1].split("=")[0] for row in urls_rows] == ["urls", "url", "allow_private", "report"]
 
 
 def test_pages_over_the_size_cap_are_refused_not_half_stored(mirror, tmp_path):

@@ -351,7 +351,7 @@ def test_articles_table_sorts_newest_first_with_facets(ds):
     assert data["human_description_en"] == "sorted by published_at_utc descending"
     utc = [row["published_at_utc"] for row in data["rows"]]
     assert utc == sorted(utc, reverse=True)
-    assert set(data["facet_results"]) == {"outlet", "language", "category", "author", "dateline_place", "dateline_agency"}
+    assert set(data["facet_results"]) == {"outlet", "language", "category", "author", "place", "dateline_agency"}
     page = get(ds, "/archive/articles")
     assert page.status_code == 200
     assert all(f'data-column="{column}"' in page.text for column in data["facet_results"])
@@ -368,7 +368,7 @@ def test_shadow_tables_are_hidden_and_every_table_described(ds):
     described = archive_metadata()["tables"]
     assert all(described.get(table, {}).get("description") for table in visible), "describe new tables in archive.yml"
     assert {query["name"] for query in data["queries"]} == {"search", "articles_per_day", "article_urls_of", "article_history",
-                                                           "story_articles"}
+                                                           "story_articles", "place_map", "places_not_found"}
 
 
 def test_settings_limit_query_time_and_rows(ds):

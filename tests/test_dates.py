@@ -70,3 +70,10 @@ def test_other_ways_of_writing_a_time(value, expected):
 
 def test_an_impossible_east_asian_date_is_not_guessed():
     assert parse_published("2018年13月18日 10:01") is None
+
+
+def test_a_time_without_offset_stays_naive_when_no_zone_is_given():
+    assert parse_published("2023-03-02T17:20:00", None).isoformat() == "2023-03-02T17:20:00"
+    assert parse_published("2023-03-02T17:20:00+05:00", None).isoformat() == "2023-03-02T17:20:00+05:00"
+    assert parse_published("2099-03-02T17:20:00", None) is None  # implausible, naive or not
+    assert in_utc(parse_published("2023-03-02T17:20:00", None)) == "2023-03-02T17:20:00+00:00"

@@ -175,7 +175,8 @@ def generic():
     [
         ("2015-07-10T21:53:00-04:00", ("2015-07-10T21:53:00-04:00", "2015-07-11T01:53:00+00:00")),  # keeps its offset
         ("2023-06-07T20:54:26Z", ("2023-06-07T20:54:26+00:00", "2023-06-07T20:54:26+00:00")),
-        ("2023-06-07T20:54:26", ("2023-06-07T20:54:26+00:00", "2023-06-07T20:54:26+00:00")),  # naive: UTC
+        # naive: written without offset, its UTC copy the same wall time read as UTC
+        ("2023-06-07T20:54:26", ("2023-06-07T20:54:26", "2023-06-07T20:54:26+00:00")),
     ],
     ids=["new-york-evening", "utc-evening", "naive"],
 )
@@ -183,6 +184,15 @@ def test_without_an_outlet_zone_a_time_keeps_its_own_offset(generic, written, ex
     head = f'<meta property="og:type" content="article"><meta property="article:published_time" content="{written}">'
     item = generic.extract_item(other_outlet_page(head))
     assert (item.published_at, item.published_at_utc) == expected
+    assert generic.stats.get_value("extract/published_at/naive") == (1 if written == "2023-06-07T20:54:26" else None)
+
+
+def test_without_an_outlet_zone_a_naive_time_takes_the_offset_another_time_on_the_page_is_written_with(generic):
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-06-07T20:54:26"}</script>'
+            '<meta property="article:published_time" content="2023-06-07T20:54:26-04:00">')
+    item = generic.extract_item(other_outlet_page(head))
+    assert (item.published_at, item.published_at_utc) == ("2023-06-07T20:54:26-04:00", "2023-06-08T00:54:26+00:00")
+    assert generic.stats.get_value("extract/published_at/page_offset") == 1
 
 
 def test_urdupoint_hints_write_every_time_in_pakistan_time(extract):
@@ -269,7 +279,7 @@ def test_a_schema_org_social_media_posting_is_an_article_with_its_date(generic):
 
 def test_an_east_asian_date_line_under_the_headline_gives_the_time(generic):
     item = generic.extract_item(other_outlet_page(date_line="<div><span>2018年6月18日 10:01</span><span>発信地：東京</span></div>"))
-    assert item.published_at == "2018-06-18T10:01:00+00:00"
+    assert item.published_at == "2018-06-18T10:01:00"  # naive: the page names no offset
     assert generic.stats.get_value("extract/published_at/visible_date") == 1
 
 
@@ -277,7 +287,7 @@ def test_the_date_line_follows_the_headline_not_a_logo_heading_before_it(generic
     page = other_outlet_page(date_line="<div>2018年6月18日 10:01</div>")
     page.body = page.body.replace(b"<header>", b'<header><h1><img alt="Example News"></h1><ul><li>World</li>'
                                   + b"".join(b"<li>Section %d</li>" % n for n in range(12)) + b"</ul>")
-    assert generic.extract_item(page).published_at == "2018-06-18T10:01:00+00:00"
+    assert generic.extract_item(page).published_at == "2018-06-18T10:01:00"
 
 
 def test_a_body_that_precise_reading_cuts_to_its_first_block_is_read_whole(generic):

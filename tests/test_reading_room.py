@@ -47,7 +47,7 @@ def test_plain_datasette_answers_the_ranked_search_of_an_archive_of_any_name(ser
 def test_plain_datasette_describes_the_archive(served):
     data = fetch_json(served + "/urdupoint/articles.json?_shape=objects&_size=1")
     assert data["human_description_en"] == "sorted by published_at_utc descending"
-    assert set(data["facet_results"]) == {"outlet", "language", "category", "author", "dateline_place", "dateline_agency"}
+    assert set(data["facet_results"]) == {"outlet", "language", "category", "author", "place", "dateline_agency"}
     metadata = fetch_json(served + "/-/metadata.json")
     columns = metadata["databases"]["urdupoint"]["tables"]["articles"]["columns"]
     assert columns["dateline_place"] == "Place named in the dateline (the desk's city)."

@@ -16,8 +16,11 @@ from pipelines.urls import SiteAddress, canonicalize
         ("https://www.urdupoint.com:443/en/", "https://www.urdupoint.com/en/"),
         ("http://127.0.0.1:8123/en/a-1.html", "http://127.0.0.1:8123/en/a-1.html"),
         ("https://www.urdupoint.com", "https://www.urdupoint.com/"),
+        ("http://[::1]:8123/en/a-1.html", "http://[::1]:8123/en/a-1.html"),
+        ("http://[2606:2800:220:1::1]:80/a", "http://[2606:2800:220:1::1]/a"),
     ],
-    ids=["host-case", "fragment", "tracking", "keeps-real-params", "default-port", "keeps-port", "empty-path"],
+    ids=["host-case", "fragment", "tracking", "keeps-real-params", "default-port", "keeps-port", "empty-path",
+         "ipv6-with-port", "ipv6-default-port"],
 )
 def test_canonicalize(url, expected):
     assert canonicalize(url) == expected

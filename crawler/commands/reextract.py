@@ -47,7 +47,8 @@ from crawler.warc import Location, TooLarge, read_record, scan, warc_dir
 # What re-extraction may change; a change of title or text makes a new version.
 EXTRACTED_FIELDS = (
     "language", "title", "summary", "text", "author", "category", "tags", "published_at", "published_at_utc",
-    "dateline", "dateline_place", "dateline_agency", "dateline_date", "content_hash",
+    "dateline", "dateline_place", "dateline_agency", "dateline_date", "place", "place_latitude", "place_longitude",
+    "content_hash",
 )
 # Rejections that are the extraction's judgement of a page, which newer code may judge otherwise.
 EXTRACTION_VERDICTS = ("not_article", "no_title", "empty_body", "malformed_html", "extraction_error")
@@ -221,8 +222,11 @@ class Rebuilder:
         """The pages rejected by the extraction that a WARC file holds a response for, the last one recorded.
 
         The WARC files are named after the spider that wrote them (``crawler.warc.RotatingWarcWriter``):
-        that spider is the page's outlet.
+        an outlet's spider is the page's outlet; a page of a URL list (``scrapy crawl urls``) has the
+        outlet that spider gives it (:func:`crawler.spiders.urls.outlet_name`).
         """
+        from crawler.spiders.urls import outlet_name
+
         marks = ", ".join("?" * len(EXTRACTION_VERDICTS))
         urls = [url for url, in self.archive.db.execute(
             f"select url from rejected_urls where reason in ({marks}) order by url", EXTRACTION_VERDICTS)]
@@ -230,7 +234,9 @@ class Rebuilder:
             return []
         wanted = set(urls)
         last = {url: location for url, location in scan(self.directory, self.stats) if url in wanted}
-        jobs = [Job(url, last[url].file.split("-", 1)[0], last[url]) for url in urls if url in last]
+        spiders = {url: last[url].file.split("-", 1)[0] for url in urls if url in last}
+        jobs = [Job(url, spider if spider in self.profiles else outlet_name(url, self.profiles), last[url])
+                for url, spider in spiders.items()]
         return [job for job in jobs if outlet is None or job.outlet == outlet]
 
     async def run(self, jobs, progress) -> Counter:

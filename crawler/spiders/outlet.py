@@ -36,32 +36,22 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from parsel import Selector
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.exceptions import ScrapyDeprecationWarning
-from scrapy.http import TextResponse
 
 from crawler.errors import failure_reason
 from crawler.outlet import Listing, Outlet
+from crawler.spiders.articles import ARTICLE_REQUEST_META, REDIRECT_STATUSES, ArticleSpider
 from crawler.sitemaps import SitemapError, read_sitemap
 from crawler.warc import records_responses
-from pipelines.archive import Archive, utc_now
+from pipelines.archive import Archive
 from pipelines.extract import EXTRACTOR_VERSION
-from pipelines.items import ArticleGone, ArticleItem, ArticleNotModified, RejectedPage
+from pipelines.items import ArticleGone, ArticleNotModified
 from pipelines.urls import SiteAddress
 
 logger = logging.getLogger(__name__)
 
 ALL_EDITIONS = "all"  # -a edition=all: every edition of the outlet, the default
-ARTICLE_PRIORITY = 10  # fetch articles as soon as found, keeping the queue short
-REDIRECT_STATUSES = (301, 302, 303, 307, 308)
-ARTICLE_REQUEST_META = {
-    # The spider follows an article's redirects itself (see follow_redirect).
-    "dont_redirect": True,
-    "handle_httpstatus_list": list(REDIRECT_STATUSES),
-    # Articles are fetched once (re-visits send their own validators): no HTTP cache.
-    "dont_cache": True,
-}
-ARTICLE_META_KEYS = ("public_url", *ARTICLE_REQUEST_META)  # what an article request's meta holds from the spider
 # Feeds, listings and sitemaps are cached and asked for again conditionally every run
 # (HTTPCACHE_POLICY: RFC 2616), so an unchanged one costs a 304 and no body.
 REVALIDATE = {"Cache-Control": "max-age=0"}
@@ -179,20 +169,7 @@ def revisit_window(days: str | None) -> int | None:
     return window
 
 
-def warc_location(response) -> dict:
-    """The item fields saying where the raw response is kept in the WARC files, if it is."""
-    location = response.meta.get("warc_record")
-    if location is None:
-        return {}
-    return {"warc_file": location.file, "warc_offset": location.offset, "warc_length": location.length}
-
-
-def header(response, name: str) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
-
-
-class OutletSpider(Spider):
+class OutletSpider(ArticleSpider):
     """Crawls the outlet of its ``profile``; one subclass per outlet, named after it (:mod:`crawler.spiderloader`)."""
 
     profile: Outlet  # set on each outlet's subclass
@@ -467,41 +444,7 @@ class OutletSpider(Spider):
         if url in self.requested:
             return None
         self.requested.add(url)
-        return Request(
-            self.site.to_fetch(url),
-            callback=self.parse_article,
-            errback=self.article_failed,
-            priority=ARTICLE_PRIORITY,
-            meta={"public_url": url, **ARTICLE_REQUEST_META},
-            # The spider deduplicates article URLs itself: Scrapy's filter would also drop the
-            # redirect of an old URL to a page already fetched, and the old URL would be lost.
-            dont_filter=True,
-        )
-
-    def follow_redirect(self, response):
-        """Follow an article's redirect only to an article of this site, at most REDIRECT_MAX_TIMES hops.
-
-        Article requests skip Scrapy's duplicate filter, which would also skip its
-        off-site check: so the spider checks every hop itself.
-        """
-        url = response.meta["public_url"]
-        hops = [*response.meta.get("via", []), self.site.to_public(response.url)]
-        location = response.headers.get(b"Location", b"").decode("latin-1")
-        target = self.public_article_url(response.urljoin(location)) if location else None
-        if target is None:
-            reason = "redirect_off_site" if location and not self.site.is_on_site(response.urljoin(location)) else "redirect_not_article"
-        elif len(hops) > self.settings.getint("REDIRECT_MAX_TIMES") or target in hops:
-            reason = "redirect_loop"
-        else:
-            self.crawler.stats.inc_value("fetch/redirected")
-            # Only the spider's own meta keys: Scrapy's (download_latency, retry_times) and the WARC
-            # record belong to the hop just fetched.
-            meta = {key: value for key, value in response.meta.items() if key in ARTICLE_META_KEYS}
-            yield response.request.replace(url=self.site.to_fetch(target), meta={**meta, "via": hops})
-            return
-        self.crawler.stats.inc_value(f"fetch/failed/{reason}")
-        logger.warning("Not following %(url)s to %(location)r: %(reason)s", {"url": response.url, "location": location, "reason": reason})
-        yield RejectedPage(url, reason, response.status)
+        return self.article_page_request(url)
 
     # --- re-visits of archived articles -------------------------------------------------
 
@@ -554,34 +497,22 @@ class OutletSpider(Spider):
         self.crawler.stats.inc_value(f"revisit/failed/{reason}")
         logger.warning("Could not re-visit %(url)s: %(reason)s", {"url": failure.request.url, "reason": reason})
 
-    # --- article pages --------------------------------------------------------------------
 
-    def parse_article(self, response):
-        url = response.meta["public_url"]
-        if response.status in REDIRECT_STATUSES:
-            yield from self.follow_redirect(response)
-            return
-        if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("fetch/failed/not_text")
-            logger.warning("Not a text page at %(url)s (%(type)s)", {"url": response.url, "type": response.headers.get("Content-Type")})
-            yield RejectedPage(url, "not_text", response.status)
-            return
-        yield ArticleItem(
-            url=url,
-            fetched_url=self.site.to_public(response.url),
-            body=response.body,
-            encoding=response.encoding,
-            fetched_at=utc_now(),
-            via=response.meta.get("via", []),
-            outlet=self.outlet,
-            etag=header(response, "ETag"),
-            last_modified=header(response, "Last-Modified"),
-            language=self.profile.language_of(url),
-            **warc_location(response),
-        )
 
-    def article_failed(self, failure):
-        reason, status = failure_reason(failure)
-        self.crawler.stats.inc_value(f"fetch/failed/{reason}")
-        logger.warning("Could not fetch article %(url)s: %(reason)s", {"url": failure.request.url, "reason": reason})
-        yield RejectedPage(failure.request.meta["public_url"], reason, status)
+    # --- article pages (crawler.spiders.articles.ArticleSpider fetches them) -------------
+
+    def public_address(self, fetched_url: str) -> str:
+        return self.site.to_public(fetched_url)
+
+    def fetch_address(self, public_url: str) -> str:
+        return self.site.to_fetch(public_url)
+
+    def redirect_target(self, url: str, asked: str) -> str | None:
+        """Only an article of this outlet, in an edition being archived."""
+        return self.public_article_url(url)
+
+    def redirect_refusal(self, url: str | None, asked: str) -> str:
+        return "redirect_off_site" if url and not self.site.is_on_site(url) else "redirect_not_article"
+
+    def article_fields(self, url: str) -> dict:
+        return {"outlet": self.outlet, "language": self.profile.language_of(url)}

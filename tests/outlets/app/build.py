@@ -9,12 +9,12 @@ the hazards of real bodies. Deterministic: ``python -m tests.outlets.app.build``
 import html
 import json
 import re
-import shutil
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from pathlib import Path
 
 from tests.outlets.app.articles import ARTICLES, PHOTO
+from tests.outlets.mirror import expected_article, write_mirror
 
 HERE = Path(__file__).resolve().parent
 SITE = HERE / "site"
@@ -313,21 +313,11 @@ def expected(article: dict) -> dict:
     first, *rest = article["paragraphs"]
     dateline = DATELINE.match(first)
     text = "\n\n".join([first[dateline.end():], *rest])
-    return {
-        "url": url_of(article),
-        "title": article["title"],
-        "published_at": when(article).isoformat(),
-        "language": "en",
-        "dateline_place": dateline["place"].title(),
-        "dateline_agency": dateline["partner"] or "APP",
-        "text_starts": text[:40],
-        "text_ends": text[-40:],
-    }
+    return expected_article(url_of(article), article["title"], when(article).isoformat(), text,
+                            dateline["place"].title(), dateline["partner"] or "APP")
 
 
 def build() -> None:
-    if SITE.exists():
-        shutil.rmtree(SITE)
     files = {"/robots.txt": ROBOTS, "/": home_page(), "/feed/": feed(), "/latest-news/": latest_news_page(),
              f"/photos-section/{PHOTO['slug']}/": photo_page()}
     for article in ARTICLES:
@@ -336,14 +326,7 @@ def build() -> None:
         for number in range(1, pages + 1):
             path = f"/{section}/" if number == 1 else f"/{section}/page/{number}/"
             files[path] = listing_page(section, label, number, pages)
-    for path, text in files.items():
-        target = SITE / path.lstrip("/")
-        if path.endswith("/"):
-            target = target / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
     routes = {"content_types": {"/feed/": "application/rss+xml; charset=UTF-8"}}
-    (SITE / "_routes.json").write_text(json.dumps(routes, indent=2) + "\n", encoding="utf-8")
     manifest = {
         "outlet": "app",
         "articles": [expected(article) for article in ARTICLES],
@@ -355,7 +338,7 @@ def build() -> None:
             f"{BASE}/feed/",
         ],
     }
-    (HERE / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_mirror(HERE, files, routes, manifest)
 
 
 if __name__ == "__main__":

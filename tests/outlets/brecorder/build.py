@@ -10,15 +10,14 @@ JSON-LD, a slug-less canonical link, the RSS feed with the whole body, the news 
 import html
 import json
 import re
-import shutil
 from datetime import datetime
 from email.utils import format_datetime
 from pathlib import Path
 
 from tests.outlets.brecorder.articles import ARTICLES, VIDEO
+from tests.outlets.mirror import expected_article, write_mirror
 
 HERE = Path(__file__).resolve().parent
-SITE = HERE / "site"
 BASE = "https://www.brecorder.com"
 DATELINE = re.compile(r"^(?P<place>[A-Z]{3,})(?: \([^)]*\))?: ")  # how these stories open
 LISTINGS = {"latest-news": "Latest", "pakistan": "Pakistan", "markets": "Markets"}
@@ -295,21 +294,11 @@ def expected(article: dict) -> dict:
     paragraphs = [p for p in article["paragraphs"] if not p.startswith("Copyright Business Recorder")]
     dateline = DATELINE.match(paragraphs[0])
     text = "\n\n".join([paragraphs[0][dateline.end():] if dateline else paragraphs[0], *paragraphs[1:]])
-    return {
-        "url": canonical(article),
-        "title": article["title"],
-        "published_at": when(article).isoformat(),
-        "language": "en",
-        "dateline_place": dateline["place"].title() if dateline else None,
-        "dateline_agency": None,
-        "text_starts": text[:40],
-        "text_ends": text[-40:],
-    }
+    return expected_article(canonical(article), article["title"], when(article).isoformat(), text,
+                            dateline["place"].title() if dateline else None)
 
 
 def build() -> None:
-    if SITE.exists():
-        shutil.rmtree(SITE)
     files: dict[str, tuple[str, str | None]] = {"/robots.txt": (ROBOTS, None)}
     for article in ARTICLES:
         render = legacy_page if article["layout"] == "legacy" else current_page
@@ -321,12 +310,7 @@ def build() -> None:
         files[f"/{section}"] = (listing_page(section, label), HTML_TYPE)
     files["/feeds/latest-news"] = (feed(), "application/rss+xml; charset=utf-8")
     files["/feeds/sitemap"] = (news_sitemap(), "application/xml; charset=utf-8")
-    for path, (text, _) in files.items():
-        target = SITE / path.lstrip("/")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
     routes = {"content_types": {path: ctype for path, (_, ctype) in sorted(files.items()) if ctype}}
-    (SITE / "_routes.json").write_text(json.dumps(routes, indent=2) + "\n", encoding="utf-8")
     manifest = {
         "outlet": "brecorder",
         "articles": [expected(article) for article in ARTICLES],
@@ -338,7 +322,7 @@ def build() -> None:
             f"{BASE}/trends/budget-2024-25",
         ],
     }
-    (HERE / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_mirror(HERE, {path: text for path, (text, _) in files.items()}, routes, manifest)
 
 
 if __name__ == "__main__":

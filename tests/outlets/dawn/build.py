@@ -26,14 +26,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import datetime
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
 
+from tests.outlets.mirror import expected_article, write_mirror
+
 HERE = Path(__file__).resolve().parent
-SITE = HERE / "site"
 BASE = "https://www.dawn.com"
 SECTIONS = {"pakistan": "Pakistan", "business": "Business", "world": "World", "opinion": "Opinion"}
 ROBOTS_TXT = ("User-agent: *\nDisallow: /archive/*\nDisallow: /search\nDisallow: /obituary\nDisallow: */print\n\n"
@@ -224,23 +224,12 @@ def manifest_entry(article: dict) -> dict:
         paragraphs[0] = article["paragraphs"][0]
     text = "\n\n".join(paragraphs)
     place = article["dateline"] and article["dateline"].rstrip(":").replace("\u00ad", "").title()
-    return {
-        "url": canonical_url(article),
-        "title": article["title"],
-        "published_at": article["published"],
-        "language": "en",
-        "dateline_place": place,
-        "dateline_agency": None,
-        "text_starts": text[:40],
-        "text_ends": text[-40:],
-    }
+    return expected_article(canonical_url(article), article["title"], article["published"], text, place)
 
 
 def build() -> None:
     articles = json.loads((HERE / "articles.json").read_text(encoding="utf-8"))
     by_id = {article["id"]: article for article in articles}
-    if SITE.exists():
-        shutil.rmtree(SITE)
     files = {"robots.txt": ROBOTS_TXT}
     for article in articles:
         files[f"news/{article['id']}/{article['slug']}"] = article_page(article)
@@ -250,10 +239,6 @@ def build() -> None:
     files["feeds/sitemap"] = news_sitemap(articles)
     files[LIVE_BLOG[0].lstrip("/")] = live_page()
     files["authors/119/afp"] = author_page("AFP", "/authors/119/afp", [by_id[2031199]])
-    for relative, text in files.items():
-        target = SITE / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
     html = "text/html; charset=utf-8"
     rss_type = "application/rss+xml; charset=utf-8"
     routes = {
@@ -267,7 +252,6 @@ def build() -> None:
             **{f"/news/{a['id']}": [301, f"/news/{a['id']}/{a['slug']}"] for a in articles},
         },
     }
-    (SITE / "_routes.json").write_text(json.dumps(routes, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     manifest = {
         "outlet": "dawn",
         "articles": [manifest_entry(a) for a in sorted(articles, key=lambda a: a["id"])],
@@ -276,7 +260,7 @@ def build() -> None:
             f"{BASE}/news/amp/2031152", f"{BASE}/news/{CROSS_POST[0]}", CROSS_POST[1],
         ],
     }
-    (HERE / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_mirror(HERE, files, routes, manifest)
 
 
 if __name__ == "__main__":

@@ -25,13 +25,13 @@ thenews.com.pk (the facts and their sources are in ``crawler/outlets/thenews.py`
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date, datetime
 from html import escape
 from pathlib import Path
 
+from tests.outlets.mirror import expected_article, write_mirror
+
 HERE = Path(__file__).resolve().parent
-SITE = HERE / "site"
 CHALLENGE = HERE.parent.parent / "site" / "_challenge.html"  # the project's own Cloudflare challenge page
 BASE = "https://www.thenews.com.pk"
 ROBOTS_TXT = f"User-agent: *\nDisallow: /search\n\nSitemap: {BASE}/assets/uploads/google_news_latest.xml\n"
@@ -162,23 +162,12 @@ def manifest_entry(article: dict) -> dict:
     """The article as the archive should hold it; the body's paragraphs are joined by a blank line."""
     text = "\n\n".join(article["paragraphs"])
     place = article["dateline"] and article["dateline"].rstrip(":").title()
-    return {
-        "url": article_url(article),
-        "title": article["title"],
-        "published_at": article["published"],
-        "language": "en",
-        "dateline_place": place,
-        "dateline_agency": None,
-        "text_starts": text[:40],
-        "text_ends": text[-40:],
-    }
+    return expected_article(article_url(article), article["title"], article["published"], text, place)
 
 
 def build() -> None:
     articles = json.loads((HERE / "articles.json").read_text(encoding="utf-8"))
     by_id = {article["id"]: article for article in articles}
-    if SITE.exists():
-        shutil.rmtree(SITE)
     files = {"robots.txt": ROBOTS_TXT}
     for article in articles:
         files[article_path(article).lstrip("/")] = article_page(article, [a for a in articles if a is not article][:4])
@@ -188,10 +177,6 @@ def build() -> None:
     files[CATEGORY_PAGE.lstrip("/")] = category_page([a for a in articles if a["category"] == "National"])
     files[MAGAZINE[0].lstrip("/")] = magazine_page()
     files["_challenge.html"] = CHALLENGE.read_text(encoding="utf-8").replace("www.urdupoint.com", "www.thenews.com.pk")
-    for relative, text in files.items():
-        target = SITE / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
     html = "text/html; charset=utf-8"
     routes = {
         "content_types": {
@@ -201,13 +186,12 @@ def build() -> None:
         "queries": {"/latest?page=2": "_latest-2.html"},
         "status": {"/latest": [200, "_latest.html"], CHALLENGED[0]: [403, "_challenge.html"]},
     }
-    (SITE / "_routes.json").write_text(json.dumps(routes, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     manifest = {
         "outlet": "thenews",
         "articles": [manifest_entry(a) for a in sorted(articles, key=lambda a: a["id"])],
         "not_articles": [BASE + CATEGORY_PAGE, BASE + MAGAZINE[0], BASE + CHALLENGED[0], f"{BASE}/latest?page=2"],
     }
-    (HERE / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_mirror(HERE, files, routes, manifest)
 
 
 if __name__ == "__main__":

@@ -25,14 +25,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
 
+from tests.outlets.mirror import expected_article, write_mirror
+
 HERE = Path(__file__).resolve().parent
-SITE = HERE / "site"
 BASE = "https://tribune.com.pk"
 ROBOTS_TXT = f"User-agent: *\nDisallow: /search\n\nSitemap: {BASE}/sitemap.xml\n"  # the real one is not known
 HOME_FEED = (2614062, 2614050, 2614021, 2614035)
@@ -221,38 +221,23 @@ def manifest_entry(article: dict) -> dict:
     paragraphs = [*article["paragraphs"], *([article["trailer"]] if article["trailer"] else [])]
     text = "\n\n".join(" ".join(paragraph.split()) for paragraph in paragraphs)  # spaces run together as one
     place = article["dateline"] and ", ".join(part.strip().title() for part in article["dateline"].rstrip(":").split(","))
-    return {
-        "url": article_url(article),
-        "title": article["title"],
-        "published_at": article["published"],
-        "language": "en",
-        "dateline_place": place,
-        "dateline_agency": None,
-        "text_starts": text[:40],
-        "text_ends": text[-40:],
-    }
+    return expected_article(article_url(article), article["title"], article["published"], text, place)
 
 
 def build() -> None:
     articles = json.loads((HERE / "articles.json").read_text(encoding="utf-8"))
     by_id = {article["id"]: article for article in articles}
-    if SITE.exists():
-        shutil.rmtree(SITE)
     files = {"robots.txt": ROBOTS_TXT}
     for article in articles:
         others = [a for a in articles if a is not article][:4]
         path = article_path(article).lstrip("/")
-        files[path + "index.html" if path.endswith("/") else path] = article_page(article, others)
+        files[path] = article_page(article, others)
     files["latest"] = listing_page([by_id[i] for i in PAGE_ONE], 1, next_page=True)
     files["_latest-2.html"] = listing_page([by_id[i] for i in PAGE_TWO], 2, next_page=False)
     files["feed/home"] = rss("home", [by_id[i] for i in HOME_FEED])
     files["feed/pakistan"] = rss("pakistan", [by_id[i] for i in PAKISTAN_FEED])
     files["sitemap.xml"], files["sitemap/posts-1.xml"] = sitemaps(articles)
     files[AUTHOR_PAGE[0].lstrip("/")] = author_page([by_id[2614050]])
-    for relative, text in files.items():
-        target = SITE / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
     html = "text/html; charset=utf-8"
     rss_type = "application/rss+xml; charset=utf-8"
     routes = {
@@ -262,13 +247,12 @@ def build() -> None:
         },
         "queries": {"/latest?page=2": "_latest-2.html"},
     }
-    (SITE / "_routes.json").write_text(json.dumps(routes, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     manifest = {
         "outlet": "tribune",
         "articles": [manifest_entry(a) for a in sorted(articles, key=lambda a: a["id"])],
         "not_articles": [BASE + AUTHOR_PAGE[0], NEWSLAB[0], f"{BASE}/latest?page=2"],
     }
-    (HERE / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_mirror(HERE, files, routes, manifest)
 
 
 if __name__ == "__main__":

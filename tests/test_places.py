@@ -1,0 +1,119 @@
+"""Dateline places geocoded offline: every spelling of a place is one place, with its coordinates."""
+
+import pytest
+import sqlite_utils
+from scrapy.utils.test import get_crawler
+
+from pipelines import schema
+from pipelines.archive import Archive
+from pipelines.dateline import DatelinePipeline
+from pipelines.items import ArticleItem
+from pipelines.places import Place, locate
+from pipelines.profile import Profiles
+
+LAHORE = Place("Lahore", 31.558, 74.3507)
+ISLAMABAD = Place("Islamabad", 33.7215, 73.0433)
+HYDERABAD_SINDH = Place("Hyderabad", 25.3969, 68.3772)
+MIRPUR_AJK = Place("Mirpur", 33.1478, 73.7519)
+
+
+@pytest.mark.parametrize(
+    ("written", "place"),
+    [
+        ("Lahore", LAHORE),
+        ("LAHORE", LAHORE),  # as the dateline parser leaves an ALL-CAPS place: Lahore; raw text folds the same
+        ("لاہور", LAHORE),
+        ("لاهور", LAHORE),  # Arabic heh, as an Arabic keyboard types it
+        ("Lahore, Pakistan", LAHORE),
+        ("اسلام آباد", ISLAMABAD),
+        ("اسلام اباد", ISLAMABAD),  # without the madda
+        ("Islamabad", ISLAMABAD),
+        ("Hyderabad", HYDERABAD_SINDH),  # a Pakistani desk's Hyderabad is in Sindh
+        ("Hyderabad, Sindh", HYDERABAD_SINDH),
+        ("حیدرآباد", HYDERABAD_SINDH),
+        ("Hyderabad [India]", Place("Hyderabad", 17.384, 78.4564)),  # ANI's style names the country
+        ("Mirpur (AJK)", MIRPUR_AJK),
+        ("میرپور", MIRPUR_AJK),
+        ("D.I. Khan", Place("Dera Ismail Khan", 31.8313, 70.9017)),
+        ("Dera Ismail Khan", Place("Dera Ismail Khan", 31.8313, 70.9017)),
+        ("Lahore/Faisalabad", LAHORE),  # a joint dateline: its first place
+        ("Nowshera", Place("Nowshera", 34.0153, 71.9747)),  # too small for the gazetteer
+        ("چکوال", Place("Chakwal", 32.9329, 72.8539)),  # the gazetteer knows no Urdu name of it
+        ("New Delhi [India]", Place("New Delhi", 28.6214, 77.2148)),  # its own city, not Delhi, which it is a name of
+        ("Kabul, Afghanistan", Place("Kabul", 34.5281, 69.1723)),
+        ("Beijing", Place("Beijing", 39.9075, 116.3972)),
+        ("لندن", Place("London", 51.5085, -0.1257)),  # Urdu spelling from the gazetteer's other names
+        ("Kiev", Place("Kyiv", 50.4547, 30.5238)),
+        ("Gulabkot", None),
+        ("Alderton, Ruritania", None),
+        ("United Nations", None),
+        ("", None),
+        (None, None),
+    ],
+    ids=lambda value: repr(value) if isinstance(value, str) or value is None else "",
+)
+def test_a_written_place_is_located(written, place):
+    assert locate(written) == place
+
+
+def dateline_item(url: str, text: str, language: str = "en") -> ArticleItem:
+    return ArticleItem(url=url, fetched_url=url, body=b"", encoding="utf-8", fetched_at="2031-03-07T00:00:00+00:00",
+                       outlet="example", language=language, title=url, text=text, content_hash=url)
+
+
+def test_the_dateline_pipeline_stores_one_place_for_each_spelling_and_counts_those_not_found(tmp_path):
+    stats = get_crawler().stats
+    pipeline = DatelinePipeline(stats, Profiles())
+    items = [
+        dateline_item("https://example.com/1", "LAHORE: The Punjab cabinet met on Monday."),
+        dateline_item("https://example.com/2", "لاہور (اے پی پی): پنجاب کابینہ کا اجلاس پیر کو ہوا۔", "ur"),
+        dateline_item("https://example.com/3", "KARACHI: The Sindh cabinet met on Monday."),
+        dateline_item("https://example.com/4", "GULABKOT: The town council met on Monday."),
+        dateline_item("https://example.com/5", "The cabinet met on Monday, without a dateline."),
+    ]
+    archive = Archive.open(tmp_path / "archive.db")
+    for item in items:
+        pipeline.process_item(item)
+        archive.add_article(item, item.urls, "2031-03-07T00:00:00+00:00")
+    archive.commit()
+
+    rows = archive.db.execute(
+        "select url, dateline_place, place, place_latitude, place_longitude from articles order by id").fetchall()
+    assert rows == [
+        ("https://example.com/1", "Lahore", "Lahore", 31.558, 74.3507),
+        ("https://example.com/2", "لاہور", "Lahore", 31.558, 74.3507),
+        ("https://example.com/3", "Karachi", "Karachi", 24.8608, 67.0104),
+        ("https://example.com/4", "Gulabkot", None, None, None),
+        ("https://example.com/5", None, None, None, None),
+    ]
+    facet = archive.db.execute("select place, count(*) from articles where place is not null group by place").fetchall()
+    assert facet == [("Karachi", 1), ("Lahore", 2)]
+    assert (stats.get_value("places/found"), stats.get_value("places/not_found")) == (3, 1)
+    archive.close()
+
+
+def test_an_archive_made_before_places_has_its_articles_and_versions_geocoded(tmp_path):
+    db = sqlite_utils.Database(tmp_path / "old.db")
+    schema.migrations.apply(db, stop_before="geocode_dateline_places")
+    common = {"outlet": "example", "text": "Body.", "content_hash": "h", "first_seen": "2023-01-01T00:00:00+00:00",
+              "last_seen": "2023-01-01T00:00:00+00:00"}
+    for number, place in enumerate(("Lahore", "لاہور", "Gulabkot", None), start=1):
+        db["articles"].insert({"id": number, "url": f"https://example.com/{number}", "title": f"T{number}",
+                               "dateline_place": place, **common})
+    db["article_versions"].insert({"article_id": 1, "version": 1, "title": "T1", "text": "Old body.",
+                                   "content_hash": "g", "dateline_place": "اسلام آباد",
+                                   "fetched_at": "2023-01-01T00:00:00+00:00", "replaced_at": "2023-01-02T00:00:00+00:00"})
+    db.conn.commit()
+
+    schema.apply(db)
+
+    assert db.execute("select id, place, place_latitude, place_longitude from articles order by id").fetchall() == [
+        (1, "Lahore", 31.558, 74.3507),
+        (2, "Lahore", 31.558, 74.3507),
+        (3, None, None, None),
+        (4, None, None, None),
+    ]
+    assert db.execute("select place, place_latitude, place_longitude from article_versions").fetchall() == [
+        ("Islamabad", 33.7215, 73.0433)]
+    plan = db.execute("explain query plan select place, count(*) from articles group by place").fetchall()
+    assert "USING COVERING INDEX idx_articles_place" in plan[0][3]
