@@ -31,11 +31,12 @@ from pipelines.items import ArticleItem, RejectedPage
 from pipelines.workers import WorkerCrashed, WorkerPool
 from pipelines.body import extract_body
 from pipelines.challenge import is_challenge
-from pipelines.dateline import body_after_dateline
+from pipelines.dateline import keeps_body, parse_dateline
 from pipelines.dates import in_outlet_time, in_utc, parse_published
 from pipelines.hints import READ_APART, PageHints, compiled
 from pipelines.metadata import PageMetadata, clean, find_byline, read_metadata
 from pipelines.neardup import Signature
+from pipelines.places import Place, locate
 from pipelines.profile import Profiles
 
 logger = logging.getLogger(__name__)
@@ -135,6 +136,7 @@ class Extraction:
     counts: Counter = field(default_factory=Counter)
     notes: list[tuple[int, str, dict]] = field(default_factory=list)  # (level, message, arguments) to log
     signed: tuple[str, Signature] | None = None  # see extract_and_sign
+    located: tuple[str, Place | None] | None = None  # see extract_and_sign
 
     def count(self, key: str, value: int = 1) -> None:
         self.counts[key] += value
@@ -156,13 +158,18 @@ def extract_page(page: Page, hints: PageHints) -> Extraction:
 
 
 def extract_and_sign(page: Page, hints: PageHints) -> Extraction:
-    """:func:`extract_page`, and the near-duplicate signature of the text as the dateline
-    pipeline will leave it: the dedup pipeline's work, done in the same trip to a worker
-    process. The dedup pipeline uses it only if the text it gets is the text signed."""
+    """:func:`extract_page`, and the dedup and dateline pipelines' slow steps done ahead in the same trip
+    to a worker process: the near-duplicate signature of the text as the dateline pipeline will leave
+    it, and where the dateline's place is (:func:`pipelines.places.locate`, whose gazetteer takes a
+    second to load: a worker's, not the crawl's). The pipelines use them only if the text and the
+    place they get are those."""
     extraction = extract_page(page, hints)
     if extraction.rejection is None:
-        text = body_after_dateline(extraction.fields["text"], hints.dateline_brand)
+        found = parse_dateline(extraction.fields["text"], hints.dateline_brand)
+        text = found.body if keeps_body(found) else extraction.fields["text"]
         extraction.signed = (text, Signature.of(text))
+        if keeps_body(found) and found.place:
+            extraction.located = (found.place, locate(found.place))
     return extraction
 
 
@@ -372,5 +379,6 @@ class ExtractPipeline:
         for name, value in extraction.fields.items():
             setattr(item, name, value)
         item.signed = extraction.signed
+        item.located = extraction.located
         self.stats.inc_value("extract/articles")
         return item

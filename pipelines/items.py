@@ -50,6 +50,7 @@ class ArticleItem:
     same_story: tuple[int, ...] = ()  # archived articles of other outlets whose bodies this one repeats
     minhash_bands: tuple[int, ...] | None = None  # the body's near-duplicate index keys; None: not computed yet
     signed: tuple | None = None  # (text, its near-duplicate Signature), computed ahead with the extraction
+    located: tuple | None = None  # (dateline place, its Place or None), computed ahead with the extraction
 
     @property
     def urls(self) -> list[str]:

@@ -218,7 +218,8 @@ def locate_place(item, stats) -> None:
     """Set ``item``'s ``place`` and its coordinates from its ``dateline_place``, counting the places not found."""
     if not item.dateline_place:
         return
-    place = locate(item.dateline_place)
+    located, item.located = item.located, None
+    place = located[1] if located and located[0] == item.dateline_place else locate(item.dateline_place)
     if place is None:
         stats.inc_value("places/not_found")
         return

@@ -117,3 +117,20 @@ def test_an_archive_made_before_places_has_its_articles_and_versions_geocoded(tm
         ("Islamabad", 33.7215, 73.0433)]
     plan = db.execute("explain query plan select place, count(*) from articles group by place").fetchall()
     assert "USING COVERING INDEX idx_articles_place" in plan[0][3]
+
+
+def test_a_place_located_ahead_in_a_worker_is_taken_only_for_the_dateline_it_was_located_for():
+    from scrapy.utils.test import get_crawler
+
+    from pipelines.items import ArticleItem
+    from pipelines.places import Place, locate_place
+
+    stats = get_crawler().stats
+    ahead = ArticleItem("https://x.example/a", "", b"", "utf-8", "", dateline_place="Gulabkot",
+                        located=("Gulabkot", Place("Gulabkot", 31.5, 74.3)))
+    locate_place(ahead, stats)
+    assert (ahead.place, ahead.place_latitude, ahead.located) == ("Gulabkot", 31.5, None)  # a place no gazetteer knows
+    stale = ArticleItem("https://x.example/b", "", b"", "utf-8", "", dateline_place="Lahore",
+                        located=("Gulabkot", Place("Gulabkot", 31.5, 74.3)))
+    locate_place(stale, stats)
+    assert stale.place == "Lahore"
