@@ -8,7 +8,7 @@ from pipelines import schema
 from pipelines.archive import Archive
 from pipelines.dateline import DatelinePipeline
 from pipelines.items import ArticleItem
-from pipelines.places import Place, locate
+from pipelines.places import Place, locate, locate_place
 from pipelines.profile import Profiles
 
 LAHORE = Place("Lahore", 31.558, 74.3507)
@@ -120,11 +120,6 @@ def test_an_archive_made_before_places_has_its_articles_and_versions_geocoded(tm
 
 
 def test_a_place_located_ahead_in_a_worker_is_taken_only_for_the_dateline_it_was_located_for():
-    from scrapy.utils.test import get_crawler
-
-    from pipelines.items import ArticleItem
-    from pipelines.places import Place, locate_place
-
     stats = get_crawler().stats
     ahead = ArticleItem("https://x.example/a", "", b"", "utf-8", "", dateline_place="Gulabkot",
                         located=("Gulabkot", Place("Gulabkot", 31.5, 74.3)))
