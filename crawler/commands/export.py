@@ -9,14 +9,8 @@ refused: name the file the link points to, or use ``-o -`` and redirect.
 """
 
 import argparse
-import contextlib
-import io
-import os
-import secrets
 import sqlite3
-import stat
 import sys
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
@@ -26,11 +20,11 @@ from tqdm import tqdm
 
 from crawler import export, queries
 from crawler.commands import CommandError, add_filter_options, fail, filters_from, open_archive, positional
+from crawler.commands.output import STDOUT, replaceable, write_file, write_stdout
 from pipelines.profile import Profiles
 
 FORMATS = ("csv", "jsonl", "txt")  # --format, or else the output file's extension
 FORMAT_NAMES = "csv, jsonl or txt"
-STDOUT = "-"  # -o - writes to standard output
 
 
 class Command(ScrapyCommand):
@@ -91,7 +85,7 @@ class Command(ScrapyCommand):
         if extra := positional(args):
             raise CommandError(f"unexpected argument {extra[0]!r}: give search terms with --search")
         path, fmt = _output(opts)
-        old = None if path is None else _replaceable(path)
+        old = None if path is None else replaceable(path)
         columns = _columns(opts.columns, fmt)
         _check_format_options(opts, fmt)
         if opts.search is not None and not opts.search.strip():
@@ -107,7 +101,7 @@ class Command(ScrapyCommand):
             write = partial(_write_rows, rows, fmt=fmt, columns=columns, sanitize=opts.sanitize,
                             profiles=Profiles.from_settings(self.settings))
             encoding = "utf-8-sig" if opts.bom else "utf-8"
-            written = _write_stdout(write, encoding) if path is None else _write_file(write, path, old, encoding)
+            written = write_stdout(write, encoding) if path is None else write_file(write, path, old, encoding)
         except sqlite3.Error as error:
             raise CommandError(f"cannot read the archive {self.settings['ARCHIVE_DB']}: {error}") from None
         finally:
@@ -131,23 +125,6 @@ def _output(opts: argparse.Namespace) -> tuple[Path | None, str]:
     if fmt not in FORMATS:
         raise CommandError(f"cannot tell the format of {path}: end its name in .csv, .jsonl or .txt, or give --format")
     return path, fmt
-
-
-def _replaceable(path: Path) -> os.stat_result | None:
-    """The status of the file at ``path`` (None if there is none), refusing what the export must not replace."""
-    try:
-        status = path.lstat()
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise CommandError(f"cannot write {path}: {error.strerror or error}") from None
-    if stat.S_ISLNK(status.st_mode):
-        raise CommandError(f"{path} is a symbolic link (to {os.readlink(path)}): name the file itself")
-    if stat.S_ISDIR(status.st_mode):
-        raise CommandError(f"{path} is a folder: name a file")
-    if not stat.S_ISREG(status.st_mode):
-        raise CommandError(f"{path} is not a regular file (a FIFO, socket or device): use -o - and redirect it")
-    return status
 
 
 def _columns(text: str | None, fmt: str) -> tuple[str, ...]:
@@ -184,62 +161,3 @@ def _write_rows(rows, out: TextIO, fmt: str, columns: tuple[str, ...], sanitize:
     return export.write_txt(rows, out, profiles)
 
 
-def _write_file(write: Callable[[TextIO], int], path: Path, old: os.stat_result | None, encoding: str) -> int:
-    """``write(out)`` into a new file beside ``path``, renamed over it once complete; returns its count."""
-    part = path.with_name(f".{path.name}.{secrets.token_hex(8)}.part")
-    try:
-        descriptor = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            written = _write_part(write, descriptor, old, encoding)
-            os.replace(part, path)
-        except BaseException:
-            part.unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        raise CommandError(f"cannot write {path}: {error.strerror or error}") from None
-    _sync_folder(path.parent)
-    return written
-
-
-def _write_part(write: Callable[[TextIO], int], descriptor: int, old: os.stat_result | None, encoding: str) -> int:
-    """``write(out)`` into the new file open at ``descriptor``, then synced to disk; returns its count.
-
-    It takes the permissions of the file it replaces; a new file keeps those that
-    ``open()`` gives (0o666 less the umask).
-    """
-    # newline="": the csv module writes its own line ends, and .txt must be byte for byte.
-    with open(descriptor, "w", encoding=encoding, newline="") as out:
-        if old is not None:
-            os.fchmod(descriptor, stat.S_IMODE(old.st_mode))
-        written = write(out)
-        out.flush()
-        os.fsync(descriptor)
-    return written
-
-
-def _sync_folder(folder: Path) -> None:
-    """Put the rename on disk; some file systems cannot sync a folder, and the file is in place either way."""
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-
-
-def _write_stdout(write: Callable[[TextIO], int], encoding: str) -> int:
-    """``write(out)`` to standard output, as bytes in ``encoding`` whatever the locale; returns its count.
-
-    A closed pipe is raised as BrokenPipeError, for the command to stop quietly.
-    """
-    out = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="")
-    try:
-        written = write(out)
-        out.flush()
-        return written
-    except BrokenPipeError:
-        raise
-    except OSError as error:
-        raise CommandError(f"cannot write to standard output: {error.strerror or error}") from None
-    finally:
-        out.detach()  # leaves sys.stdout open

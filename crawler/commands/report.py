@@ -13,7 +13,7 @@ from scrapy.commands import ScrapyCommand
 
 from crawler import coverage, report
 from crawler.commands import CommandError, archive_timezone, fail, open_archive, parse_day, parse_limit, positional
-from crawler.commands.export import STDOUT, _replaceable, _write_file, _write_stdout
+from crawler.commands.output import STDOUT, replaceable, write_file, write_stdout
 
 DEFAULT_RUNS = 20
 
@@ -63,7 +63,7 @@ class Command(ScrapyCommand):
         if not opts.output:
             raise CommandError("name the file to write with -o FILE (e.g. -o report.html), or -o - for standard output")
         path = None if opts.output == STDOUT else Path(opts.output)
-        old = None if path is None else _replaceable(path)
+        old = None if path is None else replaceable(path)
         since, until = parse_day("--since", opts.since), parse_day("--until", opts.until)
         if since and until and since > until:
             raise CommandError(f"--since {since} is after --until {until}")
@@ -83,9 +83,9 @@ class Command(ScrapyCommand):
         html = report.render(made, Path(archive).name)
         write = lambda out: out.write(html)  # noqa: E731 - the export's writers take a function of the file
         if path is None:
-            _write_stdout(write, "utf-8")
+            write_stdout(write, "utf-8")
         else:
-            _write_file(write, path, old, "utf-8")
+            write_file(write, path, old, "utf-8")
         days = len(made.coverage.days)
         where = "standard output" if path is None else path
         print(f"Wrote the report of {days} days ({made.coverage.first} to {made.coverage.last}) to {where}",
