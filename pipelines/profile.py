@@ -15,7 +15,7 @@ never import the crawler, and ``scrapy reextract`` finds an archived row's profi
 import re
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
-from functools import cached_property
+from functools import cache, cached_property
 from urllib.parse import urlsplit, urlunsplit
 
 from scrapy.utils.misc import walk_modules_iter
@@ -136,8 +136,14 @@ class Profiles:
 
     @classmethod
     def from_settings(cls, settings) -> "Profiles":
+        return cls.in_modules(tuple(settings.getlist("OUTLET_MODULES")))
+
+    @classmethod
+    @cache
+    def in_modules(cls, module_names: tuple[str, ...]) -> "Profiles":
+        """The profiles of these modules, found once: a crawl's spider loader and pipelines all ask."""
         found = []
-        for module_name in settings.getlist("OUTLET_MODULES"):
+        for module_name in module_names:
             for module in walk_modules_iter(module_name):
                 found.extend(value for value in vars(module).values() if isinstance(value, Profile))
         return cls(found)

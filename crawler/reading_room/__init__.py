@@ -8,6 +8,11 @@ by their tables, not by their names.
 
 import os
 import weakref
+from functools import cache
+
+from scrapy.settings import Settings
+
+from pipelines.profile import Profiles
 
 # Tables every archive has had from its first migration (pipelines/schema.py).
 ARCHIVE_TABLES = frozenset({"articles", "articles_fts", "article_urls", "crawl_runs"})
@@ -56,3 +61,16 @@ def _files_signature(db) -> tuple | None:
         except OSError:
             times.append(None)
     return tuple(times)
+
+
+@cache
+def project_settings() -> Settings:
+    """The crawler's settings, for the outlets' profiles and the largest page a crawl keeps."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    return settings
+
+
+def profiles() -> Profiles:
+    """The outlets' profiles, as the crawl finds them."""
+    return Profiles.from_settings(project_settings())

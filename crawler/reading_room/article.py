@@ -17,19 +17,16 @@ in datasette's metadata), as the crawl's ``WARC_DIR`` did.
 """
 
 import json
-from functools import cache
 from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import Forbidden, NotFound, Request, Response
 from scrapy.http import TextResponse
-from scrapy.settings import Settings
 
-from crawler.reading_room import is_archive
+from crawler.reading_room import is_archive, profiles, project_settings
 from crawler.reading_room.article_text import isolated, paragraphs, reader_time, record_time, web_link, word_diff
 from crawler.warc import Location, read_record
-from pipelines.profile import Profiles
 
 PLUGIN = "archive_article"
 DATABASE = r"(?P<database>[^/.]+)"  # as datasette's own routes match a database
@@ -63,19 +60,6 @@ def register_routes():
 
 def stylesheet() -> Response:
     return Response(CSS.read_text(encoding="utf-8"), content_type="text/css; charset=utf-8")
-
-
-@cache
-def project_settings() -> Settings:
-    """The crawler's settings, for the outlets' profiles and the largest page a crawl keeps."""
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    return settings
-
-
-@cache
-def profiles() -> Profiles:
-    return Profiles.from_settings(project_settings())
 
 
 async def visible_archive(datasette, request):

@@ -16,13 +16,11 @@ from pathlib import Path
 from datasette import Response, hookimpl
 from datasette.utils import parse_metadata
 from datasette.views.base import DatasetteError
-from scrapy.settings import Settings
 
-from crawler.reading_room import archive_names, is_archive_named
+from crawler.reading_room import archive_names, is_archive_named, profiles
+from crawler.reading_room.article_text import web_link
 from crawler.reading_room.search import snippet_html
 from crawler.search import fts_query
-from crawler.settings import OUTLET_MODULES
-from pipelines.profile import Profiles
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -141,10 +139,6 @@ def nothing_to_search(typed: str) -> str | None:
 @cache
 def outlet_labels() -> dict[str, str]:
     """Each known outlet's name as it signs, by its name in the archive."""
-    profiles = Profiles.from_settings(Settings({"OUTLET_MODULES": OUTLET_MODULES}))
-    return {profile.name: profile.display_name or profile.name for profile in profiles}
+    return {profile.name: profile.display_name or profile.name for profile in profiles()}
 
 
-def web_link(url) -> str | None:
-    """``url`` when it is a web address a link may lead to; never ``javascript:`` or ``data:``."""
-    return url if isinstance(url, str) and url.lower().startswith(("https://", "http://")) else None
