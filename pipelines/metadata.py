@@ -14,6 +14,7 @@ from lxml import etree
 
 from pipelines.dates import CJK_DATE, WRITTEN_DATE
 from pipelines.hints import PageHints, compiled
+from pipelines.titles import agreeing_heading, bare_title, punctuated
 
 logger = logging.getLogger(__name__)
 
@@ -232,15 +233,19 @@ def day_in_url(url: str | None) -> str | None:
     return match and f"{match['year']}-{int(match['month']):02d}-{int(match['day']):02d}"
 
 
-def punctuated(headline: str, *others: str | None) -> str:
-    """The headline as another of the page's titles writes it, when that one has the same words and more
-    punctuation: some sites strip the commas from their JSON-LD headline (``12000 teachers``, ``cut rejected Senate``)."""
-    words = WORDS_ONLY.sub("", headline).casefold()
-    return next((other for other in others
-                 if other and len(other) > len(headline) and WORDS_ONLY.sub("", other).casefold() == words), headline)
+SITE_TYPES = frozenset({"WebSite", "Organization", "NewsMediaOrganization"})
 
 
-WORDS_ONLY = re.compile(r"[\W_]+")
+def site_names(objects: list[dict], article: dict, meta_tags: MetaTags) -> list[str]:
+    """What the page calls its site: ``og:site_name``, ``application-name``, the JSON-LD publisher
+    and the JSON-LD website or organisation."""
+    publisher = article.get("publisher")
+    names = [meta_tags.content("og:site_name"), meta_tags.content("application-name"),
+             publisher.get("name") if isinstance(publisher, dict) else None]
+    names += [obj.get("name") for obj in objects if types_of(obj) & SITE_TYPES]
+    return [name for name in map(clean, names) if name]
+
+
 
 
 def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = None, url: str | None = None) -> PageMetadata:
@@ -264,16 +269,21 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
                 return value
         return None
 
+    headings = [text for text in (clean(h1.text_content()) for h1 in compiled("//h1")(tree)) if text]
+    sites = site_names(objects, article, meta_tags)
+    shared_title = meta_tags.content("og:title", "twitter:title")
+    document_title = first_text(tree, "//title")
     meta.title = pick(
         "title",
         ("jsonld", lambda: clean(article.get("headline"))),
-        ("meta", lambda: meta_tags.content("og:title", "twitter:title")),
+        ("meta", lambda: shared_title),
         ("hint", lambda: first_text(tree, f"{hints.container}//h1" if hints.container else None)),
-        ("h1", lambda: first_text(tree, "//h1")),
-        ("title", lambda: first_text(tree, "//title")),
+        ("h1", lambda: agreeing_heading(document_title, headings, sites)),
+        ("title", lambda: bare_title(document_title, sites)),
+        ("h1", lambda: headings[0] if headings else None),
     )
     if meta.title and meta.sources["title"] == "jsonld":
-        meta.title = punctuated(meta.title, meta_tags.content("og:title", "twitter:title"), first_text(tree, "//h1"))
+        meta.title = punctuated(meta.title, [shared_title, *headings[:1]])
     if meta.title and hints.title_suffix:
         meta.title = hints.title_suffix.sub("", meta.title) or meta.title
     meta.summary = pick(

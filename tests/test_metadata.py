@@ -88,3 +88,36 @@ def test_a_date_hint_on_a_time_element_gives_its_machine_readable_time():
 
 def test_the_word_by_is_not_part_of_a_bylines_author():
     assert byline_author("By Sadia Rahman") == "Sadia Rahman"
+
+
+def title_of(head: str, body: str) -> tuple[str | None, str | None]:
+    meta = read_metadata(parse_html(f"<html><head>{head}</head><body>{body}<p>Text</p></body></html>"), PageHints())
+    return meta.title, meta.sources.get("title")
+
+
+@pytest.mark.parametrize(
+    "head, body, expected",
+    [
+        ("<title>Children who eat lentils early may avoid allergy</title>", "<h1>Allergies Health Centre</h1>",
+         ("Children who eat lentils early may avoid allergy", "title")),
+        ("<title>Caching WebAssembly modules on disk · Quill</title>",
+         "<h1>Quill</h1><h1>Caching WebAssembly modules on disk</h1>", ("Caching WebAssembly modules on disk", "h1")),
+        ("<title>Get your test coverage right | Code | Sana Mirza</title>", "<h1>Hi, I'm Sana.</h1>",
+         ("Get your test coverage right | Code", "title")),
+        ("<title>Notes on the monsoon - Kamran A. Baig ( kbaig )</title>", "<h1>Notes on the monsoon</h1>",
+         ("Notes on the monsoon", "h1")),
+        ("<title>Rain in Lahore: what the forecast says, and the flooding that was not - Daily Lens</title>",
+         "<h1>Daily Lens</h1>", ("Rain in Lahore: what the forecast says, and the flooding that was not", "title")),
+        ('<meta name="application-name" content="Daily Lens"><title>Daily Lens - Wheat</title>', "",
+         ("Wheat", "title")),
+        ("<title>Gwadar - a port in waiting</title>", "", ("Gwadar - a port in waiting", "title")),
+        ("", "<h1>Cotton prices firm</h1>", ("Cotton prices firm", "h1")),
+        ('<meta property="og:title" content="Cotton prices firm | Daily Lens"><title>Cotton</title>',
+         "<h1>Daily Lens</h1>", ("Cotton prices firm | Daily Lens", "meta")),
+    ],
+    ids=["section-h1", "logo-h1-first", "blog-h1", "h1-without-owner", "site-h1", "site-first",
+         "dash-in-headline", "h1-only", "og-title-as-written"],
+)
+def test_without_metadata_the_headline_is_the_h1_the_title_agrees_with_else_the_title_without_its_last_part(
+        head, body, expected):
+    assert title_of(head, body) == expected
