@@ -40,8 +40,28 @@ AGENCIES = {
     "ARY News": ("ARY", "اے آر وائی نیوز"),
     "Radio Pakistan": ("ریڈیو پاکستان",),
     "PTV News": ("پی ٹی وی نیوز",),
-    "Samaa": ("Samaa TV", "سماء"),
+    "Samaa": ("Samaa TV", "Samaa News", "سماء", "سما نیوز", "سماء نیوز"),
+    "Express News": ("ایکسپریس نیوز",),
+    "92 News": ("92 News HD", "۹۲ نیوز", "92 نیوز"),
+    "Aaj News": ("Aaj TV", "آج نیوز"),
+    "Hum News": ("ہم نیوز",),
+    "BOL News": ("بول نیوز",),
+    "GNN": ("جی این این",),
+    "Neo News": ("نیو نیوز",),
+    "24 News": ("24 News HD", "24 نیوز"),
+    "Dawn News": ("ڈان نیوز",),
+    "City 42": ("سٹی 42",),
+    "Public News": ("پبلک نیوز",),
+    "Abb Takk": ("Abbtakk", "اب تک"),
 }
+# The outlet's own desk, credited where an agency would be (``KARACHI (Staff Reporter):``,
+# ``لاہور (نمائندہ جنگ)``): a dateline without an agency.
+OWN_DESKS = (
+    "Staff Reporter", "Our Staff Reporter", "Staff Correspondent", "Our Correspondent", "Correspondent",
+    "Special Correspondent", "News Desk", "Web Desk", "Monitoring Desk", "Monitoring Report", "Bureau Report",
+    "اسٹاف رپورٹر", "سٹاف رپورٹر", "نمائندہ", "نمائندہ خصوصی", "نامہ نگار", "خبر نگار", "نیوز ڈیسک", "ویب ڈیسک",
+    "مانیٹرنگ ڈیسک", "بیورو رپورٹ",
+)
 
 _FUZZY_FROM = 5  # keys this long or longer also match with one letter wrong, missing, extra or swapped
 _PARTS = re.compile("[-/–]")  # PPI-OT is PPI's OT desk; Xinhua/APP a partner credit
@@ -54,6 +74,14 @@ def _key(name: str) -> str:
 
 _BY_KEY = {_key(alias): name for name, aliases in AGENCIES.items() for alias in (name, *aliases)}
 _FUZZY_KEYS = [key for key in _BY_KEY if len(key) >= _FUZZY_FROM]
+_DESK_KEYS = frozenset(map(_key, OWN_DESKS))
+_DESK_WORDS = re.compile(r"\s+")
+
+
+def is_own_desk(written: str) -> bool:
+    """Whether *written* credits the outlet's own desk, alone or followed by the outlet's name (``نمائندہ جنگ``)."""
+    words = _DESK_WORDS.split(written.strip())
+    return any(_key(" ".join(words[:count])) in _DESK_KEYS for count in range(len(words), 0, -1))
 
 
 @functools.lru_cache(maxsize=4096)

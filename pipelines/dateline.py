@@ -23,8 +23,8 @@ parenthesis
     - ``(<the brand in Urdu> - اے پی پی۔ 05 مارچ2024ء)``
 
     Others name only the agency or broadcaster: ``(APP)``, ``(Xinhua)``,
-    ``(PPI-OT)``, ``(Dunya News)``, ``(اے پی پی)``; agencies are looked up in
-    :mod:`pipelines.agencies`. Some put the date after it: ``(APP) Aug 25:``,
+    ``(PPI-OT)``, ``(Dunya News)``, ``(اے پی پی)``, or the outlet's own desk:
+    ``(Staff Reporter)``, ``(نمائندہ جنگ)``; both are looked up in :mod:`pipelines.agencies`. Some put the date after it: ``(APP) Aug 25:``,
     ``(اے پی پی) 25 اگست:``, ``(APP):Aug 25`` (colon glued to the date).
 separator
     `` :``, ``):``, ``) -:``, ``::``, `` -- ``, `` - ``, `` — ``, or nothing (some outlets'
@@ -32,8 +32,11 @@ separator
 
 Outlets without a parenthesis write an ALL-CAPS city and a colon, a dash or a line break:
 ``KARACHI:``, ``HYDERABAD, Jan 20:``, ``GULABKOT/NEW SAMARPUR:``, ``FAISALABAD - ``,
-``LAHORE -``, ``ALDERTON, RURITANIA:``, or the city alone on its line. City pages may
-write it in title case: ``Karachi: The``.
+``LAHORE -``, ``PESHAWAR—The``, ``HYDERABAD: March 7 -``, ``ALDERTON, RURITANIA:``, or the
+city alone on its line. City pages may write it in title case: ``Karachi: The``,
+``Karachi, Mar 7: The``, ``D.I. Khan:``. A place in title case or in Urdu alone on its line,
+before a dash (``Quetta — The``) or, in Urdu, before a colon (``کراچی:``) is one only when
+:func:`pipelines.places.locate` knows it.
 
 What :func:`parse_dateline` accepts and returns:
 
@@ -43,8 +46,8 @@ What :func:`parse_dateline` accepts and returns:
 - A parenthesis makes a dateline when it names the outlet's brand (with any separator
   or none; the brand's patterns cover its misspellings), or when it names a known agency and
   comes after an ALL-CAPS or Urdu place or a date with a separator, after a title-case
-  place with a separator and a sentence, or after an ALL-CAPS place or a date and
-  before a sentence. So ``Prime Minister (PM) Shehbaz Sharif said`` and
+  place with a separator and a sentence, or after an ALL-CAPS, Urdu or known place or a
+  date and before a sentence that does not go on from the parenthesis (``(اے پی پی) نے``). So ``Prime Minister (PM) Shehbaz Sharif said`` and
   ``Shopping (online): prices`` are not datelines. An ALL-CAPS place with only a date in
   the parenthesis is an older business-paper style: ``GULABKOT (March 7 2031):``.
 - Without a parenthesis, the place is an ALL-CAPS group of one to four words (or
@@ -72,8 +75,8 @@ import re
 from dataclasses import dataclass, replace
 
 from pipelines.items import ArticleItem
-from pipelines.places import locate_place
-from pipelines.agencies import agency_name
+from pipelines.agencies import agency_name, is_own_desk
+from pipelines.places import locate, locate_place
 from pipelines.profile import Profiles
 from pipelines.urdu import URDU_MONTHS, URDU_WEEKDAYS, to_ascii_digits
 
@@ -99,10 +102,10 @@ _DIGIT = "[0-9۰-۹٠-٩]"
 _YEAR = f"{_DIGIT}{{4}}"
 _MONTH = (
     r"\b(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![A-Za-z])\.?"  # Aug25 too, not Mayor
 )
 _DAY = rf"{_DIGIT}{{1,2}}(?i:st|nd|rd|th)?\b"
-_ENGLISH_DATE = rf"(?:{_DAY}\s*{_MONTH}|{_MONTH}\s*{_DAY})(?:,?\s*{_YEAR})?"
+_ENGLISH_DATE = rf"(?:{_DAY}\s*{_MONTH}|{_MONTH},?\s*{_DAY})(?:,?\s*{_YEAR})?"  # Aug, 25 too
 _URDU_GAP = r"[\s۔،,/-]{0,3}"
 _URDU_MONTH = "|".join(sorted(URDU_MONTHS, key=len, reverse=True))  # مئی before مئ
 _URDU_WEEKDAY = "|".join(sorted(URDU_WEEKDAYS, key=len, reverse=True))
@@ -118,21 +121,21 @@ _BRACKETED_COUNTRY = r"(?:[^\S\n]*\[[A-Za-z ]{2,24}\])?"  # ANI's NEW DELHI [Ind
 _COUNTRY_AFTER_COMMA = r"(?:,[^\S\n]*[A-Z][A-Za-z]{2,24}(?=[^\S\n]*[,(]))?"  # KABUL, Afghanistan (AP)
 _LATIN_PLACE = rf"{_LATIN_WORD}(?:{_GAP}{_LATIN_WORD}){{0,4}}{_ABBREVIATION}{_BRACKETED_COUNTRY}"
 _CAPS_PLACE = rf"[A-Z][A-Z.'’-]{{2,24}}(?:{_GAP}{_CAPS_WORD}){{0,3}}{_ABBREVIATION}"
-_TITLE_WORD = r"[A-Z][a-z][a-z.'’-]{1,23}"
+_TITLE_WORD = r"(?:[A-Z][a-z][a-z.'’-]{1,23}|(?:[A-Z]\.){1,3})"  # Karachi, and the initials of D.I. Khan
 _TITLE_PLACE = rf"{_TITLE_WORD}(?:{_GAP}{_TITLE_WORD}){{0,2}}{_ABBREVIATION}"
 # GULABKOT/NEW SAMARPUR and ALDERTON, RURITANIA
 _CAPS_PLACES = rf"{_CAPS_PLACE}(?:[^\S\n]*[/,][^\S\n]*{_CAPS_PLACE}){{0,4}}"
 _URDU_PLACE = rf"{_URDU_WORD}(?:{_GAP}{_URDU_WORD}){{0,3}}"
 
-_LEAD = r"[\s\ufeff\u200e\u200f:]*"  # whitespace, BOM, direction marks, a stray colon
-_SEPARATOR = r"\s*(?:-*\s*:{1,2}-*|-{1,2}(?=\s)|[–—](?=\s))"
 _SENTENCE_OPENER = r"""[A-Z0-9"“‘']"""  # how an English sentence after a dateline starts
+_LEAD = r"[\s\ufeff\u200e\u200f:]*"  # whitespace, BOM, direction marks, a stray colon
+_SEPARATOR = rf"\s*(?:-*\s*[:;]{{1,2}}-*|-{{1,2}}(?=\s|{_SENTENCE_OPENER})|[–—](?=\s|{_SENTENCE_OPENER}))"
 
 _PARENTHESIS_DATELINE = re.compile(
     rf"""{_LEAD}
     (?P<raw>
         (?:(?P<place>{_LATIN_PLACE}{_COUNTRY_AFTER_COMMA}|{_URDU_PLACE})(?:\s*[,:،۔]{{1,2}})?\s*)?
-        (?:(?P<when>{_ENGLISH_DATE}|{_URDU_DAY_MONTH})(?:\s*,)?\s*)?
+        (?:(?P<when>{_ENGLISH_DATE}|{_URDU_DATE})(?:\s*[,،۔])?\s*)?
         \((?P<inner>[^()]{{1,200}})\)
     )
     (?P<separator>{_SEPARATOR})?""",
@@ -144,14 +147,24 @@ _DATE_AFTER_AGENCY = re.compile(
 )
 _BARE_DATELINE = re.compile(
     rf"""{_LEAD}
-    (?P<raw>(?P<place>{_CAPS_PLACES})(?:,{{0,2}}\s*(?P<when>{_ENGLISH_DATE}))?)
-    (?P<separator>\s*:|\s+[-–—]{{1,2}}(?=\s|\Z|{_SENTENCE_OPENER})|[^\S\n]*\n(?=\s*{_SENTENCE_OPENER}))""",
+    (?P<raw>(?P<place>{_CAPS_PLACES})(?:[,:]{{0,2}}\s*(?P<when>{_ENGLISH_DATE}))?)
+    (?P<separator>\s*[:;]{{1,2}}|(?:\s+[-–—]{{1,2}}|[^\S\n]*[–—])(?=\s|\Z|{_SENTENCE_OPENER})
+        |[^\S\n]*\n(?=\s*{_SENTENCE_OPENER}))""",
     re.VERBOSE,
 )
-_TITLE_DATELINE = re.compile(  # city pages: "Gulabkot: The city administration …"
+_TITLE_DATELINE = re.compile(  # city pages: "Gulabkot: The city administration …", "Gulabkot, Mar 7: The"
     rf"""{_LEAD}
-    (?P<raw>(?P<place>{_TITLE_PLACE}(?:\s*,\s*{_TITLE_PLACE})?))
+    (?P<raw>(?P<place>{_TITLE_PLACE}(?:\s*[,/]\s*{_TITLE_PLACE})?)(?:,?[^\S\n]*(?P<when>{_ENGLISH_DATE}))?)
     (?P<separator>[^\S\n]*:)(?=[^\S\n]*{_SENTENCE_OPENER})""",
+    re.VERBOSE,
+)
+# A place in title case or in Urdu, alone on its line or before a dash (or, in Urdu, a colon): a
+# dateline only when it names a place the gazetteer knows ("Quetta — Gunmen", "کراچی: وفاقی").
+_KNOWN_PLACE_DATELINE = re.compile(
+    rf"""{_LEAD}
+    (?P<raw>(?P<place>{_TITLE_PLACE}|{_URDU_PLACE})(?:[^\S\n]*[,،۔]?[^\S\n]*(?P<when>{_ENGLISH_DATE}|{_URDU_DATE}))?)
+    (?P<separator>(?<=[\u0621-\u06ff\d])[^\S\n]*:{{1,2}}|(?:[^\S\n]+[-–—]{{1,2}}|[^\S\n]*[–—۔])(?=\s)
+        |[^\S\n]*\n)(?=\s*(?:{_SENTENCE_OPENER}|[\u0621-\u06ff]))""",
     re.VERBOSE,
 )
 _DATE = re.compile(f"{_ENGLISH_DATE}|{_URDU_DATE}")
@@ -160,8 +173,11 @@ _NUMBER = re.compile("[0-9]+")
 # A print story's summary points before its dateline ("• Supply cut by 20pc\n\nKARACHI: The..."): they stay in the body.
 _SUMMARY_BULLETS = re.compile(r"(?:[•▪●■◆][^\S\n]*[^\n]{1,300}\n+){1,6}")
 _NAME_EDGES = " \t\n\r\xa0\u200c\u200e\u200f/:;,،۔-–—"
+_FULL_STOP_AFTER_NAME = re.compile(r"(?<=[A-Za-z]{2})\.$")
 _CAPS_RUN = re.compile(r"\([A-Z]{1,4}\)|[A-Z]+")  # (AJK) or a word, in an ALL-CAPS place
 _URDU_LETTER = re.compile("[\u0621-\u06ff]")
+# Words that go on with the sentence a parenthesis stands in: postpositions and conjunctions.
+_URDU_CONTINUATION = re.compile(r"\s*(?:نے|کا|کی|کے|کو|میں|سے|پر|تک|اور|یا|نیز|بھی|کہ|ہے|ہیں|تھا|تھی|تھے)(?![\u0621-\u06ff])")
 _SENTENCE_START = re.compile(rf"\s*(?:{_SENTENCE_OPENER}|[\u0621-\u06ff])")  # English or Urdu
 
 
@@ -195,7 +211,10 @@ def _dateline_at_start(text: str, brand: re.Pattern | None) -> Dateline | None:
         return found
     match = _BARE_DATELINE.match(head) or _TITLE_DATELINE.match(head)
     if match and _may_be_place(match["place"]):
-        return _dateline(text, match, None, match.groupdict().get("when"))
+        return _dateline(text, match, None, match["when"])
+    match = _KNOWN_PLACE_DATELINE.match(head)
+    if match and _may_be_place(match["place"]) and locate(match["place"]):
+        return _dateline(text, match, None, match["when"])
     return None
 
 
@@ -206,10 +225,12 @@ def _parenthesis_dateline(text: str, match: re.Match, brand: re.Pattern | None) 
     if brand and brand.search(names):
         return _dateline(text, match, _agency(brand.sub(" ", names)), found and found[0], match["when"])
     name = names.strip(_NAME_EDGES)
-    if not (agency := agency_name(name)):
+    if not (agency := agency_name(name)) and not is_own_desk(name):
         return _dated_parenthesis(text, match, found[0]) if found and not name else None
     ending = _date_after_agency(text, match)
-    sentence_follows = bool(_SENTENCE_START.match(text[:HEAD_CHARS], (ending or match).end()))
+    after = (ending or match).end()
+    sentence_follows = bool(_SENTENCE_START.match(text[:HEAD_CHARS], after)) and not _URDU_CONTINUATION.match(
+        text[:HEAD_CHARS], after)
     if _from_wire(match, ending, sentence_follows):
         dates = (found and found[0], match["when"], ending and ending["date"])
         return _dateline(text, match, agency, *dates, ending=ending)
@@ -237,12 +258,15 @@ def _from_wire(match: re.Match, ending: re.Match | None, sentence_follows: bool)
     It is when a date or a separator follows a place in capitals or in Urdu
     (``BEIJING, Oct. 8 (Xinhua) --``, ``گلاب کوٹ۔7مارچ (اے پی پی):``), or a separator and
     a sentence follow a title-case place (``Peshawar (APP): The``); without a separator it
-    needs a date or a place in capitals, then a sentence (``NEW DELHI, March 2 (IANS) The``).
+    needs a date, a place in capitals or Urdu or one the gazetteer knows, then a sentence
+    (``NEW DELHI, March 2 (IANS) The``, ``اسلام آباد (این این آئی) وفاقی``); an Urdu one
+    does not go on with a postposition (``وزیراعظم (اے پی پی) نے کہا``).
     """
     place = match["place"] or ""
     dated = bool(match["when"] or ending)
     if not (match["separator"] or ending):
-        return (dated or place.isupper()) and sentence_follows
+        return (dated or place.isupper() or bool(_URDU_LETTER.match(place)) or bool(place and locate(place))) \
+            and sentence_follows
     return dated or place.isupper() or bool(_URDU_LETTER.match(place)) or sentence_follows
 
 
@@ -282,6 +306,7 @@ def _dateline(
 def _normalise_place(place: str) -> str:
     """Collapse spaces; title-case each ALL-CAPS part of a Latin place but keep (AJK) as it is."""
     place = " ".join(place.split()).rstrip("-")  # "KARACHI- (…": the hyphen is a separator
+    place = _FULL_STOP_AFTER_NAME.sub("", place)  # "ISLAMABAD. Aug 25": not the stop of "D.I."
     if "," in place:  # ALDERTON, Ruritania
         return ", ".join(map(_normalise_place, place.split(",")))
     name, bracket, country = place.partition("[")  # NEW DELHI [India]

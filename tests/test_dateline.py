@@ -14,7 +14,7 @@ from scrapy.utils.test import get_crawler
 
 from pipelines.items import ArticleItem
 from pipelines import dateline as dateline_module
-from pipelines.agencies import AGENCIES, agency_name
+from pipelines.agencies import AGENCIES, agency_name, is_own_desk
 from pipelines.dateline import HEAD_CHARS, Dateline, DatelinePipeline, parse_dateline
 from pipelines.profile import Profiles
 from tests.samples import PAGE_HINTS
@@ -423,6 +423,52 @@ DATELINES = [
     ("urdu-reuters", f"لندن (رائٹرز) : {URDU_BODY}", "لندن", "Reuters", None, URDU_BODY),
     ("urdu-afp", f"کابل (اے ایف پی) - {URDU_BODY}", "کابل", "AFP", None, URDU_BODY),
     ("urdu-comma-date", f"پشاور،25 اگست (آن لائن): {URDU_BODY}", "پشاور", "Online", None, URDU_BODY),
+    # A place in title case before a colon, with a date or joined to another
+    ("title-case-place-date-colon", f"Gulabkot, Mar 7: {BODY}", "Gulabkot", None, None, BODY),
+    ("title-case-place-initials", f"D.G. Khan: {BODY}", "D.G. Khan", None, None, BODY),
+    ("title-case-places-joined", f"Gulabkot/Samarpur: {BODY}", "Gulabkot/Samarpur", None, None, BODY),
+    # An Urdu wire dateline: the date after the place, the agency in parentheses, no separator
+    ("urdu-place-date-stop-agency", f"اسلام آباد ۔ 25 اگست ۔(اے پی پی) {URDU_BODY}", "اسلام آباد", "APP", None, URDU_BODY),
+    ("urdu-place-weekday-date-agency", f"لاہور ۔جمعرات 7 مارچ 2031ء (این این آئی) {URDU_BODY}",
+     "لاہور", "NNI", "2031-03-07", URDU_BODY),
+    ("urdu-place-agency-no-separator", f"اسلام آباد (این این آئی) {URDU_BODY}", "اسلام آباد", "NNI", None, URDU_BODY),
+    ("urdu-foreign-place-agency-no-separator", f"واشنگٹن (اے ایف پی) {URDU_BODY}", "واشنگٹن", "AFP", None, URDU_BODY),
+    ("urdu-place-glued-agency", f"پشاور(پی پی آئی) {URDU_BODY}", "پشاور", "PPI", None, URDU_BODY),
+    ("english-place-date-agency-no-separator", f"Gulabkot, Mar 7 (NNI) {BODY}", "Gulabkot", "NNI", None, BODY),
+    # A broadcaster's name in parentheses before the dash, in either script
+    ("broadcaster-92-news", f"ISLAMABAD (92 News) - {BODY}", "Islamabad", "92 News", None, BODY),
+    ("broadcaster-samaa-news", f"KARACHI (Samaa News) – {BODY}", "Karachi", "Samaa", None, BODY),
+    ("broadcaster-title-case-place", f"Lahore (Express News) - {BODY}", "Lahore", "Express News", None, BODY),
+    ("broadcaster-after-colon", f"LAHORE: (Dunya News) {BODY}", "Lahore", "Dunya News", None, BODY),
+    ("urdu-broadcaster-after-colon", f"لاہور: (دنیا نیوز) {URDU_BODY}", "لاہور", "Dunya News", None, URDU_BODY),
+    ("urdu-broadcaster-dash", f"کراچی (جیو نیوز) - {URDU_BODY}", "کراچی", "Geo News", None, URDU_BODY),
+    # The agency glued to the colon, the date after it with no space
+    ("agency-colon-glued-date-glued-day", f"GULABKOT (APP):Mar7 {BODY}", "Gulabkot", "APP", None, BODY),
+    ("agency-colon-glued-date-title-case", f"Gulabkot(PPI):Mar 7, 2031 {BODY}", "Gulabkot", "PPI", "2031-03-07", BODY),
+    ("urdu-agency-colon-glued-date", f"لاہور(اے پی پی):7مارچ {URDU_BODY}", "لاہور", "APP", None, URDU_BODY),
+    # A place standing alone: on its line, or before a dash glued to it
+    ("title-case-place-alone", f"Islamabad\n{BODY}", "Islamabad", None, None, BODY),
+    ("urdu-place-alone", f"اسلام آباد\n\n{URDU_BODY}", "اسلام آباد", None, None, URDU_BODY),
+    ("urdu-place-colon", f"کراچی: {URDU_BODY}", "کراچی", None, None, URDU_BODY),
+    ("title-case-place-dash", f"Quetta — {BODY}", "Quetta", None, None, BODY),
+    ("caps-place-em-dash-glued", f"GULABKOT—{BODY}", "Gulabkot", None, None, BODY),
+    ("caps-place-colon-date-dash", f"GULABKOT: March 7 - {BODY}", "Gulabkot", None, None, BODY),
+    # The outlet's own desk where an agency would be
+    ("own-desk-staff-reporter", f"KARACHI (Staff Reporter): {BODY}", "Karachi", None, None, BODY),
+    ("urdu-own-desk-with-outlet", f"لاہور (نمائندہ جنگ) {URDU_BODY}", "لاہور", None, None, URDU_BODY),
+    ("urdu-own-desk-glued", f"کراچی(نیوزڈیسک) {URDU_BODY}", "کراچی", None, None, URDU_BODY),
+    # More of what desks type
+    ("comma-between-month-and-day", f"GULABKOT, Mar, 7 (APP): {BODY}", "Gulabkot", "APP", None, BODY),
+    ("full-stop-for-comma", f"GULABKOT. Mar 7 (APP): {BODY}", "Gulabkot", "APP", None, BODY),
+    ("semicolon-for-colon", f"GULABKOT, Mar 7 (APP); {BODY}", "Gulabkot", "APP", None, BODY),
+    ("colon-doubled-after-place", f"GULABKOT:: {BODY}", "Gulabkot", None, None, BODY),
+    ("wire-dashes-glued", f"BEIJING, Mar. 7 (Xinhua)--{BODY}", "Beijing", "Xinhua", None, BODY),
+    ("agency-letters-swapped-urdu-style-wire", f"GULABKOT, Mar 7 (Xinuha) -- {BODY}", "Gulabkot", "Xinhua", None, BODY),
+    ("agency-letter-missing-online", f"GULABKOT, Mar 7 (Onlne): {BODY}", "Gulabkot", "Online", None, BODY),
+    ("spaces-inside-parenthesis", f"GULABKOT, Mar 7 ( PPI ) : {BODY}", "Gulabkot", "PPI", None, BODY),
+    ("reuters-city-country-date", f"KARACHI, Pakistan, March 7 (Reuters) - {BODY}", "Karachi, Pakistan", "Reuters", None, BODY),
+    ("afp-title-case-en-dash", f"Islamabad (AFP) – {BODY}", "Islamabad", "AFP", None, BODY),
+    ("pti-title-case-no-separator", f"Islamabad, Mar 7 (PTI) {BODY}", "Islamabad", "PTI", None, BODY),
     # A date after "): " and a space opens the body: it stays there
     ("spaced-date-after-colon-stays-in-body", "LAHORE (APP): Aug 25 marks the anniversary.",
      "Lahore", "APP", None, "Aug 25 marks the anniversary."),
@@ -459,6 +505,17 @@ NOT_DATELINES = [
     ("unknown-name-in-parenthesis", "ISLAMABAD (Prime Minister Office): The talks went well."),
     ("urdu-agency-in-sentence", "وزیراعظم (اے پی پی) نے کہا کہ مذاکرات کامیاب رہے۔"),
     ("place-alone-then-lower-case", "ISLAMABAD\nand its suburbs woke up to rain."),
+    ("sentence-opening-with-a-place", "Lahore witnessed heavy rain on Monday."),
+    ("place-then-comma-and-a-clause", "Karachi, the largest city, was flooded."),
+    ("place-dash-lower-case", "Quetta — the city woke up to snow."),
+    ("team-dash-sentence", "Peshawar Zalmi — The team won the final."),
+    ("person-dash-sentence", "Imran Khan — The former prime minister said."),
+    ("team-abbreviation", "Lahore Qalandars (LQ) won the final."),
+    ("title-case-label-alone", f"Summary\n{BODY}"),
+    ("urdu-sentence-opening-with-a-place", "کراچی میں بارش ہوئی۔"),
+    ("urdu-agency-then-postposition-after-place", "لاہور (اے پی پی) کے مطابق بارش ہوئی۔"),
+    ("urdu-phrase-colon", "وزیراعظم: حکومت مہنگائی پر قابو پائے گی۔"),
+    ("urdu-court-abbreviation", "اسلام آباد ہائی کورٹ (آئی ایچ سی) نے فیصلہ دیا۔"),
 ]
 
 
@@ -535,7 +592,7 @@ def test_raw_and_body_rebuild_the_text(text):
 
     assert raw and after.endswith(dateline.body)
     assert before.strip(" \n\t:") == ""
-    assert separator.strip(" \n\t:-–—") == ""
+    assert separator.strip(" \n\t:;-–—") == ""
 
 
 def _junk(rng: random.Random) -> str:
@@ -664,7 +721,11 @@ AGENCY_SPELLINGS = [
     ("broadcaster-letter-missing", "Dunya Nws", "Dunya News"),
     ("short-name-letter-wrong-is-unknown", "AFB", None),
     ("short-name-doubled-to-two-letters-is-unknown", "AAP", None),
+    ("broadcaster-samaa-news", "Samaa News", "Samaa"),
+    ("broadcaster-urdu-92", "92 نیوز", "92 News"),
+    ("broadcaster-urdu-express", "ایکسپریس نیوز", "Express News"),
     ("a-city", "Kabul", None),
+    ("own-desk-is-no-agency", "Staff Reporter", None),
     ("a-word", "prices", None),
     ("urdu-word", "پی ایم", None),
     ("empty", "", None),
@@ -676,6 +737,16 @@ AGENCY_SPELLINGS = [
 )
 def test_agency_name(written, name):
     assert agency_name(written) == name
+
+
+@pytest.mark.parametrize(
+    ("written", "desk"),
+    [("Staff Reporter", True), ("Our Correspondent", True), ("web desk", True), ("نمائندہ جنگ", True),
+     ("نیوزڈیسک", True), ("اسٹاف رپورٹر", True), ("APP", False), ("Prime Minister Office", False),
+     ("Reporter of the year", False)],
+)
+def test_own_desk(written, desk):
+    assert is_own_desk(written) is desk
 
 
 def test_every_spelling_in_the_table_names_its_own_agency():
