@@ -49,7 +49,6 @@ AGENCIES = {
     "GNN": ("جی این این",),
     "Neo News": ("نیو نیوز",),
     "24 News": ("24 News HD", "24 نیوز"),
-    "Dawn News": ("ڈان نیوز",),
     "City 42": ("سٹی 42",),
     "Public News": ("پبلک نیوز",),
     "Abb Takk": ("Abbtakk", "اب تک"),

@@ -8,6 +8,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -96,12 +97,12 @@ class MetaTags:
                 continue
             for name in (tag.get("property"), tag.get("name"), tag.get("itemprop")):
                 if name is not None:
-                    self.contents.setdefault(name, content)
+                    self.contents.setdefault(name.casefold(), content)  # DC.date and dc.date alike
             if tag.get("property") == "article:tag":
                 self.article_tags.append(content)
 
     def content(self, *names: str) -> str | None:
-        return next((self.contents[name] for name in names if name in self.contents), None)
+        return next((self.contents[key] for key in map(str.casefold, names) if key in self.contents), None)
 
 
 # XHTML habits around a script's JSON: ``<![CDATA[ ... ]]>``, or the same markers behind ``//`` comments.
@@ -222,15 +223,35 @@ def hinted_date(tree: etree._Element, xpath: str | None) -> str | None:
     return first_text(tree, xpath)
 
 
+# Meta names of the publication time, as sites and their CMSs write them (compared ignoring case).
+PUBLISHED_META = ("article:published_time", "datePublished", "pubdate", "publish-date", "og:published_time",
+                  "article:published", "published_time", "publication_date", "parsely-pub-date", "sailthru.date",
+                  "citation_publication_date", "OriginalPublicationDate", "dc.date.created")
+
+
+def jsonld_date(article: dict, key: str) -> str | None:
+    """The article's date under ``key`` (the first, when a list)."""
+    value = article.get(key)
+    value = value[0] if isinstance(value, list) and value else value
+    return value if isinstance(value, str) and value.strip() else None
+
+
 # The article's own time element: marked as its publication time, else the first in the article.
 TIME_ELEMENT = "(//time[@itemprop='datePublished'] | //article//time)/@datetime"
-URL_DAY = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>[01]?\d)/(?P<day>[0-3]?\d)/")
+# /2016/10/14/slug, /2023-11/17/c_1.htm, /2023-11-17/slug, /20231117/slug
+URL_DAY = re.compile(r"/(?P<year>(?:19|20)\d\d)(?:(?P<sep>[/-])(?P<month>[01]?\d)[/-](?P<day>[0-3]?\d)|(?P<month_>[01]\d)(?P<day_>[0-3]\d))/")
 
 
 def day_in_url(url: str | None) -> str | None:
-    """The ``YYYY-MM-DD`` a URL's path is filed under (``/2016/10/14/slug``), or None."""
+    """The ``YYYY-MM-DD`` a URL's path is filed under (``/2016/10/14/slug``, ``/2023-11/17/``,
+    ``/20231117/``), or None when it names none or an impossible day."""
     match = URL_DAY.search(urlsplit(url).path) if url else None
-    return match and f"{match['year']}-{int(match['month']):02d}-{int(match['day']):02d}"
+    if not match:
+        return None
+    try:
+        return date(int(match["year"]), int(match["month"] or match["month_"]), int(match["day"] or match["day_"])).isoformat()
+    except ValueError:  # /2016/13/45/: a number, not a day
+        return None
 
 
 SITE_TYPES = frozenset({"WebSite", "Organization", "NewsMediaOrganization"})
@@ -311,12 +332,13 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
     meta.published = [
         (source, value)
         for source, value in (
-            ("jsonld", article.get("datePublished") if isinstance(article.get("datePublished"), str) else None),
-            ("meta", meta_tags.content("article:published_time", "datePublished", "pubdate", "publish-date")),
+            ("jsonld", jsonld_date(article, "datePublished")),
+            ("meta", meta_tags.content(*PUBLISHED_META)),
             ("hint", hinted_date(tree, hints.date)),
             ("visible_date", byline),
             ("meta_date", meta_tags.content("publishdate", "publish_date", "date")),
             ("dublin_core", meta_tags.content("dcterms.created", "DC.date.issued", "dcterms.issued", "DC.date")),
+            ("jsonld_created", jsonld_date(article, "dateCreated")),  # when written: the publication's day, mostly
             ("time_element", first_text(tree, TIME_ELEMENT)),
         )
         if value

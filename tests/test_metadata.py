@@ -4,7 +4,7 @@ import pytest
 
 from pipelines.extract import parse_html
 from pipelines.hints import PageHints
-from pipelines.metadata import MetaTags, byline_author, read_metadata
+from pipelines.metadata import MetaTags, byline_author, day_in_url, read_metadata
 
 
 def meta_tags(head: str, after_html: str = "") -> MetaTags:
@@ -121,3 +121,49 @@ def title_of(head: str, body: str) -> tuple[str | None, str | None]:
 def test_without_metadata_the_headline_is_the_h1_the_title_agrees_with_else_the_title_without_its_last_part(
         head, body, expected):
     assert title_of(head, body) == expected
+
+
+def test_a_json_ld_headline_stripped_of_a_numbers_comma_is_written_as_the_page_heading_writes_it():
+    page = parse_html(
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": '
+        '"Sindh to hire 12000 teachers"}</script></head><body><h1>Sindh to hire 12,000 teachers</h1><p>Text</p></body></html>')
+    assert read_metadata(page, PageHints()).title == "Sindh to hire 12,000 teachers"
+
+
+@pytest.mark.parametrize(
+    "url, day",
+    [
+        ("https://example.com/2016/10/14/river-levels-fall", "2016-10-14"),
+        ("http://www.example.cn/fortune/2023-11/17/c_1129981476.htm", "2023-11-17"),
+        ("https://example.com/news/2023-11-17/river-levels-fall", "2023-11-17"),
+        ("https://example.com/n1/20231117/river-levels-fall", "2023-11-17"),
+        ("https://example.com/2016/13/45/a-number-not-a-day", None),
+        ("https://example.com/story/20231117123/a-story-number", None),
+    ],
+    ids=["slashes", "year-month-then-day", "dashes", "digits", "impossible", "story-number"],
+)
+def test_the_day_a_url_is_filed_under(url, day):
+    assert day_in_url(url) == day
+
+
+@pytest.mark.parametrize(
+    "head, published",
+    [
+        ('<meta name="DC.Date.Created" content="2031-03-07">', ("meta", "2031-03-07")),
+        ('<meta name="parsely-pub-date" content="2031-03-07T09:00:00Z">', ("meta", "2031-03-07T09:00:00Z")),
+        ('<meta property="og:published_time" content="2031-03-07T09:00:00+05:00">',
+         ("meta", "2031-03-07T09:00:00+05:00")),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "dateCreated": "2031-03-08T01:00:00Z"}</script>'
+         '<meta property="article:published_time" content="2031-03-07T17:00:00-08:00">',
+         ("meta", "2031-03-07T17:00:00-08:00")),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "dateCreated": "2031-03-08T01:00:00Z"}</script>',
+         ("jsonld_created", "2031-03-08T01:00:00Z")),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": ["2031-03-07"]}</script>',
+         ("jsonld", "2031-03-07")),
+    ],
+    ids=["dublin-core-any-case", "parsely", "og-published-time", "created-after-published-meta", "created-alone",
+         "published-list"],
+)
+def test_the_publication_time_is_read_from_every_common_source(head, published):
+    meta = read_metadata(parse_html(f"<html><head>{head}</head><body><p>Text</p></body></html>"), PageHints())
+    assert meta.published[0] == published
