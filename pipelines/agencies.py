@@ -9,6 +9,8 @@ import functools
 import re
 import unicodedata
 
+from pipelines.normalise import fold
+
 # Latin name → its other spellings: full names, Latin variants and Urdu script.
 AGENCIES = {
     "APP": ("Associated Press of Pakistan", "اے پی پی", "اےپی پی"),
@@ -52,6 +54,15 @@ AGENCIES = {
     "City 42": ("سٹی 42",),
     "Public News": ("پبلک نیوز",),
     "Abb Takk": ("Abbtakk", "اب تک"),
+    "BBC": ("BBC News", "BBC Urdu", "بی بی سی", "بی بی سی اردو"),
+    "VOA": ("Voice of America", "وائس آف امریکہ"),
+    "DW": ("Deutsche Welle", "ڈی ڈبلیو", "ڈوئچے ویلے"),
+    "CNN": ("سی این این",),
+    "Al Jazeera": ("Aljazeera", "الجزیرہ"),
+    "Al Arabiya": ("العربیہ",),
+    "Press TV": ("پریس ٹی وی",),
+    "UNI": ("United News of India", "یو این آئی"),
+    "Agencies": ("News Agencies", "ایجنسیاں", "خبر ایجنسیاں"),
 }
 # The outlet's own desk, credited where an agency would be (``KARACHI (Staff Reporter):``,
 # ``لاہور (نمائندہ جنگ)``): a dateline without an agency.
@@ -67,8 +78,9 @@ _PARTS = re.compile("[-/–]")  # PPI-OT is PPI's OT desk; Xinhua/APP a partner 
 
 
 def _key(name: str) -> str:
-    """Lookup key: only letters and digits, case folded, composed (ا + ٓ = آ)."""
-    return "".join(char for char in unicodedata.normalize("NFC", name).casefold() if char.isalnum())
+    """Lookup key: only letters and digits, case folded, composed (ا + ٓ = آ), and Urdu's letters as
+    :func:`pipelines.normalise.fold` writes them (an Arabic keyboard's ``اے پي پي`` is ``اے پی پی``)."""
+    return "".join(char for char in fold(unicodedata.normalize("NFC", name)).casefold() if char.isalnum())
 
 
 _BY_KEY = {_key(alias): name for name, aliases in AGENCIES.items() for alias in (name, *aliases)}

@@ -149,7 +149,7 @@ _BARE_DATELINE = re.compile(
     rf"""{_LEAD}
     (?P<raw>(?P<place>{_CAPS_PLACES})(?:[,:]{{0,2}}\s*(?P<when>{_ENGLISH_DATE}))?)
     (?P<separator>\s*[:;]{{1,2}}|(?:\s+[-–—]{{1,2}}|[^\S\n]*[–—])(?=\s|\Z|{_SENTENCE_OPENER})
-        |[^\S\n]*\n(?=\s*{_SENTENCE_OPENER}))""",
+        |-(?=[A-Z][a-z])|[^\S\n]*\n(?=\s*{_SENTENCE_OPENER}))""",
     re.VERBOSE,
 )
 _TITLE_DATELINE = re.compile(  # city pages: "Gulabkot: The city administration …", "Gulabkot, Mar 7: The"
@@ -164,7 +164,7 @@ _KNOWN_PLACE_DATELINE = re.compile(
     rf"""{_LEAD}
     (?P<raw>(?P<place>{_TITLE_PLACE}|{_URDU_PLACE})(?:[^\S\n]*[,،۔]?[^\S\n]*(?P<when>{_ENGLISH_DATE}|{_URDU_DATE}))?)
     (?P<separator>(?<=[\u0621-\u06ff\d])[^\S\n]*:{{1,2}}|(?:[^\S\n]+[-–—]{{1,2}}|[^\S\n]*[–—۔])(?=\s)
-        |[^\S\n]*\n)(?=\s*(?:{_SENTENCE_OPENER}|[\u0621-\u06ff]))""",
+        |-(?=[A-Z][a-z])|[^\S\n]*\n)(?=\s*(?:{_SENTENCE_OPENER}|[\u0621-\u06ff]))""",
     re.VERBOSE,
 )
 _DATE = re.compile(f"{_ENGLISH_DATE}|{_URDU_DATE}")

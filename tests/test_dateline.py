@@ -452,6 +452,10 @@ DATELINES = [
     ("urdu-place-colon", f"کراچی: {URDU_BODY}", "کراچی", None, None, URDU_BODY),
     ("title-case-place-dash", f"Quetta — {BODY}", "Quetta", None, None, BODY),
     ("caps-place-em-dash-glued", f"GULABKOT—{BODY}", "Gulabkot", None, None, BODY),
+    ("caps-place-hyphen-glued", f"GULABKOT-{BODY}", "Gulabkot", None, None, BODY),
+    ("title-case-place-hyphen-glued", f"Quetta-{BODY}", "Quetta", None, None, BODY),
+    ("title-case-place-spaced-dash", f"Karachi          -          {BODY}", "Karachi", None, None, BODY),
+    ("urdu-broadcaster-bbc", f"لندن (بی بی سی) {URDU_BODY}", "لندن", "BBC", None, URDU_BODY),
     ("caps-place-colon-date-dash", f"GULABKOT: March 7 - {BODY}", "Gulabkot", None, None, BODY),
     # The outlet's own desk where an agency would be
     ("own-desk-staff-reporter", f"KARACHI (Staff Reporter): {BODY}", "Karachi", None, None, BODY),
@@ -516,6 +520,8 @@ NOT_DATELINES = [
     ("urdu-agency-then-postposition-after-place", "لاہور (اے پی پی) کے مطابق بارش ہوئی۔"),
     ("urdu-phrase-colon", "وزیراعظم: حکومت مہنگائی پر قابو پائے گی۔"),
     ("urdu-court-abbreviation", "اسلام آباد ہائی کورٹ (آئی ایچ سی) نے فیصلہ دیا۔"),
+    ("caps-party-hyphen-lower-case", "PTI-backed candidates won the by-elections."),
+    ("caps-words-hyphenated", "ANTI-TERRORISM COURT hears the case."),
 ]
 
 
@@ -724,6 +730,9 @@ AGENCY_SPELLINGS = [
     ("broadcaster-samaa-news", "Samaa News", "Samaa"),
     ("broadcaster-urdu-92", "92 نیوز", "92 News"),
     ("broadcaster-urdu-express", "ایکسپریس نیوز", "Express News"),
+    ("urdu-arabic-keyboard-yeh", "اے پي پي", "APP"),
+    ("urdu-arabic-keyboard-heh", "شنهوا", "Xinhua"),
+    ("urdu-without-madda", "ان لائن", "Online"),
     ("a-city", "Kabul", None),
     ("own-desk-is-no-agency", "Staff Reporter", None),
     ("a-word", "prices", None),
