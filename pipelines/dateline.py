@@ -32,7 +32,8 @@ separator
 
 Outlets without a parenthesis write an ALL-CAPS city and a colon, a dash or a line break:
 ``KARACHI:``, ``HYDERABAD, Jan 20:``, ``GULABKOT/NEW SAMARPUR:``, ``FAISALABAD - ``,
-``LAHORE -``, ``PESHAWAR—The``, ``HYDERABAD: March 7 -``, ``ALDERTON, RURITANIA:``, or the
+``LAHORE -``, ``PESHAWAR—The``, ``HYDERABAD: March 7 -``, ``ALDERTON, RURITANIA:``,
+``ALDERTON, Ruritania:``, or the
 city alone on its line. City pages may write it in title case: ``Karachi: The``,
 ``Karachi, Mar 7: The``, ``D.I. Khan:``. A place in title case or in Urdu alone on its line,
 before a dash (``Quetta — The``) or, in Urdu, before a colon (``کراچی:``) is one only when
@@ -147,7 +148,7 @@ _DATE_AFTER_AGENCY = re.compile(
 )
 _BARE_DATELINE = re.compile(
     rf"""{_LEAD}
-    (?P<raw>(?P<place>{_CAPS_PLACES})(?:[,:]{{0,2}}\s*(?P<when>{_ENGLISH_DATE}))?)
+    (?P<raw>(?P<place>{_CAPS_PLACES}(?:,[^\S\n]*{_TITLE_PLACE})?)(?:[,:]{{0,2}}\s*(?P<when>{_ENGLISH_DATE}))?)
     (?P<separator>\s*[:;]{{1,2}}|(?:\s+[-–—]{{1,2}}|[^\S\n]*[–—])(?=\s|\Z|{_SENTENCE_OPENER})
         |-(?=[A-Z][a-z])|[^\S\n]*\n(?=\s*{_SENTENCE_OPENER}))""",
     re.VERBOSE,

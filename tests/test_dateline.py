@@ -456,6 +456,8 @@ DATELINES = [
     ("title-case-place-hyphen-glued", f"Quetta-{BODY}", "Quetta", None, None, BODY),
     ("title-case-place-spaced-dash", f"Karachi          -          {BODY}", "Karachi", None, None, BODY),
     ("urdu-broadcaster-bbc", f"لندن (بی بی سی) {URDU_BODY}", "لندن", "BBC", None, URDU_BODY),
+    ("caps-place-title-case-country", f"ALDERTON, Ruritania: {BODY}", "Alderton, Ruritania", None, None, BODY),
+    ("caps-place-two-word-country", f"ALDERTON, United Ruritania — {BODY}", "Alderton, United Ruritania", None, None, BODY),
     ("caps-place-colon-date-dash", f"GULABKOT: March 7 - {BODY}", "Gulabkot", None, None, BODY),
     # The outlet's own desk where an agency would be
     ("own-desk-staff-reporter", f"KARACHI (Staff Reporter): {BODY}", "Karachi", None, None, BODY),
