@@ -224,9 +224,13 @@ def hinted_date(tree: etree._Element, xpath: str | None) -> str | None:
 
 
 # Meta names of the publication time, as sites and their CMSs write them (compared ignoring case).
-PUBLISHED_META = ("article:published_time", "datePublished", "pubdate", "publish-date", "og:published_time",
-                  "article:published", "published_time", "publication_date", "parsely-pub-date", "sailthru.date",
-                  "citation_publication_date", "OriginalPublicationDate", "dc.date.created")
+PUBLISHED_META = (
+    "article:published_time", "datePublished", "pubdate", "publish-date", "og:published_time", "article:published",
+    "og:article:published_time", "og:article:published", "article.published", "og:pubdate", "og:publish_date",
+    "published_time", "published-date", "date_published", "publication_date", "parsely-pub-date", "sailthru.date",
+    "citation_publication_date", "OriginalPublicationDate", "dc.date.created", "dc.date.publication",
+    "rnews:datePublished", "dcsext.articlefirstpublished", "cxenseparse:recs:publishtime", "displaydate",
+)
 
 
 def jsonld_date(article: dict, key: str) -> str | None:
@@ -238,6 +242,7 @@ def jsonld_date(article: dict, key: str) -> str | None:
 
 # The article's own time element: marked as its publication time, else the first in the article.
 TIME_ELEMENT = "(//time[@itemprop='datePublished'] | //article//time)/@datetime"
+MICRODATA = "//*[@itemprop='datePublished'][not(self::meta)]/@content"  # <span itemprop="datePublished" content="...">
 # /2016/10/14/slug, /2023-11/17/c_1.htm, /2023-11-17/slug, /20231117/slug
 URL_DAY = re.compile(r"/(?P<year>(?:19|20)\d\d)(?:(?P<sep>[/-])(?P<month>[01]?\d)[/-](?P<day>[0-3]?\d)|(?P<month_>[01]\d)(?P<day_>[0-3]\d))/")
 
@@ -339,6 +344,7 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
             ("meta_date", meta_tags.content("publishdate", "publish_date", "date")),
             ("dublin_core", meta_tags.content("dcterms.created", "DC.date.issued", "dcterms.issued", "DC.date")),
             ("jsonld_created", jsonld_date(article, "dateCreated")),  # when written: the publication's day, mostly
+            ("microdata", first_text(tree, MICRODATA)),
             ("time_element", first_text(tree, TIME_ELEMENT)),
         )
         if value

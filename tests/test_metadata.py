@@ -160,10 +160,18 @@ def test_the_day_a_url_is_filed_under(url, day):
          ("jsonld_created", "2031-03-08T01:00:00Z")),
         ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": ["2031-03-07"]}</script>',
          ("jsonld", "2031-03-07")),
+        ('<meta property="og:article:published_time" content="2031-03-07T09:00:00+05:00">',
+         ("meta", "2031-03-07T09:00:00+05:00")),
     ],
     ids=["dublin-core-any-case", "parsely", "og-published-time", "created-after-published-meta", "created-alone",
-         "published-list"],
+         "published-list", "og-article-published-time"],
 )
 def test_the_publication_time_is_read_from_every_common_source(head, published):
     meta = read_metadata(parse_html(f"<html><head>{head}</head><body><p>Text</p></body></html>"), PageHints())
     assert meta.published[0] == published
+
+
+def test_a_microdata_element_that_is_not_a_meta_tag_gives_its_content():
+    page = parse_html('<html><body><h1>Cotton yarn firm</h1><span itemprop="datePublished" content="2031-03-07T09:00:00Z">'
+                      "7 March</span><p>Text</p></body></html>")
+    assert read_metadata(page, PageHints()).published[0] == ("microdata", "2031-03-07T09:00:00Z")
