@@ -24,8 +24,9 @@ parenthesis
 
     Others name only the agency or broadcaster: ``(APP)``, ``(Xinhua)``,
     ``(PPI-OT)``, ``(Dunya News)``, ``(اے پی پی)``, or the outlet's own desk:
-    ``(Staff Reporter)``, ``(نمائندہ جنگ)``; both are looked up in :mod:`pipelines.agencies`. Some put the date after it: ``(APP) Aug 25:``,
-    ``(اے پی پی) 25 اگست:``, ``(APP):Aug 25`` (colon glued to the date).
+    ``(Staff Reporter)``, ``(نمائندہ جنگ)``; both are looked up in :mod:`pipelines.agencies`.
+    Some put the date after it: ``(APP) Aug 25:``, ``(اے پی پی) 25 اگست:``, ``(APP):Aug 25``
+    (colon glued to the date), ``(APP):Aug25``.
 separator
     `` :``, ``):``, ``) -:``, ``::``, `` -- ``, `` - ``, `` — ``, or nothing (some outlets'
     own desks, and IANS ``NEW DELHI, March 2 (IANS) The``).
@@ -33,8 +34,7 @@ separator
 Outlets without a parenthesis write an ALL-CAPS city and a colon, a dash or a line break:
 ``KARACHI:``, ``HYDERABAD, Jan 20:``, ``GULABKOT/NEW SAMARPUR:``, ``FAISALABAD - ``,
 ``LAHORE -``, ``PESHAWAR—The``, ``HYDERABAD: March 7 -``, ``ALDERTON, RURITANIA:``,
-``ALDERTON, Ruritania:``, or the
-city alone on its line. City pages may write it in title case: ``Karachi: The``,
+``ALDERTON, Ruritania:``, or the city alone on its line. City pages may write it in title case: ``Karachi: The``,
 ``Karachi, Mar 7: The``, ``D.I. Khan:``. A place in title case or in Urdu alone on its line,
 before a dash (``Quetta — The``) or, in Urdu, before a colon (``کراچی:``) is one only when
 :func:`pipelines.places.locate` knows it.
@@ -48,8 +48,9 @@ What :func:`parse_dateline` accepts and returns:
   or none; the brand's patterns cover its misspellings), or when it names a known agency and
   comes after an ALL-CAPS or Urdu place or a date with a separator, after a title-case
   place with a separator and a sentence, or after an ALL-CAPS, Urdu or known place or a
-  date and before a sentence that does not go on from the parenthesis (``(اے پی پی) نے``). So ``Prime Minister (PM) Shehbaz Sharif said`` and
-  ``Shopping (online): prices`` are not datelines. An ALL-CAPS place with only a date in
+  date and before a sentence that does not go on from the parenthesis (``(اے پی پی) نے``).
+  So ``Prime Minister (PM) Shehbaz Sharif said`` and ``Shopping (online): prices`` are not
+  datelines. An ALL-CAPS place with only a date in
   the parenthesis is an older business-paper style: ``GULABKOT (March 7 2031):``.
 - Without a parenthesis, the place is an ALL-CAPS group of one to four words (or
   several joined by ``/`` or ``,``), or a title-case one of up to three words followed by
@@ -178,7 +179,9 @@ _FULL_STOP_AFTER_NAME = re.compile(r"(?<=[A-Za-z]{2})\.$")
 _CAPS_RUN = re.compile(r"\([A-Z]{1,4}\)|[A-Z]+")  # (AJK) or a word, in an ALL-CAPS place
 _URDU_LETTER = re.compile("[\u0621-\u06ff]")
 # Words that go on with the sentence a parenthesis stands in: postpositions and conjunctions.
-_URDU_CONTINUATION = re.compile(r"\s*(?:نے|کا|کی|کے|کو|میں|سے|پر|تک|اور|یا|نیز|بھی|کہ|ہے|ہیں|تھا|تھی|تھے)(?![\u0621-\u06ff])")
+_URDU_CONTINUATION = re.compile(
+    r"\s*(?:نے|کا|کی|کے|کو|میں|سے|پر|تک|اور|یا|نیز|بھی|کہ|ہے|ہیں|تھا|تھی|تھے)(?![\u0621-\u06ff])"
+)
 _SENTENCE_START = re.compile(rf"\s*(?:{_SENTENCE_OPENER}|[\u0621-\u06ff])")  # English or Urdu
 
 
@@ -230,8 +233,8 @@ def _parenthesis_dateline(text: str, match: re.Match, brand: re.Pattern | None) 
         return _dated_parenthesis(text, match, found[0]) if found and not name else None
     ending = _date_after_agency(text, match)
     after = (ending or match).end()
-    sentence_follows = bool(_SENTENCE_START.match(text[:HEAD_CHARS], after)) and not _URDU_CONTINUATION.match(
-        text[:HEAD_CHARS], after)
+    head = text[:HEAD_CHARS]
+    sentence_follows = bool(_SENTENCE_START.match(head, after)) and not _URDU_CONTINUATION.match(head, after)
     if _from_wire(match, ending, sentence_follows):
         dates = (found and found[0], match["when"], ending and ending["date"])
         return _dateline(text, match, agency, *dates, ending=ending)
@@ -266,8 +269,8 @@ def _from_wire(match: re.Match, ending: re.Match | None, sentence_follows: bool)
     place = match["place"] or ""
     dated = bool(match["when"] or ending)
     if not (match["separator"] or ending):
-        return (dated or place.isupper() or bool(_URDU_LETTER.match(place)) or bool(place and locate(place))) \
-            and sentence_follows
+        strong_place = place.isupper() or bool(_URDU_LETTER.match(place)) or bool(place and locate(place))
+        return (dated or strong_place) and sentence_follows
     return dated or place.isupper() or bool(_URDU_LETTER.match(place)) or sentence_follows
 
 

@@ -244,7 +244,9 @@ def jsonld_date(article: dict, key: str) -> str | None:
 TIME_ELEMENT = "(//time[@itemprop='datePublished'] | //article//time)/@datetime"
 MICRODATA = "//*[@itemprop='datePublished'][not(self::meta)]/@content"  # <span itemprop="datePublished" content="...">
 # /2016/10/14/slug, /2023-11/17/c_1.htm, /2023-11-17/slug, /20231117/slug
-URL_DAY = re.compile(r"/(?P<year>(?:19|20)\d\d)(?:(?P<sep>[/-])(?P<month>[01]?\d)[/-](?P<day>[0-3]?\d)|(?P<month_>[01]\d)(?P<day_>[0-3]\d))/")
+URL_DAY = re.compile(
+    r"/(?P<year>(?:19|20)\d\d)(?:[/-](?P<month>[01]?\d)[/-](?P<day>[0-3]?\d)|(?P<month_>[01]\d)(?P<day_>[0-3]\d))/"
+)
 
 
 def day_in_url(url: str | None) -> str | None:
@@ -254,9 +256,10 @@ def day_in_url(url: str | None) -> str | None:
     if not match:
         return None
     try:
-        return date(int(match["year"]), int(match["month"] or match["month_"]), int(match["day"] or match["day_"])).isoformat()
+        day = date(int(match["year"]), int(match["month"] or match["month_"]), int(match["day"] or match["day_"]))
     except ValueError:  # /2016/13/45/: a number, not a day
         return None
+    return day.isoformat()
 
 
 SITE_TYPES = frozenset({"WebSite", "Organization", "NewsMediaOrganization"})
@@ -270,7 +273,6 @@ def site_names(objects: list[dict], article: dict, meta_tags: MetaTags) -> list[
              publisher.get("name") if isinstance(publisher, dict) else None]
     names += [obj.get("name") for obj in objects if types_of(obj) & SITE_TYPES]
     return [name for name in map(clean, names) if name]
-
 
 
 

@@ -77,7 +77,8 @@ def agreeing_heading(document_title: str | None, headings: list[str], site_names
 
 def punctuated(headline: str, others: list[str | None]) -> str:
     """The headline as another of the page's titles writes it, when that one has the same words and more
-    punctuation: some sites strip the commas from their JSON-LD headline (``12000 teachers``, ``cut rejected Senate``)."""
+    punctuation: some sites strip the commas from their JSON-LD headline (``12000 teachers``,
+    ``cut rejected Senate``)."""
     letters_only = "".join(words(headline))  # 12000 and 12,000 alike
     return next((other for other in others
                  if other and len(other) > len(headline) and "".join(words(other)) == letters_only), headline)

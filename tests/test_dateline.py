@@ -428,7 +428,8 @@ DATELINES = [
     ("title-case-place-initials", f"D.G. Khan: {BODY}", "D.G. Khan", None, None, BODY),
     ("title-case-places-joined", f"Gulabkot/Samarpur: {BODY}", "Gulabkot/Samarpur", None, None, BODY),
     # An Urdu wire dateline: the date after the place, the agency in parentheses, no separator
-    ("urdu-place-date-stop-agency", f"اسلام آباد ۔ 25 اگست ۔(اے پی پی) {URDU_BODY}", "اسلام آباد", "APP", None, URDU_BODY),
+    ("urdu-place-date-stop-agency", f"اسلام آباد ۔ 25 اگست ۔(اے پی پی) {URDU_BODY}",
+     "اسلام آباد", "APP", None, URDU_BODY),
     ("urdu-place-weekday-date-agency", f"لاہور ۔جمعرات 7 مارچ 2031ء (این این آئی) {URDU_BODY}",
      "لاہور", "NNI", "2031-03-07", URDU_BODY),
     ("urdu-place-agency-no-separator", f"اسلام آباد (این این آئی) {URDU_BODY}", "اسلام آباد", "NNI", None, URDU_BODY),
@@ -457,7 +458,8 @@ DATELINES = [
     ("title-case-place-spaced-dash", f"Karachi          -          {BODY}", "Karachi", None, None, BODY),
     ("urdu-broadcaster-bbc", f"لندن (بی بی سی) {URDU_BODY}", "لندن", "BBC", None, URDU_BODY),
     ("caps-place-title-case-country", f"ALDERTON, Ruritania: {BODY}", "Alderton, Ruritania", None, None, BODY),
-    ("caps-place-two-word-country", f"ALDERTON, United Ruritania — {BODY}", "Alderton, United Ruritania", None, None, BODY),
+    ("caps-place-two-word-country", f"ALDERTON, United Ruritania — {BODY}",
+     "Alderton, United Ruritania", None, None, BODY),
     ("caps-place-colon-date-dash", f"GULABKOT: March 7 - {BODY}", "Gulabkot", None, None, BODY),
     # The outlet's own desk where an agency would be
     ("own-desk-staff-reporter", f"KARACHI (Staff Reporter): {BODY}", "Karachi", None, None, BODY),
@@ -472,7 +474,8 @@ DATELINES = [
     ("agency-letters-swapped-urdu-style-wire", f"GULABKOT, Mar 7 (Xinuha) -- {BODY}", "Gulabkot", "Xinhua", None, BODY),
     ("agency-letter-missing-online", f"GULABKOT, Mar 7 (Onlne): {BODY}", "Gulabkot", "Online", None, BODY),
     ("spaces-inside-parenthesis", f"GULABKOT, Mar 7 ( PPI ) : {BODY}", "Gulabkot", "PPI", None, BODY),
-    ("reuters-city-country-date", f"KARACHI, Pakistan, March 7 (Reuters) - {BODY}", "Karachi, Pakistan", "Reuters", None, BODY),
+    ("reuters-city-country-date", f"KARACHI, Pakistan, March 7 (Reuters) - {BODY}",
+     "Karachi, Pakistan", "Reuters", None, BODY),
     ("afp-title-case-en-dash", f"Islamabad (AFP) – {BODY}", "Islamabad", "AFP", None, BODY),
     ("pti-title-case-no-separator", f"Islamabad, Mar 7 (PTI) {BODY}", "Islamabad", "PTI", None, BODY),
     # A date after "): " and a space opens the body: it stays there

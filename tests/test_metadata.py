@@ -126,7 +126,8 @@ def test_without_metadata_the_headline_is_the_h1_the_title_agrees_with_else_the_
 def test_a_json_ld_headline_stripped_of_a_numbers_comma_is_written_as_the_page_heading_writes_it():
     page = parse_html(
         '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": '
-        '"Sindh to hire 12000 teachers"}</script></head><body><h1>Sindh to hire 12,000 teachers</h1><p>Text</p></body></html>')
+        '"Sindh to hire 12000 teachers"}</script></head>'
+        "<body><h1>Sindh to hire 12,000 teachers</h1><p>Text</p></body></html>")
     assert read_metadata(page, PageHints()).title == "Sindh to hire 12,000 teachers"
 
 
@@ -172,6 +173,7 @@ def test_the_publication_time_is_read_from_every_common_source(head, published):
 
 
 def test_a_microdata_element_that_is_not_a_meta_tag_gives_its_content():
-    page = parse_html('<html><body><h1>Cotton yarn firm</h1><span itemprop="datePublished" content="2031-03-07T09:00:00Z">'
-                      "7 March</span><p>Text</p></body></html>")
+    page = parse_html('<html><body><h1>Cotton yarn firm</h1>'
+                      '<span itemprop="datePublished" content="2031-03-07T09:00:00Z">7 March</span>'
+                      "<p>Text</p></body></html>")
     assert read_metadata(page, PageHints()).published[0] == ("microdata", "2031-03-07T09:00:00Z")
