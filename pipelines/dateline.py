@@ -42,8 +42,9 @@ before a dash (``Quetta — The``) or, in Urdu, before a colon (``کراچی:``)
 What :func:`parse_dateline` accepts and returns:
 
 - Only the first :data:`HEAD_CHARS` characters are searched, from the start of the text, or
-  from the end of the summary points (``• ...`` lines) a print story may open with; those
-  stay at the start of ``body``.
+  from the end of the summary points (``• ...`` lines) a print story may open with, or of a
+  byline on its own line (``By Sadia Rahman``, ``Our Staff Reporter``); those stay at the
+  start of ``body``.
 - A parenthesis makes a dateline when it names the outlet's brand (with any separator
   or none; the brand's patterns cover its misspellings), or when it names a known agency and
   comes after an ALL-CAPS or Urdu place or a date with a separator, after a title-case
@@ -165,8 +166,8 @@ _TITLE_DATELINE = re.compile(  # city pages: "Gulabkot: The city administration 
 _KNOWN_PLACE_DATELINE = re.compile(
     rf"""{_LEAD}
     (?P<raw>(?P<place>{_TITLE_PLACE}|{_URDU_PLACE})(?:[^\S\n]*[,،۔]?[^\S\n]*(?P<when>{_ENGLISH_DATE}|{_URDU_DATE}))?)
-    (?P<separator>(?<=[\u0621-\u06ff\d])[^\S\n]*:{{1,2}}|(?:[^\S\n]+[-–—]{{1,2}}|[^\S\n]*[–—۔])(?=\s)
-        |-(?=[A-Z][a-z])|[^\S\n]*\n)(?=\s*(?:{_SENTENCE_OPENER}|[\u0621-\u06ff]))""",
+    (?P<separator>(?<=[\u0621-\u06ff\d])[^\S\n]*:{{1,2}}|(?:[^\S\n]+[-–—]{{1,2}}|[^\S\n]*۔)(?=\s)
+        |[^\S\n]*[–—](?=\s|{_SENTENCE_OPENER})|-(?=[A-Z][a-z])|[^\S\n]*\n)(?=\s*(?:{_SENTENCE_OPENER}|[\u0621-\u06ff]))""",
     re.VERBOSE,
 )
 _DATE = re.compile(f"{_ENGLISH_DATE}|{_URDU_DATE}")
@@ -174,6 +175,9 @@ _MONTH_NAME = re.compile(f"{_MONTH}|{_URDU_MONTH}")
 _NUMBER = re.compile("[0-9]+")
 # A print story's summary points before its dateline ("• Supply cut by 20pc\n\nKARACHI: The..."): they stay in the body.
 _SUMMARY_BULLETS = re.compile(r"(?:[•▪●■◆][^\S\n]*[^\n]{1,300}\n+){1,6}")
+# A byline on its own line before the dateline ("Our Staff Reporter\n\nLAHORE - The"): it stays in the body.
+_BYLINE_LINE = re.compile(r"\s*(?P<line>[^\n]{1,60}?)[^\S\n]*\n+")
+_BY = re.compile(r"By[^\S\n]+\S", re.IGNORECASE)
 _NAME_EDGES = " \t\n\r\xa0\u200c\u200e\u200f/:;,،۔-–—"
 _FULL_STOP_AFTER_NAME = re.compile(r"(?<=[A-Za-z]{2})\.$")
 _CAPS_RUN = re.compile(r"\([A-Z]{1,4}\)|[A-Z]+")  # (AJK) or a word, in an ALL-CAPS place
@@ -206,7 +210,15 @@ def parse_dateline(text: str, brand: re.Pattern | None = None) -> Dateline | Non
     if found is None and (bullets := _SUMMARY_BULLETS.match(text[:HEAD_CHARS])):
         found = _dateline_at_start(text[bullets.end():], brand)
         return found and replace(found, body=bullets[0] + found.body)
+    if found is None and (byline := _BYLINE_LINE.match(text[:HEAD_CHARS])) and _is_byline(byline["line"]):
+        found = _dateline_at_start(text[byline.end():], brand)
+        return found and replace(found, body=text[byline.start("line"):byline.end()] + found.body)
     return found
+
+
+def _is_byline(line: str) -> bool:
+    """Whether a short first line names the story's writer (``By Sadia Rahman``) or the outlet's desk."""
+    return bool(_BY.match(line)) or is_own_desk(line)
 
 
 def _dateline_at_start(text: str, brand: re.Pattern | None) -> Dateline | None:

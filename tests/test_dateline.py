@@ -454,6 +454,7 @@ DATELINES = [
     ("title-case-place-dash", f"Quetta — {BODY}", "Quetta", None, None, BODY),
     ("caps-place-em-dash-glued", f"GULABKOT—{BODY}", "Gulabkot", None, None, BODY),
     ("caps-place-hyphen-glued", f"GULABKOT-{BODY}", "Gulabkot", None, None, BODY),
+    ("title-case-place-em-dash-glued", f"Islamabad—{BODY}", "Islamabad", None, None, BODY),
     ("title-case-place-hyphen-glued", f"Quetta-{BODY}", "Quetta", None, None, BODY),
     ("title-case-place-spaced-dash", f"Karachi          -          {BODY}", "Karachi", None, None, BODY),
     ("urdu-broadcaster-bbc", f"لندن (بی بی سی) {URDU_BODY}", "لندن", "BBC", None, URDU_BODY),
@@ -801,3 +802,26 @@ def test_a_dateline_after_a_print_storys_summary_points_is_read_and_the_points_k
     assert (found.raw, found.place, found.body) == (
         "KARACHI", "Karachi", "• Industrial supply cut by 20pc\n\n• Tanker fees frozen\n\nThe Sindh cabinet on Monday met.")
     assert parse_dateline("• Industrial supply cut by 20pc\n\nThe Sindh cabinet on Monday met.") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "body"),
+    [
+        (f"Our Staff Reporter\n\nLAHORE - {BODY}", "Lahore", f"Our Staff Reporter\n\n{BODY}"),
+        (f"By Sadia Rahman\nIslamabad—{BODY}", "Islamabad", f"By Sadia Rahman\n{BODY}"),
+        (f"نمائندہ خصوصی\nکراچی: {URDU_BODY}", "کراچی", f"نمائندہ خصوصی\n{URDU_BODY}"),
+    ],
+    ids=["desk", "by-name", "urdu-desk"],
+)
+def test_a_dateline_after_a_byline_line_is_read_and_the_byline_kept(text, place, body):
+    found = parse_dateline(text)
+    assert (found.place, found.body) == (place, body)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [f"Wheat prices\n\nLAHORE - {BODY}", f"By the way\nthe cabinet met.", f"Staff Reporter\n\n{BODY}"],
+    ids=["a-heading-is-not-a-byline", "by-without-dateline", "byline-without-dateline"],
+)
+def test_a_first_line_that_is_no_byline_or_has_no_dateline_after_it_gives_none(text):
+    assert parse_dateline(text) is None
