@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
+from htmldate import find_date
 from lxml import etree
 
 from pipelines.dates import CJK_DATE, WRITTEN_DATE
@@ -242,11 +243,19 @@ def jsonld_date(article: dict, key: str) -> str | None:
 
 # The article's own time element: marked as its publication time, else the first in the article.
 TIME_ELEMENT = "(//time[@itemprop='datePublished'] | //article//time)/@datetime"
-MICRODATA = "//*[@itemprop='datePublished'][not(self::meta)]/@content"  # <span itemprop="datePublished" content="...">
+# <span itemprop="datePublished" content="...">, <abbr itemprop="datePublished" title="...">, hAtom's <abbr class="published">
+MICRODATA = ("//*[@itemprop='datePublished'][not(self::meta)]/@*[name()='content' or name()='title']"
+             " | //abbr[contains(concat(' ', normalize-space(@class), ' '), ' published ')]/@title")
 # /2016/10/14/slug, /2023-11/17/c_1.htm, /2023-11-17/slug, /20231117/slug
 URL_DAY = re.compile(
     r"/(?P<year>(?:19|20)\d\d)(?:[/-](?P<month>[01]?\d)[/-](?P<day>[0-3]?\d)|(?P<month_>[01]\d)(?P<day_>[0-3]\d))/"
 )
+
+
+def htmldate_day(tree: etree._Element, url: str | None) -> str | None:
+    """The day htmldate reads in the page (its markup, then dates in its text; no extensive search):
+    the last resort of a page that marks up no date the sources above know."""
+    return find_date(tree, url=url, extensive_search=False, original_date=True)
 
 
 def day_in_url(url: str | None) -> str | None:
@@ -352,6 +361,8 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
         if value
     ] or [("visible_date", line) for line in [visible_date_line(tree, meta.title)] if line]
     meta.published += [("url", day) for day in [day_in_url(url)] if day]
+    if not meta.published:
+        meta.published = [("htmldate", day) for day in [htmldate_day(tree, url)] if day]
     meta.canonical_url = first_text(tree, "//link[@rel='canonical']/@href") or meta_tags.content("og:url")
     meta.language = (clean((compiled("/html/@lang")(tree) or [None])[0]) or clean(article.get("inLanguage"))
                      or meta_tags.content("og:locale"))

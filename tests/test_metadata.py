@@ -177,3 +177,21 @@ def test_a_microdata_element_that_is_not_a_meta_tag_gives_its_content():
                       '<span itemprop="datePublished" content="2031-03-07T09:00:00Z">7 March</span>'
                       "<p>Text</p></body></html>")
     assert read_metadata(page, PageHints()).published[0] == ("microdata", "2031-03-07T09:00:00Z")
+
+
+def test_a_hatom_published_abbr_gives_its_title():
+    page = parse_html('<html><body><h1>Cotton yarn firm</h1>'
+                      '<abbr class="entry published" title="2031-03-07T09:00:00-08:00">9:00 AM</abbr>'
+                      "<p>Text</p></body></html>")
+    assert read_metadata(page, PageHints()).published[0] == ("microdata", "2031-03-07T09:00:00-08:00")
+
+
+def test_a_page_no_source_dates_is_dated_by_htmldate_from_its_text():
+    page = parse_html("<html><body><h1>Cotton yarn firm</h1><p>Posted by Sadia on 2024-03-07, all posts</p>"
+                      "<p>Text</p></body></html>")
+    assert read_metadata(page, PageHints(), url="https://example.com/cotton").published == [("htmldate", "2024-03-07")]
+
+
+def test_a_page_with_no_date_anywhere_has_none():
+    page = parse_html("<html><body><h1>Cotton yarn firm</h1><p>Text</p></body></html>")
+    assert read_metadata(page, PageHints(), url="https://example.com/cotton").published == []
