@@ -1,13 +1,12 @@
-"""Which of a page's titles is its headline, and that headline without the site's name.
+"""Which of a page's titles is its headline, when the page has no metadata to say so.
 
-A page names its article in several places, each wrong in its own way: metadata (JSON-LD's
-``headline``, ``og:title``) is written for sharing, so it may end in the site's name
-(``Headline -- Sott.net``) or lose the page's typography (``Heartsteel's`` for ``Heartsteel’s``);
-the ``<h1>`` is what readers see, but on many pages it is the site's logo, the blog's name or a
-section's (``Allergies Health Center``); the document's ``<title>`` nearly always names the article,
-followed by the site's name. So metadata comes first, written as the page's heading writes it and cut
-of the site's name; without metadata, the ``<h1>`` the ``<title>`` agrees with, else the ``<title>``
-without its last part.
+A page names its article in several places: JSON-LD's ``headline`` and ``og:title`` (read first,
+as written: the name the article is shared and cited under, in the sites' and readers' own
+style), the ``<h1>`` and the document's ``<title>``. Without metadata the ``<h1>`` alone misleads:
+on many pages it is the site's logo, the blog's name or a section's (``Allergies Health Center``),
+while the ``<title>`` nearly always names the article, followed by the site's name. So the
+headline is the ``<h1>`` the ``<title>`` agrees with, else the ``<title>`` without the site's name
+(or its last part), and only then the first ``<h1>``.
 """
 
 import re
