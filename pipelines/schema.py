@@ -437,6 +437,50 @@ def count_articles_by_day(db: sqlite_utils.Database):
         )
 
 
+# The columns of articles whose values article_facet_counts counts: those the articles list is faceted on.
+FACETED = ("outlet", "language", "category", "author", "place", "dateline_agency")
+
+
+@migrations()
+def count_articles_by_facet(db: sqlite_utils.Database):
+    """``article_facet_counts``: how many articles of each outlet and language have each value of
+    each column the articles list is faceted on (``facet`` names the column), so that the list's
+    facets are read from a few hundred rows, not counted over every article's index entry
+    (``crawler/reading_room/facets.py``; counting took about half a second at a million articles).
+    ``language`` is empty for an article without one. Kept by triggers, as ``article_counts`` is;
+    a value no article has any more keeps a row of 0. Archives made before are counted here.
+    """
+    db.execute(
+        "create table article_facet_counts (facet text not null, value text not null, outlet text not null,"
+        " language text not null, articles integer not null, primary key (facet, value, outlet, language))"
+        " without rowid"
+    )
+
+    def counted(row: str, sign: str) -> list[str]:
+        """One statement per faceted column adding ``sign`` 1 to the count of ``row`` (new or old)."""
+        return [
+            f"insert into article_facet_counts (facet, value, outlet, language, articles)"
+            f" select '{column}', {row}.{column}, {row}.outlet, coalesce({row}.language, ''), {sign}1"
+            f" where {row}.{column} is not null"
+            f" on conflict do update set articles = articles {sign} 1;"
+            for column in FACETED
+        ]
+
+    for trigger, event, statements in (
+        ("article_facet_counts_insert", "after insert", counted("new", "+")),
+        ("article_facet_counts_delete", "after delete", counted("old", "-")),
+        ("article_facet_counts_update", f"after update of {', '.join(FACETED)}",
+         counted("old", "-") + counted("new", "+")),
+    ):
+        db.execute(f"create trigger {trigger} {event} on articles begin {' '.join(statements)} end")
+    for column in FACETED:
+        db.execute(
+            f"insert into article_facet_counts (facet, value, outlet, language, articles)"
+            f" select '{column}', {column}, outlet, coalesce(language, ''), count(*) from articles"
+            f" where {column} is not null group by 2, 3, 4"
+        )
+
+
 def apply(db: sqlite_utils.Database) -> None:
     """Bring ``db`` up to the current schema and switch it to WAL mode."""
     db.enable_wal()

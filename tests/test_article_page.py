@@ -5,6 +5,8 @@ Also read in headless Chromium (Playwright + Debian's chromium): the body's widt
 a version diff, and hostile text that must run nothing. Screenshots are left in test-artifacts/.
 """
 
+import base64
+import hashlib
 import html
 import json
 import re
@@ -258,6 +260,16 @@ def test_hostile_text_is_escaped_everywhere(served):
     assert "<code>javascript:alert(&#39;url&#39;)</code>" in page  # shown, not linked
 
 
+def test_the_only_inline_script_allowed_is_datasettes_menu_closer(served):
+    url, ids = served
+    status, headers, page = fetch(f"{url}/urdupoint/articles/{ids['hostile']}")
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert len(scripts) == 1 and "Close any open details elements" in scripts[0]
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode("utf-8")).digest()).decode("ascii")
+    script_src = re.search(r"script-src ([^;]*);", headers["Content-Security-Policy"]).group(1)
+    assert script_src.split() == ["'self'", f"'sha256-{digest}'"]
+
+
 def test_the_row_json_and_other_databases_stay_datasettes(served):
     url, ids = served
     status, _, data = fetch(f"{url}/urdupoint/articles/{ids['seed']}.json")
@@ -390,6 +402,20 @@ def test_a_version_diff_shows_the_changed_words(served, page):
     assert diff.locator("del").evaluate("element => getComputedStyle(element).textDecorationLine") == "line-through"
     diff.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "article-versions.png"))
+
+
+def test_a_click_outside_an_open_menu_closes_it(served, page):
+    """datasette's own menu-closing script runs on the article page: its CSP allows that one script."""
+    url, ids = served
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    page.goto(f"{url}/urdupoint/articles/{ids['seed']}")
+    differences = page.locator("details", has_text="How its text differs")
+    differences.locator("summary").click()
+    assert differences.evaluate("element => element.open")
+    page.locator("h1.headline").click()
+    assert not differences.evaluate("element => element.open")
+    assert refused == []
 
 
 def test_hostile_title_and_body_run_nothing(served, page):

@@ -1,0 +1,108 @@
+"""The articles list's facets, read from the counts the archive keeps (``article_facet_counts``):
+the same values, counts and links as datasette's own column facets, whatever the list is filtered on."""
+
+import shutil
+import urllib.parse
+
+import pytest
+import sqlite_utils
+
+from pipelines.schema import FACETED
+from tests.test_datasette import get, make_datasette
+from tests.test_pictures import HOSTILE_OUTLET, build_pictures_archive
+
+# Filters the counts serve, then filters that leave the counting to datasette.
+FILTERS = ["", "outlet=dawn", "language=ur", "outlet=urdupoint&language=en", f"outlet={urllib.parse.quote(HOSTILE_OUTLET)}",
+           "outlet__exact=urdupoint&_sort=id&_size=2", "category=pakistan", "outlet=dawn&category=pakistan",
+           "_search=council", "_where=id>3", "language=", "outlet=dawn&outlet=urdupoint"]
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory):
+    """The pictures archive (three outlets, places known, unknown and none), with Urdu and unknown
+    languages and an author, written after the articles: the counts follow updates too."""
+    path = build_pictures_archive(tmp_path_factory.mktemp("facets") / "archive.db")
+    db = sqlite_utils.Database(path)
+    db.execute("update articles set language = 'ur', author = 'Staff' where id in (2, 8)")
+    db.execute("update articles set language = null where id = 5")
+    db.close()
+    return path
+
+
+def recounted(db) -> list[tuple]:
+    return sorted(row for column in FACETED for row in db.execute(
+        f"select '{column}', {column}, outlet, coalesce(language, ''), count(*) from articles"
+        f" where {column} is not null group by 2, 3, 4"))
+
+
+def kept(db) -> list[tuple]:
+    return sorted(db.execute("select * from article_facet_counts where articles > 0"))
+
+
+def test_the_counts_follow_every_write_of_the_articles(tmp_path, db_path):
+    db = sqlite_utils.Database(shutil.copy(db_path, tmp_path / "archive.db"))
+    assert kept(db) == recounted(db) and len(kept(db)) > 20
+    db.execute("update articles set outlet = 'dawn', language = 'ur', category = 'world', author = 'Desk',"
+               " place = null, dateline_agency = 'APP' where id in (1, 3)")
+    db.execute("update articles set title = 'Retitled' where id = 4")
+    db.execute("delete from articles where id in (2, 6)")
+    assert kept(db) == recounted(db)
+    db.execute("delete from articles")
+    assert kept(db) == []
+
+
+def test_an_archive_made_before_is_counted_on_upgrade(tmp_path, db_path):
+    db = sqlite_utils.Database(shutil.copy(db_path, tmp_path / "archive.db"))
+    expected = kept(db)
+    db.execute("drop table article_facet_counts")
+    for event in ("insert", "update", "delete"):
+        db.execute(f"drop trigger article_facet_counts_{event}")
+    db.execute("delete from _sqlite_migrations where name = 'count_articles_by_facet'")
+    from pipelines import schema
+
+    schema.apply(db)
+    assert kept(db) == expected
+
+
+def facets(data: dict) -> dict:
+    return {name: (facet["type"], facet["truncated"], [(value["value"], value["count"], value["selected"])
+                                                       for value in facet["results"]])
+            for name, facet in data["facet_results"].items()}
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_the_list_facets_are_datasettes_own_counts(db_path, filters):
+    ds = make_datasette(db_path)
+    counted = get(ds, f"/archive/articles.json?{filters}").json()
+    own = get(ds, f"/archive/articles.json?{filters}&" + "&".join(f"_facet={column}" for column in FACETED)).json()
+    mine = facets(counted)
+    theirs = {name.removesuffix("_2"): facet for name, facet in facets(own).items() if name.endswith("_2")}
+    assert set(mine) == set(FACETED) and mine == theirs
+
+
+def test_a_facet_value_filters_the_list_on_it(db_path):
+    ds = make_datasette(db_path)
+    outlet = get(ds, "/archive/articles.json?_facet_size=3").json()["facet_results"]["outlet"]
+    assert [value["value"] for value in outlet["results"]] == ["urdupoint", "dawn", HOSTILE_OUTLET]
+    link = urllib.parse.urlsplit(outlet["results"][1]["toggle_url"])
+    assert urllib.parse.parse_qsl(link.query) == [("_facet_size", "3"), ("outlet", "dawn")]
+    data = get(ds, f"{link.path}?{link.query}&_shape=objects").json()
+    assert {row["outlet"] for row in data["rows"]} == {"dawn"} and len(data["rows"]) == 2
+    category = data["facet_results"]["category"]["results"]
+    assert [(value["value"], value["count"]) for value in category] == [("pakistan", 2)]
+    selected = data["facet_results"]["outlet"]["results"]
+    assert [(value["value"], value["selected"]) for value in selected] == [("dawn", True)]
+    assert urllib.parse.urlsplit(selected[0]["toggle_url"]).query == "_facet_size=3&_shape=objects"
+
+
+def test_the_list_reads_its_facets_from_the_counts(tmp_path, db_path):
+    """Counts changed behind the triggers' back show on the list; with a filter the counts do not
+    keep (a category), datasette counts the rows."""
+    db = sqlite_utils.Database(shutil.copy(db_path, tmp_path / "archive.db"))
+    db.execute("update article_facet_counts set articles = 1000 where facet = 'category' and value = 'world'")
+    db.close()
+    ds = make_datasette(tmp_path / "archive.db")
+    category = facets(get(ds, "/archive/articles.json").json())["category"][2]
+    assert category[0] == ("world", 1000, False)
+    category = facets(get(ds, "/archive/articles.json?category=world").json())["category"][2]
+    assert category == [("world", 1, True)]
