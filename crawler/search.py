@@ -14,12 +14,15 @@ once; text longer than :data:`MAX_QUERY_CHARS` characters or
 import re
 
 from pipelines.normalise import fold
+from pipelines.schema import SEARCHED_COLUMNS
 from crawler.snippets import MAX_QUERY_WORDS, WORD
 
 TOKEN = re.compile(r'"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+)')
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # FTS5 cuts a string at NUL: never part of a query
 PUNCTUATION_ONLY = re.compile(r"^[\W_]+$")
 MAX_QUERY_CHARS = 200  # longer text is refused, unread: see query_problem
+SEARCHED = "{" + " ".join(SEARCHED_COLUMNS) + "}"  # the columns of articles_fts typed words are looked for in
+TOKEN_CHARACTER = re.compile(r"[^\W_]")  # of a letter or digit, which unicode61 makes a token
 
 
 def quote(term: str) -> str:
@@ -49,6 +52,20 @@ def fts_query(text: str | None) -> str | None:
         return None
     parts = _terms(text)
     return " AND ".join(f"({' OR '.join(alts)})" if len(alts) > 1 else alts[0] for alts in parts) or None
+
+
+def search_match(expression: str, outlet: str | None = None, language: str | None = None) -> str:
+    """The MATCH of ``articles_fts`` for ``expression`` (:func:`fts_query`'s) in the searched text,
+    and for the articles of ``outlet`` and in ``language`` when given: FTS5 then walks only their
+    matches (schema migration ``index_search_filters``). The caller still compares the outlet and
+    language exactly; a value without a letter or digit, which the index holds no token of, is
+    left to that comparison alone."""
+    parts = [f"{SEARCHED} : ({expression})"]
+    for column, value in (("outlet", outlet), ("language", language)):
+        value = fold(CONTROL.sub(" ", value or ""))
+        if TOKEN_CHARACTER.search(value):
+            parts.append(f"{column} : {quote(value)}")
+    return " AND ".join(parts)
 
 
 def _terms(text: str | None) -> list[tuple[str, ...]]:
