@@ -439,33 +439,47 @@ def count_articles_by_day(db: sqlite_utils.Database):
         )
 
 
-# The columns of articles whose values article_facet_counts counts: those the articles list is faceted on.
+# The columns of articles whose values article_facet_counts counts: those the articles list is faceted
+# on. Each is counted by outlet and language, and among the articles that have each value of one
+# of the others (FACET_FILTERS; '' for all articles): what the list shows after a click on a facet.
 FACETED = ("outlet", "language", "category", "author", "place", "dateline_agency")
+FACET_FILTERS = ("", "category", "author", "place", "dateline_agency")
 
 
 @migrations()
 def count_articles_by_facet(db: sqlite_utils.Database):
     """``article_facet_counts``: how many articles of each outlet and language have each value of
-    each column the articles list is faceted on (``facet`` names the column), so that the list's
-    facets are read from a few hundred rows, not counted over every article's index entry
-    (``crawler/reading_room/facets.py``; counting took about half a second at a million articles).
-    ``language`` is empty for an article without one. Kept by triggers, as ``article_counts`` is;
-    a value no article has any more keeps a row of 0. Archives made before are counted here.
+    each column the articles list is faceted on (``facet`` names the column, ``value`` its value),
+    among all articles (``filter_column`` empty) or among those whose ``filter_column`` has
+    ``filter_value``, so that the list's facets, also once filtered on one of their values, are
+    read from a few hundred rows, not counted over every article's index entry
+    (``crawler/reading_room/facets.py``; six facets took half a second at a million articles,
+    and over a second filtered on a category). ``language`` is empty for an article without one.
+    Kept by triggers, as ``article_counts`` is; a value no article has any more keeps a row of 0.
+    Archives made before are counted here, from a copy of the faceted columns: each count over
+    the articles would read every article whole, its text included.
     """
     db.execute(
-        "create table article_facet_counts (facet text not null, value text not null, outlet text not null,"
-        " language text not null, articles integer not null, primary key (facet, value, outlet, language))"
-        " without rowid"
+        "create table article_facet_counts (facet text not null, filter_column text not null,"
+        " filter_value text not null, outlet text not null, language text not null, value text not null,"
+        " articles integer not null,"
+        " primary key (facet, filter_column, filter_value, outlet, language, value)) without rowid"
     )
 
+    def among(row: str, column: str) -> tuple[str, str]:
+        """The filter value of ``row`` for ``column`` ('' for none), and the condition that it has one."""
+        return (f"{row}.{column}", f" and {row}.{column} is not null") if column else ("''", "")
+
     def counted(row: str, sign: str) -> list[str]:
-        """One statement per faceted column adding ``sign`` 1 to the count of ``row`` (new or old)."""
+        """One statement per faceted column and filter adding ``sign`` 1 to the counts of ``row``."""
         return [
-            f"insert into article_facet_counts (facet, value, outlet, language, articles)"
-            f" select '{column}', {row}.{column}, {row}.outlet, coalesce({row}.language, ''), {sign}1"
-            f" where {row}.{column} is not null"
+            f"insert into article_facet_counts"
+            f" (facet, filter_column, filter_value, outlet, language, value, articles)"
+            f" select '{column}', '{filter_column}', {among(row, filter_column)[0]}, {row}.outlet,"
+            f" coalesce({row}.language, ''), {row}.{column}, {sign}1"
+            f" where {row}.{column} is not null{among(row, filter_column)[1]}"
             f" on conflict do update set articles = articles {sign} 1;"
-            for column in FACETED
+            for column in FACETED for filter_column in FACET_FILTERS
         ]
 
     for trigger, event, statements in (
@@ -475,12 +489,17 @@ def count_articles_by_facet(db: sqlite_utils.Database):
          counted("old", "-") + counted("new", "+")),
     ):
         db.execute(f"create trigger {trigger} {event} on articles begin {' '.join(statements)} end")
+    db.execute(f"create temp table faceted as select {', '.join(FACETED)} from articles")
     for column in FACETED:
-        db.execute(
-            f"insert into article_facet_counts (facet, value, outlet, language, articles)"
-            f" select '{column}', {column}, outlet, coalesce(language, ''), count(*) from articles"
-            f" where {column} is not null group by 2, 3, 4"
-        )
+        for filter_column in FACET_FILTERS:
+            filter_value, has_one = among("faceted", filter_column)
+            db.execute(
+                f"insert into article_facet_counts"
+                f" (facet, filter_column, filter_value, outlet, language, value, articles)"
+                f" select '{column}', '{filter_column}', {filter_value}, outlet, coalesce(language, ''), {column},"
+                f" count(*) from faceted where {column} is not null{has_one} group by 3, 4, 5, 6"
+            )
+    db.execute("drop table faceted")
 
 
 @migrations()

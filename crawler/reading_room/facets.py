@@ -3,13 +3,13 @@
 Counting a million articles' index entries for six facets takes half a second, past what a page
 may take; the archive keeps the counts instead (``article_facet_counts``, kept by triggers:
 ``pipelines/schema.py``). A facet of type ``counted`` (``facets: [{counted: outlet}]`` in
-``archive.yml``, or ``?_facet_counted=author``) reads them when the list shows every article or
-those of one outlet and/or one language, as its facets' links lead to; under any other filter
-(a search, another column, ``_where``) it counts the rows as datasette's column facet does. Either
-way it answers as a column facet would: the same JSON (``"type": "column"``), and a value's link
-filters the list on it.
-A list's facets count every article it shows, on every page of it (datasette's own count only
-the rows after the page's first on ``?_next=`` pages).
+``archive.yml``, or ``?_facet_counted=author``) reads them when the list shows every article, or
+those of one outlet and/or one language, and of one value of at most one other faceted column,
+as a click on a facet's value leads to; under any other filter (a search, two other columns,
+``_where``) it counts the rows as datasette's column facet does. Either way it answers as a
+column facet would: the same JSON (``"type": "column"``), and a value's link filters the list on
+it. A list's facets count every article it shows, on every page of it (datasette's own count
+only the rows after the page's first on ``?_next=`` pages).
 """
 
 from datasette import hookimpl
@@ -17,16 +17,19 @@ from datasette.facets import ColumnFacet
 from datasette.utils import path_with_added_args, path_with_removed_args
 
 from crawler.reading_room import is_archive_named
-from pipelines.schema import FACETED
+from pipelines.schema import FACET_FILTERS, FACETED
 
-# The filters the counts are kept by: a column of articles, and its name in article_facet_counts.
-COUNTED_FILTERS = {"outlet": "outlet", "outlet__exact": "outlet", "language": "language", "language__exact": "language"}
+# The filters the counts are kept by: outlet and language, and one of the other faceted columns.
+KEPT_BY = {"outlet", "language"}
+COUNTED_FILTERS = {f"{column}{exact}": column for column in (*KEPT_BY, *filter(None, FACET_FILTERS))
+                   for exact in ("", "__exact")}
 # Arguments of a table page that choose what is shown of the rows, not which rows.
 NOT_FILTERS = {"_facet", "_facet_size", "_size", "_sort", "_sort_desc", "_next", "_col", "_nocol", "_columns",
                "_labels", "_nolabels", "_shape", "_json", "_json_infinity", "_nl", "_nofacet", "_nocount", "_trace",
                "_stream", "_dl", "_header", "_context"}
 FACET_SQL = """select value, sum(articles) as count from article_facet_counts
-where facet = :facet and (:outlet is null or outlet = :outlet) and (:language is null or language = :language)
+where facet = :facet and filter_column = :filter_column and filter_value = :filter_value
+  and (:outlet is null or outlet = :outlet) and (:language is null or language = :language)
 group by value having count > 0
 order by count desc, value limit :limit"""
 
@@ -69,24 +72,28 @@ class CountedFacet(ColumnFacet):
         return results, []
 
     def counted_filters(self) -> dict | None:
-        """The outlet and language the list is filtered on (None for any), when those are its only
-        filters and every facet asked for is counted; else None."""
+        """The parameters of :data:`FACET_SQL` for the list's filters (the outlet, the language,
+        the other column and its value), when the counts are kept by them and every facet asked
+        for is counted; else None."""
         if self.table != "articles" or not is_archive_named(self.ds, self.database):
             return None
         if any((config["config"].get("column") or config["config"]["simple"]) not in FACETED
                for config in self.get_configs()):
             return None
-        kept_by = {"outlet": None, "language": None}
+        chosen = {}
         for name in self.request.args:
             values = self.request.args.getlist(name)
             if name in COUNTED_FILTERS and len(values) == 1 and values[0] != "":
                 column = COUNTED_FILTERS[name]
-                if kept_by[column] not in (None, values[0]):
+                if chosen.setdefault(column, values[0]) != values[0]:
                     return None
-                kept_by[column] = values[0]
             elif not (name in NOT_FILTERS or name.startswith("_facet_")):
                 return None
-        return kept_by
+        others = sorted(set(chosen) - KEPT_BY)
+        if len(others) > 1:
+            return None
+        return {"outlet": chosen.get("outlet"), "language": chosen.get("language"),
+                "filter_column": others[0] if others else "", "filter_value": chosen[others[0]] if others else ""}
 
     def facet_value(self, column: str, value: str, count: int) -> dict:
         """One value of a facet, as datasette's column facet gives it: its link adds (or, when
