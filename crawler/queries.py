@@ -133,7 +133,9 @@ def best_matches(columns: str, filters: Filters, every_copy: bool = False) -> tu
     ``columns`` name the article ``a``, its score ``best.score`` (``bm25()``, lower for a
     better match) and its story ``best.story``; a tie goes to the newest archived. ``:match``
     is the typed words' expression (for snippets), ``'""'`` (which matches nothing) when nothing
-    searchable was typed; ``:matched`` the MATCH, with the outlet (:func:`crawler.search.search_match`).
+    searchable was typed; ``:matched`` the MATCH, with the outlet (:func:`crawler.search.search_match`,
+    which keeps the typed words to the searched columns: these queries run on any connection, where
+    the canned query asks the archive which words its outlets and languages have).
     """
     steps, params = _candidates(filters, score=RELEVANCE)
     steps.append(_STORIES)

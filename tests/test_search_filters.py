@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from datasette.utils import escape_fts
 
 from crawler import queries, snippets
 from crawler.queries import search_problem
 from crawler.reading_room.pages import archive_metadata
 from crawler.search import fts_query, search_match
 from pipelines import schema
+from pipelines.normalise import fold
 from tests.test_datasette import build_archive, get, make_datasette
 
 SEARCH_SQL = archive_metadata()["queries"]["search"]["sql"]
@@ -44,7 +46,7 @@ def search_steps(path: Path, **asked) -> tuple[list[int], int]:
     conn = sqlite3.connect(path)
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
     conn.create_function("search_problem", 3, search_problem, deterministic=True)
-    conn.create_function("search_match", 3, search_match, deterministic=True)
+    conn.create_function("search_match", 4, search_match, deterministic=True)
     snippets.register(conn)
     thousands = 0
 
@@ -101,16 +103,47 @@ def test_any_outlet_typed_is_compared_exactly(db_path, outlet):
     assert searched(ds, q="flood", outlet=outlet) == expected
 
 
-def test_typed_words_are_looked_for_in_the_text_not_the_outlet_or_language(db_path):
-    ds = make_datasette(db_path)
+@pytest.mark.parametrize("typed", ["en", "ur", "e*", "urdupoint", "URDUPOINT", "dawn", '"point dawn"'])
+def test_typed_words_are_looked_for_in_the_text_not_the_outlet_or_language(db_path, typed):
     db = sqlite_utils.Database(db_path)
-    assert db.execute("select count(*) from articles_fts where articles_fts match 'language : en'").fetchone()[0] > 0
+    db["articles"].insert({"id": 100, "url": "https://example.com/100", "story": "https://example.com/100",
+                           "outlet": "urdupoint dawn", "language": "en", "title": "Quiet day", "text": "Nothing happened.",
+                           "content_hash": "hash-100", "first_seen": "2024-08-01T00:00:00+00:00",
+                           "last_seen": "2024-08-01T00:00:00+00:00"})
+    assert db.execute("""select rowid from articles_fts where articles_fts match 'outlet : "urdupoint dawn"'""").fetchall() == [(100,)]
+
+    def in_text(expression: str) -> list[str]:
+        return sorted(title for title, in db.execute(
+            "select title from articles where id in (select rowid from articles_fts where articles_fts match ?)",
+            [f"{{title summary text}} : ({expression})"]))
+
+    searched_in_text, table_search_in_text = in_text(fts_query(typed)), in_text(fold(escape_fts(typed)))
     db.close()
-    assert searched(ds, q="en") == [] and searched(ds, q="ur") == []
-    assert get(ds, "/archive/articles.json", _search="en", _shape="array").json() == []
-    filters = queries.Filters(search="ur", limit=10)
+    ds = make_datasette(db_path)
+    assert searched(ds, q=typed) == searched_in_text and "Quiet day" not in searched_in_text
+    table_search = get(ds, "/archive/articles.json", _search=typed, _shape="array").json()
+    assert sorted(row["title"] for row in table_search) == table_search_in_text
     conn = sqlite3.connect(db_path)
-    snippets.register(conn)
-    sql, params = queries.best_matches("a.id", filters)
-    assert conn.execute(sql, params).fetchall() == []
+    sql, params = queries.best_matches("a.title", queries.Filters(search=typed, limit=50))
+    assert sorted(title for title, in conn.execute(sql, params)) == searched_in_text
     conn.close()
+
+
+# (typed, outlet, language, the archive's outlets and languages, the MATCH)
+MATCHES = [
+    ("flood", "", "", "dawn urdupoint en ur", '("flood")'),
+    ("flood", "Dawn", "ur", "dawn urdupoint en ur", '("flood") AND outlet : "Dawn" AND language : "ur"'),
+    ("flood OR rain", "dawn.com", "", "dawn.com en", '(("flood" OR "rain")) AND outlet : "dawn.com"'),
+    ("dawn", "", "", "dawn urdupoint en ur", '{title summary text} : ("dawn")'),
+    ("Dawn's", "", "", "dawn en", '{title summary text} : ("Dawn\'s")'),
+    ("u*", "", "", "dawn urdupoint en ur", '{title summary text} : ("u"*)'),
+    ("com", "", "", "dawn.com en", '{title summary text} : ("com")'),
+    ("flood", "", "", None, '{title summary text} : ("flood")'),  # the archive's words unknown
+    ("flood", "---", '"', "dawn en", '("flood")'),  # no word: left to the exact comparison
+    ("flood", "x\x00y", "", "dawn en", '("flood") AND outlet : "x y"'),
+]
+
+
+@pytest.mark.parametrize("typed, outlet, language, indexed, expected", MATCHES, ids=[row[0] + row[1] for row in MATCHES])
+def test_search_match(typed, outlet, language, indexed, expected):
+    assert search_match(fts_query(typed), outlet, language, indexed) == expected

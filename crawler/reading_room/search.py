@@ -51,7 +51,7 @@ def prepare_connection(conn, database, datasette):
     conn.execute(f"pragma mmap_size = {SEARCH_MMAP_BYTES}")
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
     conn.create_function("search_problem", 3, search_problem, deterministic=True)
-    conn.create_function("search_match", 3, search_match, deterministic=True)
+    conn.create_function("search_match", 4, search_match, deterministic=True)
     searched = table_search if is_archive_named(datasette, database) else lambda typed: fold(escape_fts(typed))
     conn.create_function("escape_fts", 1, searched, deterministic=True)
     # The time limit cannot stop a Python function: the snippets of one query get a share of it.
