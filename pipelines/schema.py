@@ -541,6 +541,24 @@ def index_search_filters(db: sqlite_utils.Database):
     db.execute("insert into articles_fts (articles_fts) values ('rebuild')")
 
 
+@migrations()
+def index_facets_by_date(db: sqlite_utils.Database):
+    """Each faceted column with the UTC time, so that the articles list filtered on a value of one
+    (a click on a facet's value) reads its newest page from the index, newest first, instead of
+    sorting every article that has the value: a category's list ran into the time limit at a
+    million articles. They replace the indexes of the columns alone (``index_article_facets``),
+    which begin as they do (the place's, which the map reads, stays). An archive that has
+    statistics for the query planner (``analyze``) gets them for these indexes too.
+    """
+    for column in ("outlet", "language", "category", "author", "dateline_agency"):
+        db.execute(f"drop index idx_articles_{column}")
+    for column in FACETED:
+        db.execute(f"create index idx_articles_{column}_published on articles ({column}, published_at_utc)")
+    if db.execute("select 1 from sqlite_master where name = 'sqlite_stat1'").fetchone():
+        for column in FACETED:
+            db.execute(f"analyze idx_articles_{column}_published")
+
+
 def apply(db: sqlite_utils.Database) -> None:
     """Bring ``db`` up to the current schema and switch it to WAL mode."""
     db.enable_wal()

@@ -113,3 +113,15 @@ def test_the_list_reads_its_facets_from_the_counts(tmp_path, db_path):
     assert category == [("world", 1000, True)]
     category = facets(get(ds, "/archive/articles.json?_search=council").json())["category"][2]
     assert ("world", 1, False) in category
+
+
+@pytest.mark.parametrize("column", FACETED)
+def test_a_list_filtered_on_a_facet_value_reads_its_newest_page_from_an_index(db_path, column):
+    """The query of datasette's table page for ``?column=value``, newest first (archive.yml's sort_desc):
+    no sort of every article that has the value."""
+    db = sqlite_utils.Database(db_path)
+    plan = [row[3] for row in db.execute(
+        f"explain query plan select * from articles where {column} = 'x' order by published_at_utc desc, id limit 101")]
+    db.close()
+    assert plan[0].startswith(f"SEARCH articles USING INDEX idx_articles_{column}_published ({column}=?)"), plan
+    assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
