@@ -195,7 +195,7 @@ _STORIES = """stories(id, score, story, first) as (
 # The steps of the canned query that bound the rowids by the dates (:since_day, :until_day, '' for none).
 _DAYS = """days(day) as (
   select min(substr(published_at_utc, 1, 10)) from articles
-  where :until_day != '' and substr(published_at_utc, 1, 10) >= coalesce(date(nullif(:since_day, ''), '-1 day'), '')
+  where (:since_day != '' or :until_day != '') and substr(published_at_utc, 1, 10) >= coalesce(date(nullif(:since_day, ''), '-1 day'), '')
   union all
   select (select min(substr(published_at_utc, 1, 10)) from articles where substr(published_at_utc, 1, 10) > day)
   from days where day < coalesce(date(:until_day, '+1 day'), '9999-12-31')
@@ -203,7 +203,7 @@ _DAYS = """days(day) as (
 _BOUNDS = """bounds(low, high) as materialized (
   select
     case
-      when :until_day = '' then 0
+      when :since_day = '' and :until_day = '' then 0
       else coalesce(min((select min(id) from articles where substr(published_at_utc, 1, 10) = day)), 0)
     end,
     case

@@ -25,6 +25,28 @@ SEARCH_SQL = archive_metadata()["queries"]["search"]["sql"]
 FEW = 3  # articles of the outlet and language searched, the oldest ones
 
 
+def dated_flood_archive(path: Path, older: int) -> Path:
+    """``older`` articles about a flood from 2020, then the search window's worth of them from 2024."""
+    db = sqlite_utils.Database(path)
+    schema.apply(db)
+    db["articles"].insert_all(
+        {"id": n, "url": f"https://example.com/{n}", "story": f"https://example.com/{n}", "outlet": "dawn",
+         "language": "en", "title": f"Flood report {n}", "text": "The flood rose again.", "content_hash": f"hash-{n}",
+         "first_seen": "2024-08-01T00:00:00+00:00", "last_seen": "2024-08-01T00:00:00+00:00",
+         "published_at": f"{year}-08-01T10:00:00+05:00", "published_at_utc": f"{year}-08-01T05:00:00+00:00"}
+        for n in range(1, older + queries.SEARCH_WINDOW + 1) for year in [2020 if n <= older else 2024])
+    db.close()
+    return path
+
+
+def test_a_search_since_a_day_does_not_walk_the_matches_before_it(tmp_path):
+    """The newest 5,000 matches are all after the day: looking for one more (``more``) stops at the day."""
+    _, small = search_steps(dated_flood_archive(tmp_path / "small.db", 200), q="flood", since="2024-01-01")
+    found, large = search_steps(dated_flood_archive(tmp_path / "large.db", 4000), q="flood", since="2024-01-01")
+    assert len(found) == 50
+    assert large < small + 5  # 20 times the older matches; walking them cost steps in proportion
+
+
 def flood_archive(path: Path, others: int) -> Path:
     """``FEW`` articles of dawn in Urdu, then ``others`` of urdupoint in English, all about a flood."""
     db = sqlite_utils.Database(path)
