@@ -546,17 +546,21 @@ def index_facets_by_date(db: sqlite_utils.Database):
     """Each faceted column with the UTC time, so that the articles list filtered on a value of one
     (a click on a facet's value) reads its newest page from the index, newest first, instead of
     sorting every article that has the value: a category's list ran into the time limit at a
-    million articles. They replace the indexes of the columns alone (``index_article_facets``),
+    million articles. Also the outlet with the language, so that the list of one outlet in one
+    language is counted from an index (a sixth of a second at a million articles otherwise). They replace the indexes of the columns alone (``index_article_facets``),
     which begin as they do (the place's, which the map reads, stays). An archive that has
     statistics for the query planner (``analyze``) gets them for these indexes too.
     """
     for column in ("outlet", "language", "category", "author", "dateline_agency"):
         db.execute(f"drop index idx_articles_{column}")
-    for column in FACETED:
-        db.execute(f"create index idx_articles_{column}_published on articles ({column}, published_at_utc)")
+    indexes = {f"idx_articles_{column}_published": f"{column}, published_at_utc" for column in FACETED}
+    # One outlet in one language, as the facets and the search filter them: the list's count and page.
+    indexes["idx_articles_outlet_language_published"] = "outlet, language, published_at_utc"
+    for name, columns in indexes.items():
+        db.execute(f"create index {name} on articles ({columns})")
     if db.execute("select 1 from sqlite_master where name = 'sqlite_stat1'").fetchone():
-        for column in FACETED:
-            db.execute(f"analyze idx_articles_{column}_published")
+        for name in indexes:
+            db.execute(f"analyze {name}")
 
 
 def apply(db: sqlite_utils.Database) -> None:

@@ -27,6 +27,7 @@ import pytest
 from markupsafe import escape
 from warcio.statusandheaders import StatusAndHeaders
 
+from crawler.reading_room.article import STORY_ARTICLES_SQL
 from crawler.reading_room.article_text import reader_time, word_diff
 from crawler.warc import MemberWriter, RotatingWarcWriter
 from pipelines.archive import Archive
@@ -269,6 +270,22 @@ def test_the_only_inline_script_allowed_is_datasettes_menu_closer(served):
     digest = base64.b64encode(hashlib.sha256(scripts[0].encode("utf-8")).digest()).decode("ascii")
     script_src = re.search(r"script-src ([^;]*);", headers["Content-Security-Policy"]).group(1)
     assert script_src.split() == ["'self'", f"'sha256-{digest}'"]
+
+
+def test_a_storys_articles_are_read_from_its_index_whatever_the_statistics_say(tmp_path):
+    """Even when the planner's statistics say every article is of one story (as after an upgrade
+    that gave each its own story, before the next analyze)."""
+    with sqlite3_connection(tmp_path / "archive.db") as conn:
+        conn.execute("create table articles (id integer primary key, story text, outlet text, title text,"
+                     " published_at text, published_at_utc text, story_similarity real)")
+        conn.execute("create index idx_articles_story on articles (story, outlet)")
+        conn.execute("create index idx_articles_published_at_utc on articles (published_at_utc)")
+        conn.execute("analyze")
+        conn.execute("insert into sqlite_stat1 values ('articles', 'idx_articles_story', '1000000 1000000 1000000'),"
+                     " ('articles', 'idx_articles_published_at_utc', '1000000 1')")
+        conn.execute("analyze sqlite_master")  # reload the statistics
+        plan = [row[3] for row in conn.execute(f"explain query plan {STORY_ARTICLES_SQL}", ["s", 1, 50])]
+    assert plan[0].startswith("SEARCH articles USING INDEX idx_articles_story (story=?)"), plan
 
 
 def test_the_row_json_and_other_databases_stay_datasettes(served):
