@@ -94,6 +94,21 @@ def test_a_filtered_search_does_not_walk_the_other_outlets_matches(tmp_path):
     assert unfiltered > 10 * large  # what walking the matches costs, for scale
 
 
+def test_an_archive_made_before_gets_its_filters_indexed(tmp_path):
+    db = sqlite_utils.Database(tmp_path / "archive.db")
+    schema.migrations.apply(db, stop_before="index_search_filters")
+    db["articles"].insert_all(
+        {"id": n, "url": f"https://example.com/{n}", "story": f"https://example.com/{n}", "outlet": outlet,
+         "language": language, "title": "Flood report", "text": "The flood rose.", "content_hash": f"hash-{n}",
+         "first_seen": "2024-08-01T00:00:00+00:00", "last_seen": "2024-08-01T00:00:00+00:00"}
+        for n, outlet, language in [(1, "dawn", "ur"), (2, "dawn", "en"), (3, "urdupoint", "ur")])
+    schema.apply(db)
+    found = db.execute("select rowid from articles_fts where articles_fts match ? order by rowid",
+                       [search_match(fts_query("flood"), "Dawn", "UR")]).fetchall()
+    assert found == [(1,)]
+    db.close()
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return build_archive(tmp_path / "archive.db")
