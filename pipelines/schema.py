@@ -508,9 +508,10 @@ def index_search_filters(db: sqlite_utils.Database):
     so that a search kept to an outlet or a language asks for them in its MATCH
     (``crawler.search.search_match``) and FTS5 walks only the matches that have them: checking
     each match against the filters took over a second for a common word at a million articles
-    when few of its matches had the outlet and language asked for. Typed words are matched in the
-    searched columns only (``{title summary text} : (...)``), so an outlet's name typed finds
-    the articles that name it, not every article of the outlet. The index is rebuilt.
+    when few of its matches had the outlet and language asked for. A typed word that could be a
+    word of an outlet or a language is matched in the searched columns only (``{title summary
+    text} : (...)``), so an outlet's name typed finds the articles that name it, not every article
+    of the outlet. The index is rebuilt (minutes at a million articles).
     """
     from pipelines.normalise import fold_view_sql
 
@@ -547,9 +548,10 @@ def index_facets_by_date(db: sqlite_utils.Database):
     (a click on a facet's value) reads its newest page from the index, newest first, instead of
     sorting every article that has the value: a category's list ran into the time limit at a
     million articles. Also the outlet with the language, so that the list of one outlet in one
-    language is counted from an index (a sixth of a second at a million articles otherwise). They replace the indexes of the columns alone (``index_article_facets``),
-    which begin as they do (the place's, which the map reads, stays). An archive that has
-    statistics for the query planner (``analyze``) gets them for these indexes too.
+    language is counted from an index (a sixth of a second at a million articles otherwise). They
+    replace the indexes of the columns alone (``index_article_facets``), which begin as they do
+    (the place's, which the map reads, stays). An archive that has statistics for the query
+    planner (``analyze``) gets them for these indexes too.
     """
     for column in ("outlet", "language", "category", "author", "dateline_agency"):
         db.execute(f"drop index idx_articles_{column}")
