@@ -27,10 +27,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
-from crawler.search import fts_query, query_problem
+from crawler.search import fts_query, query_problem, search_match
 
-# bm25 weights of the FTS columns title, summary, text: a word in the title says most.
-RELEVANCE = "bm25(articles_fts, 10.0, 3.0, 1.0)"
+# bm25 weights of the FTS columns title, summary, text (a word in the title says most), then outlet
+# and language, which only a search's filters are matched in: they do not change the ranking.
+RELEVANCE = "bm25(articles_fts, 10.0, 3.0, 1.0, 0.0, 0.0)"
 BEST_MATCH = f"{RELEVANCE}, a.id"  # bm25 is lower for a better match
 NEWEST_FIRST = "a.published_at_utc desc, a.id desc"  # undated articles last
 # A search ranks the newest SEARCH_WINDOW matches that pass the filters, not every match: ranking
@@ -131,7 +132,10 @@ def best_matches(columns: str, filters: Filters, every_copy: bool = False) -> tu
     (crawler/reading_room/archive.yml, whose comment explains each step), with this module's filters.
     ``columns`` name the article ``a``, its score ``best.score`` (``bm25()``, lower for a
     better match) and its story ``best.story``; a tie goes to the newest archived. ``:match``
-    is the MATCH expression, ``'""'`` (which matches nothing) when nothing searchable was typed.
+    is the typed words' expression (for snippets), ``'""'`` (which matches nothing) when nothing
+    searchable was typed; ``:matched`` the MATCH, with the outlet (:func:`crawler.search.search_match`,
+    which keeps the typed words to the searched columns: these queries run on any connection, where
+    the canned query asks the archive which words its outlets and languages have).
     """
     steps, params = _candidates(filters, score=RELEVANCE)
     steps.append(_STORIES)
@@ -163,7 +167,8 @@ def _candidates(filters: Filters, score: str) -> tuple[list[str], dict]:
     articles that match ``filters.search`` and pass its other filters, each with ``score``."""
     conditions, params = _conditions(filters)
     params.update(match=fts_query(filters.search) or '""', window=SEARCH_WINDOW)
-    steps, walk = [], ["articles_fts match :match"]
+    params["matched"] = search_match(params["match"], filters.outlet)
+    steps, walk = [], ["articles_fts match :matched"]
     if filters.since is not None or filters.until is not None:
         # Only the rowids from the lowest to the highest id of the articles of the UTC days
         # around the dates asked for: FTS5 walks no match outside them.
@@ -190,7 +195,7 @@ _STORIES = """stories(id, score, story, first) as (
 # The steps of the canned query that bound the rowids by the dates (:since_day, :until_day, '' for none).
 _DAYS = """days(day) as (
   select min(substr(published_at_utc, 1, 10)) from articles
-  where :until_day != '' and substr(published_at_utc, 1, 10) >= coalesce(date(nullif(:since_day, ''), '-1 day'), '')
+  where (:since_day != '' or :until_day != '') and substr(published_at_utc, 1, 10) >= coalesce(date(nullif(:since_day, ''), '-1 day'), '')
   union all
   select (select min(substr(published_at_utc, 1, 10)) from articles where substr(published_at_utc, 1, 10) > day)
   from days where day < coalesce(date(:until_day, '+1 day'), '9999-12-31')
@@ -198,7 +203,7 @@ _DAYS = """days(day) as (
 _BOUNDS = """bounds(low, high) as materialized (
   select
     case
-      when :until_day = '' then 0
+      when :since_day = '' and :until_day = '' then 0
       else coalesce(min((select min(id) from articles where substr(published_at_utc, 1, 10) = day)), 0)
     end,
     case
@@ -221,8 +226,8 @@ def _matching(filters: Filters) -> tuple[str, str, dict]:
         if match is None:
             conditions.insert(0, "0")
         else:
-            conditions.insert(0, "articles_fts match :match")
-            params["match"] = match
+            conditions.insert(0, "articles_fts match :matched")
+            params.update(match=match, matched=search_match(match, filters.outlet))
     return source, " and ".join(conditions) or "1", params
 
 

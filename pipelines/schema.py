@@ -13,6 +13,8 @@ migrations = Migrations("archive")
 # unicode61 folds case; remove_diacritics 2 folds accents on any letter (é, ü, ā).
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 SEARCHED_COLUMNS = ("title", "summary", "text")  # articles_fts's columns, in bm25() weight order
+# Indexed after them (migration index_search_filters), so that a search's filters are terms of its MATCH.
+SEARCH_FILTERS = ("outlet", "language")
 
 
 @migrations()
@@ -435,6 +437,132 @@ def count_articles_by_day(db: sqlite_utils.Database):
             f" select '{facet}', coalesce(substr(published_at, 1, 10), ''), {column}, outlet, count(*) from articles"
             f" where {column} is not null group by 2, 3, 4"
         )
+
+
+# The columns of articles whose values article_facet_counts counts: those the articles list is faceted
+# on. Each is counted by outlet and language, and among the articles that have each value of one
+# of the others (FACET_FILTERS; '' for all articles): what the list shows after a click on a facet.
+FACETED = ("outlet", "language", "category", "author", "place", "dateline_agency")
+FACET_FILTERS = ("", "category", "author", "place", "dateline_agency")
+
+
+@migrations()
+def count_articles_by_facet(db: sqlite_utils.Database):
+    """``article_facet_counts``: how many articles of each outlet and language have each value of
+    each column the articles list is faceted on (``facet`` names the column, ``value`` its value),
+    among all articles (``filter_column`` empty) or among those whose ``filter_column`` has
+    ``filter_value``, so that the list's facets, also once filtered on one of their values, are
+    read from a few hundred rows, not counted over every article's index entry
+    (``crawler/reading_room/facets.py``; six facets took half a second at a million articles,
+    and over a second filtered on a category). ``language`` is empty for an article without one.
+    Kept by triggers, as ``article_counts`` is; a value no article has any more keeps a row of 0.
+    Archives made before are counted here, from a copy of the faceted columns: each count over
+    the articles would read every article whole, its text included.
+    """
+    db.execute(
+        "create table article_facet_counts (facet text not null, filter_column text not null,"
+        " filter_value text not null, outlet text not null, language text not null, value text not null,"
+        " articles integer not null,"
+        " primary key (facet, filter_column, filter_value, outlet, language, value)) without rowid"
+    )
+
+    def among(row: str, column: str) -> tuple[str, str]:
+        """The filter value of ``row`` for ``column`` ('' for none), and the condition that it has one."""
+        return (f"{row}.{column}", f" and {row}.{column} is not null") if column else ("''", "")
+
+    def counted(row: str, sign: str) -> list[str]:
+        """One statement per faceted column and filter adding ``sign`` 1 to the counts of ``row``."""
+        return [
+            f"insert into article_facet_counts"
+            f" (facet, filter_column, filter_value, outlet, language, value, articles)"
+            f" select '{column}', '{filter_column}', {among(row, filter_column)[0]}, {row}.outlet,"
+            f" coalesce({row}.language, ''), {row}.{column}, {sign}1"
+            f" where {row}.{column} is not null{among(row, filter_column)[1]}"
+            f" on conflict do update set articles = articles {sign} 1;"
+            for column in FACETED for filter_column in FACET_FILTERS
+        ]
+
+    for trigger, event, statements in (
+        ("article_facet_counts_insert", "after insert", counted("new", "+")),
+        ("article_facet_counts_delete", "after delete", counted("old", "-")),
+        ("article_facet_counts_update", f"after update of {', '.join(FACETED)}",
+         counted("old", "-") + counted("new", "+")),
+    ):
+        db.execute(f"create trigger {trigger} {event} on articles begin {' '.join(statements)} end")
+    db.execute(f"create temp table faceted as select {', '.join(FACETED)} from articles")
+    for column in FACETED:
+        for filter_column in FACET_FILTERS:
+            filter_value, has_one = among("faceted", filter_column)
+            db.execute(
+                f"insert into article_facet_counts"
+                f" (facet, filter_column, filter_value, outlet, language, value, articles)"
+                f" select '{column}', '{filter_column}', {filter_value}, outlet, coalesce(language, ''), {column},"
+                f" count(*) from faceted where {column} is not null{has_one} group by 3, 4, 5, 6"
+            )
+    db.execute("drop table faceted")
+
+
+@migrations()
+def index_search_filters(db: sqlite_utils.Database):
+    """``articles_fts`` also indexes each article's outlet and language, after the searched text,
+    so that a search kept to an outlet or a language asks for them in its MATCH
+    (``crawler.search.search_match``) and FTS5 walks only the matches that have them: checking
+    each match against the filters took over a second for a common word at a million articles
+    when few of its matches had the outlet and language asked for. A typed word that could be a
+    word of an outlet or a language is matched in the searched columns only (``{title summary
+    text} : (...)``), so an outlet's name typed finds the articles that name it, not every article
+    of the outlet. The index is rebuilt (minutes at a million articles).
+    """
+    from pipelines.normalise import fold_view_sql
+
+    indexed = (*SEARCHED_COLUMNS, *SEARCH_FILTERS)
+    columns = ", ".join(indexed)
+    for trigger in ("articles_fts_insert", "articles_fts_delete", "articles_fts_update_old", "articles_fts_update_new"):
+        db.execute(f"drop trigger [{trigger}]")
+    db.execute("drop table articles_fts")
+    db.execute("drop view articles_fts_source")
+    db.execute(fold_view_sql("articles_fts_source", "articles", "id", list(indexed)))
+    db.execute(
+        f"create virtual table articles_fts using fts5({columns}, content='articles_fts_source',"
+        f" content_rowid='id', tokenize='{FTS_TOKENIZER}')"
+    )
+    add = f"insert into articles_fts (rowid, {columns}) select id, {columns} from articles_fts_source"
+    remove = (
+        f"insert into articles_fts (articles_fts, rowid, {columns})"
+        f" select 'delete', id, {columns} from articles_fts_source"
+    )
+    changes = f"update of id, {columns} on articles"
+    for trigger in (
+        f"create trigger articles_fts_insert after insert on articles begin {add} where id = new.id; end",
+        f"create trigger articles_fts_delete before delete on articles begin {remove} where id = old.id; end",
+        f"create trigger articles_fts_update_old before {changes} begin {remove} where id = old.id; end",
+        f"create trigger articles_fts_update_new after {changes} begin {add} where id = new.id; end",
+    ):
+        db.execute(trigger)
+    db.execute("insert into articles_fts (articles_fts) values ('rebuild')")
+
+
+@migrations()
+def index_facets_by_date(db: sqlite_utils.Database):
+    """Each faceted column with the UTC time, so that the articles list filtered on a value of one
+    (a click on a facet's value) reads its newest page from the index, newest first, instead of
+    sorting every article that has the value: a category's list ran into the time limit at a
+    million articles. Also the outlet with the language, so that the list of one outlet in one
+    language is counted from an index (a sixth of a second at a million articles otherwise). They
+    replace the indexes of the columns alone (``index_article_facets``), which begin as they do
+    (the place's, which the map reads, stays). An archive that has statistics for the query
+    planner (``analyze``) gets them for these indexes too.
+    """
+    for column in ("outlet", "language", "category", "author", "dateline_agency"):
+        db.execute(f"drop index idx_articles_{column}")
+    indexes = {f"idx_articles_{column}_published": f"{column}, published_at_utc" for column in FACETED}
+    # One outlet in one language, as the facets and the search filter them: the list's count and page.
+    indexes["idx_articles_outlet_language_published"] = "outlet, language, published_at_utc"
+    for name, columns in indexes.items():
+        db.execute(f"create index {name} on articles ({columns})")
+    if db.execute("select 1 from sqlite_master where name = 'sqlite_stat1'").fetchone():
+        for name in indexes:
+            db.execute(f"analyze {name}")
 
 
 def apply(db: sqlite_utils.Database) -> None:

@@ -5,6 +5,8 @@ Also read in headless Chromium (Playwright + Debian's chromium): the body's widt
 a version diff, and hostile text that must run nothing. Screenshots are left in test-artifacts/.
 """
 
+import base64
+import hashlib
 import html
 import json
 import re
@@ -25,6 +27,7 @@ import pytest
 from markupsafe import escape
 from warcio.statusandheaders import StatusAndHeaders
 
+from crawler.reading_room.article import STORY_ARTICLES_SQL
 from crawler.reading_room.article_text import reader_time, word_diff
 from crawler.warc import MemberWriter, RotatingWarcWriter
 from pipelines.archive import Archive
@@ -258,6 +261,33 @@ def test_hostile_text_is_escaped_everywhere(served):
     assert "<code>javascript:alert(&#39;url&#39;)</code>" in page  # shown, not linked
 
 
+def test_the_only_inline_script_allowed_is_datasettes_menu_closer(served):
+    url, ids = served
+    status, headers, page = fetch(f"{url}/urdupoint/articles/{ids['hostile']}")
+    # datasette's, then those of other plugins (the map's settings): refused as any inline script
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert "Close any open details elements" in scripts[0] and len(scripts) > 1
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode("utf-8")).digest()).decode("ascii")
+    script_src = re.search(r"script-src ([^;]*);", headers["Content-Security-Policy"]).group(1)
+    assert script_src.split() == ["'self'", f"'sha256-{digest}'"]
+
+
+def test_a_storys_articles_are_read_from_its_index_whatever_the_statistics_say(tmp_path):
+    """Even when the planner's statistics say every article is of one story (as after an upgrade
+    that gave each its own story, before the next analyze)."""
+    with sqlite3_connection(tmp_path / "archive.db") as conn:
+        conn.execute("create table articles (id integer primary key, story text, outlet text, title text,"
+                     " published_at text, published_at_utc text, story_similarity real)")
+        conn.execute("create index idx_articles_story on articles (story, outlet)")
+        conn.execute("create index idx_articles_published_at_utc on articles (published_at_utc)")
+        conn.execute("analyze")
+        conn.execute("insert into sqlite_stat1 values ('articles', 'idx_articles_story', '1000000 1000000 1000000'),"
+                     " ('articles', 'idx_articles_published_at_utc', '1000000 1')")
+        conn.execute("analyze sqlite_master")  # reload the statistics
+        plan = [row[3] for row in conn.execute(f"explain query plan {STORY_ARTICLES_SQL}", ["s", 1, 50])]
+    assert plan[0].startswith("SEARCH articles USING INDEX idx_articles_story (story=?)"), plan
+
+
 def test_the_row_json_and_other_databases_stay_datasettes(served):
     url, ids = served
     status, _, data = fetch(f"{url}/urdupoint/articles/{ids['seed']}.json")
@@ -390,6 +420,20 @@ def test_a_version_diff_shows_the_changed_words(served, page):
     assert diff.locator("del").evaluate("element => getComputedStyle(element).textDecorationLine") == "line-through"
     diff.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "article-versions.png"))
+
+
+def test_a_click_outside_an_open_menu_closes_it(served, page):
+    """datasette's own menu-closing script runs on the article page: its CSP allows that one script."""
+    url, ids = served
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if message.text.startswith("Executing inline script violates") else None)
+    page.goto(f"{url}/urdupoint/articles/{ids['seed']}")
+    differences = page.locator("details", has_text="How its text differs")
+    differences.locator("summary").click()
+    assert differences.evaluate("element => element.open")
+    page.locator("h1.headline").click()
+    assert not differences.evaluate("element => element.open")
+    assert len(refused) == page.locator("script:not([src])").count() - 1  # every other inline script
 
 
 def test_hostile_title_and_body_run_nothing(served, page):

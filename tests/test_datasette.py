@@ -340,6 +340,17 @@ def test_articles_per_day_says_when_a_date_is_not_a_day(ds):
     assert per_day(since="0001-01-01", until="9999-12-31") == per_day(since="2024-08-01")
 
 
+def test_articles_per_day_counts_from_an_index_alone(db_path):
+    from crawler.queries import search_problem
+
+    conn = sqlite3.connect(db_path)
+    conn.create_function("search_problem", 3, search_problem, deterministic=True)
+    sql = archive_metadata()["queries"]["articles_per_day"]["sql"]
+    plan = [row[3] for row in conn.execute(f"explain query plan {sql}", {"since": "2024-01-01", "until": "2024-12-31"})]
+    conn.close()
+    assert any(step.startswith("SEARCH articles USING COVERING INDEX idx_articles_day_outlet") for step in plan), plan
+
+
 def test_article_urls_of_lists_the_canonical_url_first(ds):
     rows = get(ds, "/archive/article_urls_of.json", id="2", _shape="array").json()
     assert [row["relation"] for row in rows] == ["canonical", "alias"]

@@ -16,7 +16,10 @@ by default, or where the plugin setting ``warc_dir`` says (``plugins: archive_ar
 in datasette's metadata), as the crawl's ``WARC_DIR`` did.
 """
 
+import base64
+import hashlib
 import json
+import re
 from pathlib import Path
 
 from datasette import hookimpl
@@ -37,10 +40,16 @@ CSS_URL = "/-/reading-room/article.css"
 CSS = Path(__file__).with_name("static") / "article.css"
 RIGHT_TO_LEFT_LANGUAGES = {"ur", "ar", "fa", "ps", "sd"}
 STORY_ARTICLES_SHOWN = 50
-# The article page runs no script of the archive's: datasette's own files only, no inline script (so not
-# datasette's menu-closing one either: an open <details> stays open).
-PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
-               " frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'")
+# From the index on story (+ keeps SQLite from walking every article's time in order instead, as
+# it chose when its statistics said that stories were large: seconds at a million articles).
+STORY_ARTICLES_SQL = ("select id, outlet, title, published_at, story_similarity from articles where story = ? and id != ?"
+                      " order by +published_at_utc, id limit ?")
+# The article page runs no script of the archive's: datasette's own files, and of inline scripts only
+# datasette's menu-closing one (a click outside an open <details> closes it), allowed by its hash.
+PAGE_POLICY = ("default-src 'self'; script-src 'self' {menu_script}; style-src 'self' 'unsafe-inline';"
+               " img-src 'self' data:; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'")
+MENU_SCRIPT_TEMPLATE = "_close_open_menus.html"  # datasette's, included by its base.html on every page
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 # The recorded page: its own scripts, forms, plugins and fetches all refused, its origin opaque.
 RAW_PAGE_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 # The UTC times between which any zone's day falls (UTC+14 starts it first, UTC-12 ends it last).
@@ -89,7 +98,19 @@ async def article_page(datasette, request, send):
         raise NotFound("No article has this number")
     context = await article_context(datasette, db, article)
     html = await datasette.render_template("article.html", context, request=request, view_name="article")
-    return Response.html(html, headers={"Content-Security-Policy": PAGE_POLICY})
+    return Response.html(html, headers={"Content-Security-Policy": await page_policy(datasette)})
+
+
+async def page_policy(datasette) -> str:
+    """The article page's CSP, which allows datasette's menu-closing script as its templates write
+    it (a ``--template-dir`` may replace it) and no other inline script."""
+    menu = await datasette.jinja_env.get_template(MENU_SCRIPT_TEMPLATE).render_async()
+    return PAGE_POLICY.format(menu_script=" ".join(script_hash(script) for script in INLINE_SCRIPT.findall(menu)))
+
+
+def script_hash(script: str) -> str:
+    """The CSP source that allows the inline script whose text is ``script``: ``'sha256-…'``."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
 async def datasette_row_page(datasette, request, send):
@@ -171,12 +192,7 @@ async def story_articles(datasette, db, article: dict) -> list[dict]:
     """The other articles of the article's story, oldest first (they are other outlets' copies)."""
     if not article.get("story"):
         return []
-    rows = await every(
-        db,
-        "select id, outlet, title, published_at, story_similarity from articles where story = ? and id != ?"
-        " order by published_at_utc, id limit ?",
-        [article["story"], article["id"], STORY_ARTICLES_SHOWN],
-    )
+    rows = await every(db, STORY_ARTICLES_SQL, [article["story"], article["id"], STORY_ARTICLES_SHOWN])
     return [{**row, "href": datasette.urls.row(db.name, "articles", str(row["id"])),
              "outlet_name": profiles().get(row["outlet"]).display_name or row["outlet"],
              "published": reader_time(row["published_at"], profiles().get(row["outlet"]).timezone)} for row in rows]

@@ -4,14 +4,16 @@
   ``search`` query accepts whatever a person types (``COVID-19``, ``"unbalanced``,
   ``AND``) without an FTS5 syntax error, folded as the index is; ``search_problem(q, since, until)``
   is :func:`crawler.queries.search_problem`, which tells the user a date that is no day; ``archive_snippet``
-  is :func:`crawler.snippets.snippet`, FTS5's ``snippet()`` over the text as written.
+  is :func:`crawler.snippets.snippet`, FTS5's ``snippet()`` over the text as written; ``search_match``
+  is :func:`crawler.search.search_match`, a search's MATCH with its outlet and language.
 * Cells are rendered so in archives only (:func:`crawler.reading_room.is_archive`).
 * A ``snippet`` cell is HTML, as ``archive_snippet(..., 'html')`` writes it: the text escaped,
   then marked with ``<mark>``. A cell with any other tag (from SQL of one's own) is escaped
   whole, since the article text is untrusted.
 * An ``article_id`` cell links to the archived article, which outlives the site's page.
 * Datasette's own table search (``?_search=``) folds what is typed as the index is folded,
-  so Urdu typed with Arabic letters finds the article there too.
+  so Urdu typed with Arabic letters finds the article there too, and looks for it in the
+  searched text only: the index also holds each article's outlet and language.
 * Urdu cells are shown right to left (``lang="ur" dir="rtl"``, styled by ``/-/archive.css``).
 * In public (``default_allow_sql off``, ``make serve-public``): no archive path in
   ``/-/databases.json``, no internal table, no ``_searchmode=raw`` (:func:`public`).
@@ -29,7 +31,7 @@ from markupsafe import Markup, escape
 from crawler import snippets
 from crawler.queries import search_problem
 from crawler.reading_room import is_archive_named
-from crawler.search import fts_query
+from crawler.search import SEARCHED, fts_query, search_match
 from pipelines.normalise import fold
 
 MARKS = re.compile("</?mark>")
@@ -42,16 +44,25 @@ ARCHIVE_CSS = (Path(__file__).resolve().parent / "static" / "archive.css").read_
 
 
 @hookimpl(trylast=True)  # after datasette's own prepare_connection, so this escape_fts replaces it
-def prepare_connection(conn, datasette):
+def prepare_connection(conn, database, datasette):
     # Pages read through mmap (the file's first 2 GiB, SQLite's most) skip a copy and a system
     # call each, which speeds up the slowest searches; the page cache keeps SQLite's default size
     # (a larger one does not help search and slows articles_per_day: benchmarks/README.md).
     conn.execute(f"pragma mmap_size = {SEARCH_MMAP_BYTES}")
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
     conn.create_function("search_problem", 3, search_problem, deterministic=True)
-    conn.create_function("escape_fts", 1, lambda text: fold(escape_fts(text)), deterministic=True)
+    conn.create_function("search_match", 4, search_match, deterministic=True)
+    searched = table_search if is_archive_named(datasette, database) else lambda typed: fold(escape_fts(typed))
+    conn.create_function("escape_fts", 1, searched, deterministic=True)
     # The time limit cannot stop a Python function: the snippets of one query get a share of it.
     snippets.register(conn, seconds=datasette.setting("sql_time_limit_ms") / 1000 * SNIPPET_SHARE_OF_TIME_LIMIT)
+
+
+def table_search(typed: str) -> str:
+    """datasette's ``escape_fts`` for a table's ``?_search=``: the words folded as the index is,
+    looked for in the searched text only (not in the outlet and language the index also holds)."""
+    escaped = fold(escape_fts(typed))
+    return f"{SEARCHED} : ({escaped})" if escaped else escaped
 
 
 def public(datasette) -> bool:
