@@ -15,6 +15,7 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.frontier.stream import FrontierUnreachable, StreamedRuns
 from crawler.health import Thresholds, check_health, total
 from pipelines.archive import Archive, utc_now
 
@@ -37,7 +38,10 @@ class RunHistory:
         return extension
 
     def spider_opened(self, spider):
-        self.archive = Archive.open(self.archive_path)
+        if self.crawler.settings.get("FRONTIER_URL"):  # the run's row is written by scrapy archive-writer
+            self.archive = StreamedRuns.of(self.crawler)
+        else:
+            self.archive = Archive.open(self.archive_path)
         self.run_id = self.archive.start_run(spider.name, getattr(spider, "run_mode", None), utc_now())
 
     def spider_closed(self, spider, reason):
@@ -77,7 +81,7 @@ class RunHistory:
         """Write the run's row; a failure (the archive's disk is full) is one line and fails the run."""
         try:
             self.archive.finish_run(run_id, fields)
-        except sqlite3.Error as error:
+        except (sqlite3.Error, FrontierUnreachable) as error:
             stats = self.crawler.stats
             stats.set_value("health/failed/run_not_recorded", 1)
             stats.inc_value("health/failed")

@@ -1,14 +1,14 @@
 """Settings of the news archive crawler.
 
 Every setting the project adds carries a prefix (``ARCHIVE_``, ``NEARDUP_``, ``OUTLET_``,
-``CHALLENGE_``, ``SITEMAP_``, ``RETRY_AFTER_``) and a comment. Any of them can be changed for one run
+``CHALLENGE_``, ``SITEMAP_``, ``RETRY_AFTER_``, ``FRONTIER_``) and a comment. Any of them can be changed for one run
 with ``scrapy crawl urdupoint -s NAME=value``.
 """
 
 BOT_NAME = "crawler"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
-COMMANDS_MODULE = "crawler.commands"  # scrapy search, scrapy export
+COMMANDS_MODULE = "crawler.commands"  # scrapy search, scrapy export, scrapy archive-writer
 
 # --- Politeness -------------------------------------------------------------
 ROBOTSTXT_OBEY = True
@@ -57,9 +57,16 @@ NEARDUP_THRESHOLD = 0.65  # least Jaccard similarity of two bodies' word 5-shing
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.dateline.DatelinePipeline": 200,
-    "pipelines.dedup.DedupPipeline": 300,
+    "crawler.frontier.stream.StreamPipeline": 250,  # only with FRONTIER_URL: items go to scrapy archive-writer
+    "pipelines.dedup.DedupPipeline": 300,  # these two are off with FRONTIER_URL: the archive writer runs them
     "pipelines.storage.StoragePipeline": 400,
 }
+
+# --- Shared frontier on Redis (FRONTIER_URL) ------------------------------------
+FRONTIER_URL = ""  # redis://host:6379/0: crawl processes, on one machine or many, share one frontier and send their
+# items to the one scrapy archive-writer beside the archive; empty = off: one process writes the archive, no Redis
+FRONTIER_KEY_PREFIX = "news-archive"  # begins every Redis key the frontier uses (several archives can share a server)
+FRONTIER_WRITER_BATCH = 200  # stream entries scrapy archive-writer stores in one transaction, then acknowledges
 
 # --- Outlets ------------------------------------------------------------------
 SPIDER_LOADER_CLASS = "crawler.spiderloader.OutletSpiderLoader"  # every outlet profile is a spider of its name

@@ -8,6 +8,9 @@
   starts, by the spider class's ``check_arguments``: a wrong one gives one ``Error:``
   line and exit status 2. ``scrapy crawl -h`` lists every spider's arguments (its
   ``arguments``: name -> (value, meaning)).
+* With ``FRONTIER_URL`` (crawl processes sharing a frontier on Redis) the archive is
+  ``scrapy archive-writer``'s: the crawl takes no lock, and exits with status 1 and one line
+  when Redis cannot be reached or holds nothing the writer published.
 * A crawl whose health checks (:mod:`crawler.health`, run by
   :class:`crawler.extensions.RunHistory`) failed
   exits with status 1, so that cron mails the owner.
@@ -89,12 +92,34 @@ class Command(ScrapyCrawlCommand):
             return str(error)
         return None
 
+    def frontier_ready(self) -> bool:
+        """Whether the frontier's Redis answers and holds what the archive writer published; if not, one
+        ``Error:`` line and exit status 1."""
+        from redis import RedisError
+
+        from crawler.frontier.knowledge import KnowledgeMissing, archive_knowledge
+
+        try:
+            archive_knowledge(self.settings).close()
+        except (RedisError, KnowledgeMissing) as error:
+            print(f"Error: cannot crawl with the frontier at {self.settings['FRONTIER_URL']}: {error}", file=sys.stderr)
+            self.exitcode = 1
+            return False
+        return True
+
     def _create_crawler(self, spidercls):
         self.crawler = super()._create_crawler(spidercls)
         return self.crawler
 
     def run(self, args, opts) -> None:
         crawl = super().run
-        holding_archive_lock(self, self.settings["ARCHIVE_DB"], lambda: crawl(args, opts))
+        if self.settings.get("FRONTIER_URL"):
+            # A crawl process sharing a frontier never opens the archive (scrapy archive-writer holds its lock):
+            # it needs the Redis server, and what the writer published there of the archive.
+            if not self.frontier_ready():
+                return
+            crawl(args, opts)
+        else:
+            holding_archive_lock(self, self.settings["ARCHIVE_DB"], lambda: crawl(args, opts))
         if self.exitcode == 0 and self.crawler is not None and self.crawler.stats.get_value("health/failed"):
             self.exitcode = 1

@@ -1,0 +1,146 @@
+"""The crawl process's end of the items stream: finished items and its run go to the archive writer.
+
+With ``FRONTIER_URL`` set, a crawl process runs the extraction and dateline pipelines as
+always, then :class:`StreamPipeline` puts each item on a Redis Stream
+(``<FRONTIER_KEY_PREFIX>:archive:items``) instead of deduplicating and storing it: the one
+``scrapy archive-writer`` beside the archive does that (:mod:`crawler.frontier.writer`).
+:class:`StreamedRuns` sends the run's start and end the same way, for its ``crawl_runs`` row.
+
+An item is on the stream once ``XADD`` returns: Redis keeps it until the writer has stored
+it and acknowledged it. A process killed before that loses only the items it had not sent,
+whose URLs are not archived, so the next run fetches them again.
+
+When Redis cannot be reached the run stops at once: one ERROR line, the run's items from
+then on are not sent (counted in ``frontier/items_not_sent``) and its health check
+``archive_writes_failed`` fails it (exit status 1).
+"""
+
+import asyncio
+import logging
+import weakref
+
+from scrapy.exceptions import DropItem, NotConfigured
+
+from crawler.frontier.knowledge import archive_knowledge
+from crawler.frontier.messages import encode_item, encode_run, run_key
+from pipelines.items import ArticleItem
+from pipelines.neardup import Signature
+from pipelines.workers import WorkerPool
+
+logger = logging.getLogger(__name__)
+
+SOCKET_TIMEOUT_SECONDS = 30  # a Redis server that does not answer for this long is taken as down
+
+
+def items_stream_key(prefix: str) -> str:
+    return f"{prefix}:archive:items"
+
+
+class FrontierUnreachable(Exception):
+    """The frontier's Redis server cannot be reached."""
+
+
+def frontier_client(url: str):
+    """A ``redis.Redis`` client of the frontier's server at ``url`` (it connects at its first command).
+
+    redis is imported here, not at the top: a crawl without ``FRONTIER_URL`` never imports it."""
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=SOCKET_TIMEOUT_SECONDS, socket_connect_timeout=SOCKET_TIMEOUT_SECONDS)
+
+
+class ItemStream:
+    """One crawl process's sender of messages to the items stream, shared by its pipeline and run history."""
+
+    _open: "weakref.WeakKeyDictionary[object, ItemStream]" = weakref.WeakKeyDictionary()
+
+    def __init__(self, client, key: str, url: str, stats):
+        self.client = client
+        self.key = key
+        self.url = url
+        self.stats = stats
+        self.run = run_key()
+        self.failed = False
+
+    @classmethod
+    def of(cls, crawler) -> "ItemStream":
+        stream = cls._open.get(crawler)
+        if stream is None:
+            url = crawler.settings["FRONTIER_URL"]
+            stream = cls._open[crawler] = cls(frontier_client(url), items_stream_key(crawler.settings["FRONTIER_KEY_PREFIX"]),
+                                              url, crawler.stats)
+        return stream
+
+    def send(self, message: bytes) -> bool:
+        """Add ``message`` to the stream; False (one ERROR line the first time) when Redis cannot be reached."""
+        if self.failed:
+            return False
+        from redis import RedisError
+
+        try:
+            self.client.xadd(self.key, {"message": message})
+        except RedisError as error:
+            self.failed = True
+            logger.error("Cannot send items to the archive writer through Redis at %(url)s: %(error)s; stopping the crawl",
+                         {"url": self.url, "error": error})
+            return False
+        return True
+
+
+class StreamPipeline:
+    """Sends each item to the archive writer; on when ``FRONTIER_URL`` is set (the dedup and storage pipelines are then off)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stream = ItemStream.of(crawler)
+        self.workers = WorkerPool.inline()
+        self.closing = False
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.get("FRONTIER_URL"):
+            raise NotConfigured
+        return cls(crawler)
+
+    def open_spider(self):
+        self.workers = WorkerPool.of(self.crawler)
+
+    async def process_item(self, item):
+        if isinstance(item, ArticleItem) and (item.signed is None or item.signed[0] != item.text):
+            # The dateline pipeline cut the text the signature was computed with: sign what is stored.
+            item.signed = (item.text, await self.workers.run(Signature.of, item.text))
+        if self.stream.send(encode_item(item, self.stream.run)):
+            self.crawler.stats.inc_value("frontier/items_sent")
+            return item
+        self.crawler.stats.inc_value("frontier/items_not_sent")
+        if not self.closing:
+            self.closing = True
+            asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="frontier_unreachable"))
+        raise DropItem(f"not sent to the archive writer (Redis unreachable): {getattr(item, 'url', '')}", log_level="DEBUG")
+
+
+class StreamedRuns:
+    """What :class:`crawler.extensions.RunHistory` asks of the archive, for a crawl process in a shared frontier:
+    the run's row is written by the archive writer from the run's start and end sent on the stream."""
+
+    def __init__(self, stream: ItemStream, knowledge):
+        self.stream = stream
+        self.knowledge = knowledge  # crawler.frontier.knowledge.FrontierKnowledge: what the writer published
+
+    @classmethod
+    def of(cls, crawler) -> "StreamedRuns":
+        return cls(ItemStream.of(crawler), archive_knowledge(crawler.settings))
+
+    def start_run(self, spider: str, mode: str | None, now: str) -> str:
+        self.stream.send(encode_run("run_started", self.stream.run, {"spider": spider, "mode": mode, "started_at": now}))
+        return self.stream.run
+
+    def finish_run(self, run: str, fields: dict) -> None:
+        if not self.stream.send(encode_run("run_finished", run, fields)):
+            raise FrontierUnreachable(f"the run's end could not be sent to the archive writer through {self.stream.url}")
+
+    def last_new_article_at(self) -> str | None:
+        return self.knowledge.last_new_article_at()
+
+    def close(self) -> None:
+        self.knowledge.close()
