@@ -9,6 +9,7 @@
 import json
 import logging
 import sqlite3
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -46,9 +47,12 @@ class RunHistory:
 
     def spider_closed(self, spider, reason):
         stats = self.crawler.stats
-        failed = check_health(
-            stats.get_stats(), self.archive.last_new_article_at(), datetime.now(timezone.utc), self.thresholds
-        )
+        thresholds = self.thresholds
+        try:
+            newest = self.archive.last_new_article_at()
+        except FrontierUnreachable:  # Redis is gone: the run fails for the items it could not send, not for this
+            newest, thresholds = None, replace(thresholds, new_articles_window_hours=0)
+        failed = check_health(stats.get_stats(), newest, datetime.now(timezone.utc), thresholds)
         for check, explanation in failed.items():
             stats.set_value(f"health/failed/{check}", 1)
             logger.error("Health check %(check)s failed: %(explanation)s", {"check": check, "explanation": explanation})
@@ -81,7 +85,9 @@ class RunHistory:
         """Write the run's row; a failure (the archive's disk is full) is one line and fails the run."""
         try:
             self.archive.finish_run(run_id, fields)
-        except (sqlite3.Error, FrontierUnreachable) as error:
+        except FrontierUnreachable as error:  # the run already failed, and said why
+            logger.warning("This run is not recorded in crawl_runs: %(error)s", {"error": error})
+        except sqlite3.Error as error:
             stats = self.crawler.stats
             stats.set_value("health/failed/run_not_recorded", 1)
             stats.inc_value("health/failed")

@@ -450,10 +450,15 @@ class Archive:
                 [new, updated, duplicates, process],
             )
 
-    def finish_process_run(self, process: str, fields: dict) -> None:
-        """The end of a crawl process's run; its counts of what was stored are the writer's."""
+    def finish_process_run(self, process: str, fields: dict, now: str) -> None:
+        """The end of a crawl process's run, stored ``now``; its counts of what was stored are the writer's.
+
+        It ends when the writer stores its end, after all its articles: ``finished_at`` is the later of the
+        process's end and ``now``, so that no article of the run was first seen after its end (the listings'
+        horizon, :meth:`last_complete_run_end`), as in a crawl of one process."""
         kept = {name: value for name, value in fields.items()
                 if name not in ("new_articles", "updated_articles", "duplicates")}
+        kept["finished_at"] = max(kept.get("finished_at") or now, now)
         with self._write():
             self.db["crawl_runs"].update(self._process_run_id(process), kept)
 

@@ -10,7 +10,7 @@
   ``arguments``: name -> (value, meaning)).
 * With ``FRONTIER_URL`` (crawl processes sharing a frontier on Redis) the archive is
   ``scrapy archive-writer``'s: the crawl takes no lock, and exits with status 1 and one line
-  when Redis cannot be reached or holds nothing the writer published.
+  when Redis cannot be reached or holds nothing the writer published, or is lost during the crawl.
 * A crawl whose health checks (:mod:`crawler.health`, run by
   :class:`crawler.extensions.RunHistory`) failed
   exits with status 1, so that cron mails the owner.
@@ -24,6 +24,7 @@ from scrapy.spiderloader import get_spider_loader
 
 from crawler.commands import holding_archive_lock
 
+UNREACHABLE = "frontier_unreachable"  # the finish reason of a crawl that lost the frontier's Redis (crawler.frontier)
 EXIT_USAGE = 2  # a wrong spider argument, as argparse exits on a wrong option
 
 
@@ -97,7 +98,7 @@ class Command(ScrapyCrawlCommand):
         ``Error:`` line and exit status 1."""
         from redis import RedisError
 
-        from crawler.frontier.knowledge import KnowledgeMissing, archive_knowledge
+        from crawler.frontier.knowledge import KnowledgeMissing, archive_knowledge  # redis: only with FRONTIER_URL
 
         try:
             archive_knowledge(self.settings).close()
@@ -121,5 +122,6 @@ class Command(ScrapyCrawlCommand):
             crawl(args, opts)
         else:
             holding_archive_lock(self, self.settings["ARCHIVE_DB"], lambda: crawl(args, opts))
-        if self.exitcode == 0 and self.crawler is not None and self.crawler.stats.get_value("health/failed"):
+        if self.exitcode == 0 and self.crawler is not None and (
+                self.crawler.stats.get_value("health/failed") or self.crawler.stats.get_value("finish_reason") == UNREACHABLE):
             self.exitcode = 1

@@ -22,11 +22,18 @@ is fetched once more and recognised by the writer's dedup. Keys (``<prefix>:arch
   it all. A crawl refuses to start without ``published`` (no writer yet, or Redis lost it).
 """
 
+import functools
 import json
+import logging
 from datetime import datetime, timedelta, timezone
+
+from scrapy.exceptions import CloseSpider
 
 from pipelines.archive import REJECTION_COLUMNS, Archive, rejection_stands
 
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = "frontier_unreachable"  # the finish reason of a crawl that lost Redis (also a health check's name)
 PUBLISH_CHUNK = 10_000  # rows sent to Redis in one pipeline while publishing the whole archive
 NAMES = ("urls", "rejected", "articles", "revisit", "runs", "newest")
 REVISIT_COLUMNS = ("id", "url", "etag", "last_modified", "last_seen", "published_at_utc", "gone_at")
@@ -47,9 +54,36 @@ def archive_knowledge(settings):
         return Archive.open(settings["ARCHIVE_DB"])
     from crawler.frontier.stream import frontier_client
 
-    knowledge = FrontierKnowledge(frontier_client(settings["FRONTIER_URL"]), settings["FRONTIER_KEY_PREFIX"])
+    knowledge = FrontierKnowledge(frontier_client(settings["FRONTIER_URL"]), settings["FRONTIER_KEY_PREFIX"],
+                                  settings["FRONTIER_URL"])
     knowledge.check_published(settings["FRONTIER_URL"])
     return knowledge
+
+
+_reported: set[str] = set()  # the frontiers this process has said it lost, each once
+
+
+def report_lost(url: str, error: Exception) -> None:
+    """One ERROR line the first time this process finds the frontier's Redis at ``url`` unreachable."""
+    if url not in _reported:
+        _reported.add(url)
+        logger.error("Lost the frontier's Redis at %(url)s (%(error)s): stopping the crawl; what it had not sent "
+                     "to the archive writer is fetched again by the next run", {"url": url, "error": error})
+
+
+def asked(question):
+    """A question of :class:`FrontierKnowledge` that stops the crawl when Redis cannot answer it."""
+
+    @functools.wraps(question)
+    def answer(self, *args, **kwargs):
+        from redis import RedisError
+
+        try:
+            return question(self, *args, **kwargs)
+        except RedisError as error:
+            self.lost(error)
+
+    return answer
 
 
 def epoch(moment: str) -> float:
@@ -59,11 +93,20 @@ def epoch(moment: str) -> float:
 
 
 class FrontierKnowledge:
-    """The archive's state as the writer published it: :class:`pipelines.archive.Archive`'s questions, answered from Redis."""
+    """The archive's state as the writer published it: :class:`pipelines.archive.Archive`'s questions, answered from Redis.
 
-    def __init__(self, client, prefix: str):
+    When Redis cannot be reached, a question stops the crawl (``CloseSpider``, reason ``frontier_unreachable``)
+    after one ERROR line: the spider cannot know what to fetch."""
+
+    def __init__(self, client, prefix: str, url: str = ""):
         self.client = client
         self.keys = knowledge_keys(prefix)
+        self.url = url
+
+    def lost(self, error: Exception):
+        """Redis could not answer: the crawl stops."""
+        report_lost(self.url, error)
+        raise CloseSpider(UNREACHABLE)
 
     def check_published(self, url: str) -> None:
         if not self.client.exists(self.keys["published"]):
@@ -78,19 +121,23 @@ class FrontierKnowledge:
         first_seen, raw = value.decode().split(" ")
         return first_seen, raw == "1"
 
+    @asked
     def is_archived(self, url: str, with_raw_page: bool = False) -> bool:
         known = self._url(url)
         return known is not None and (known[1] or not with_raw_page)
 
+    @asked
     def was_archived_before(self, url: str, moment: str) -> bool:
         known = self._url(url)
         return known is not None and known[0] < moment
 
+    @asked
     def rejection_stands(self, url: str, retry_after: timedelta, now: datetime,
                          retry_reasons: frozenset[str] = frozenset(), extractor_version: int | None = None) -> bool:
         value = self.client.hget(self.keys["rejected"], url)
         return value is not None and rejection_stands(json.loads(value), retry_after, now, retry_reasons, extractor_version)
 
+    @asked
     def last_complete_run_end(self, spider: str, mode: str) -> str | None:
         value = self.client.hget(self.keys["runs"], f"{spider} {mode}")
         return value.decode() if value else None
@@ -99,6 +146,7 @@ class FrontierKnowledge:
         value = self.client.get(self.keys["newest"])
         return value.decode() if value else None
 
+    @asked
     def articles_to_revisit(self, published_since: str, seen_before: str, limit: int) -> list[dict]:
         """As :meth:`pipelines.archive.Archive.articles_to_revisit`, from the published articles."""
         ids = self.client.zrangebyscore(self.keys["revisit"], epoch(published_since) - 86400, "+inf")

@@ -10,9 +10,9 @@ An item is on the stream once ``XADD`` returns: Redis keeps it until the writer 
 it and acknowledged it. A process killed before that loses only the items it had not sent,
 whose URLs are not archived, so the next run fetches them again.
 
-When Redis cannot be reached the run stops at once: one ERROR line, the run's items from
-then on are not sent (counted in ``frontier/items_not_sent``) and its health check
-``archive_writes_failed`` fails it (exit status 1).
+When Redis cannot be reached the run stops at once (finish reason ``frontier_unreachable``,
+exit status 1): one ERROR line, and the items it had not sent are counted in
+``frontier/items_not_sent``, which fails its health check ``archive_writes_failed``.
 """
 
 import asyncio
@@ -21,7 +21,7 @@ import weakref
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.frontier.knowledge import archive_knowledge
+from crawler.frontier.knowledge import UNREACHABLE, archive_knowledge, report_lost
 from crawler.frontier.messages import encode_item, encode_run, run_key
 from pipelines.items import ArticleItem
 from pipelines.neardup import Signature
@@ -72,7 +72,7 @@ class ItemStream:
         return stream
 
     def send(self, message: bytes) -> bool:
-        """Add ``message`` to the stream; False (one ERROR line the first time) when Redis cannot be reached."""
+        """Add ``message`` to the stream; False (one ERROR line for the run) when Redis cannot be reached."""
         if self.failed:
             return False
         from redis import RedisError
@@ -81,8 +81,7 @@ class ItemStream:
             self.client.xadd(self.key, {"message": message})
         except RedisError as error:
             self.failed = True
-            logger.error("Cannot send items to the archive writer through Redis at %(url)s: %(error)s; stopping the crawl",
-                         {"url": self.url, "error": error})
+            report_lost(self.url, error)
             return False
         return True
 
@@ -115,7 +114,7 @@ class StreamPipeline:
         self.crawler.stats.inc_value("frontier/items_not_sent")
         if not self.closing:
             self.closing = True
-            asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="frontier_unreachable"))
+            asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=UNREACHABLE))
         raise DropItem(f"not sent to the archive writer (Redis unreachable): {getattr(item, 'url', '')}", log_level="DEBUG")
 
 
@@ -140,7 +139,12 @@ class StreamedRuns:
             raise FrontierUnreachable(f"the run's end could not be sent to the archive writer through {self.stream.url}")
 
     def last_new_article_at(self) -> str | None:
-        return self.knowledge.last_new_article_at()
+        from redis import RedisError
+
+        try:
+            return self.knowledge.last_new_article_at()
+        except RedisError as error:
+            raise FrontierUnreachable(f"cannot read what the archive writer published: {error}") from None
 
     def close(self) -> None:
         self.knowledge.close()

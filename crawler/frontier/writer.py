@@ -173,7 +173,7 @@ class ArchiveWriter:
             self.archive.start_process_run(run, message["fields"])
             return
         if kind == "run_finished":
-            self.archive.finish_process_run(run, message["fields"])
+            self.archive.finish_process_run(run, message["fields"], utc_now())
             batch.runs = True
             return
         item = message["item"]
