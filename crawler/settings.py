@@ -114,6 +114,15 @@ WARC_DIR = ""  # where the WARC files are; empty = a warc/ folder beside ARCHIVE
 WARC_MAX_SIZE = 100 * 1024 * 1024  # bytes: a WARC file this big is closed and the next one started
 WARC_REPLAY = False  # answer every request from the WARC files in WARC_DIR instead of the network (offline re-run)
 
+# --- Shared frontier on Redis (FRONTIER_URL) ------------------------------------
+# N `scrapy crawl <outlet>` processes, on one machine or many, share one queue, one duplicate filter and
+# one discovery (crawler/frontier/). Off when empty: one process, no Redis, nothing of it imported.
+ADDONS = {"crawler.frontier.addon.Frontier": 0}  # switches the crawl to the frontier when FRONTIER_URL is set
+FRONTIER_URL = ""  # the frontier's Redis, e.g. redis://127.0.0.1:6379/0; empty = no frontier
+FRONTIER_KEY_PREFIX = "news-archive"  # starts every key, then the outlet: news-archive:urdupoint:requests
+FRONTIER_REQUEUE_AFTER_SECONDS = 60  # a crawl process not heard from this long is taken for dead: the requests
+# it had taken go back on the queue for the others (heartbeats every quarter of it)
+
 # --- Reporting ----------------------------------------------------------------
 STATS_FILE = ""  # write the final crawl stats as JSON to this path; off when empty
 

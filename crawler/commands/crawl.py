@@ -8,11 +8,15 @@
   starts, by the spider class's ``check_arguments``: a wrong one gives one ``Error:``
   line and exit status 2. ``scrapy crawl -h`` lists every spider's arguments (its
   ``arguments``: name -> (value, meaning)).
+* With a shared frontier (``FRONTIER_URL``), a Redis that cannot be reached gives one ERROR
+  line and exit status 1 before the crawl starts; one lost during the crawl stops it
+  (:mod:`crawler.frontier.connection`), with exit status 1 too.
 * A crawl whose health checks (:mod:`crawler.health`, run by
   :class:`crawler.extensions.RunHistory`) failed
   exits with status 1, so that cron mails the owner.
 """
 
+import logging
 import sys
 
 from scrapy.commands import ScrapyHelpFormatter
@@ -21,7 +25,10 @@ from scrapy.spiderloader import get_spider_loader
 
 from crawler.commands import holding_archive_lock
 
+logger = logging.getLogger(__name__)
+
 EXIT_USAGE = 2  # a wrong spider argument, as argparse exits on a wrong option
+EXIT_FAILED = 1  # the crawl failed: its health checks, or its frontier
 
 
 class HelpKeepingLines(ScrapyHelpFormatter):
@@ -94,7 +101,17 @@ class Command(ScrapyCrawlCommand):
         return self.crawler
 
     def run(self, args, opts) -> None:
+        frontier = self.settings.get("FRONTIER_URL")
+        if frontier:
+            from crawler.frontier.connection import unreachable  # imports redis: only for a frontier
+
+            error = unreachable(frontier)
+            if error:
+                logger.error("Not crawling: %(error)s", {"error": error})
+                self.exitcode = EXIT_FAILED
+                return
         crawl = super().run
         holding_archive_lock(self, self.settings["ARCHIVE_DB"], lambda: crawl(args, opts))
-        if self.exitcode == 0 and self.crawler is not None and self.crawler.stats.get_value("health/failed"):
-            self.exitcode = 1
+        stats = self.crawler.stats if self.crawler is not None else None
+        if self.exitcode == 0 and stats is not None and (stats.get_value("health/failed") or stats.get_value("frontier/lost")):
+            self.exitcode = EXIT_FAILED
