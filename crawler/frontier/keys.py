@@ -1,7 +1,7 @@
 """The Redis keys of an outlet's frontier, and this process's name in it.
 
 Every key starts with ``FRONTIER_KEY_PREFIX`` and the spider's (outlet's) name, so that several
-outlets, and several archives, can share one Redis: ``news-archive:urdupoint:requests``.
+outlets, and several archives, can share one Redis: ``news-archive:<outlet>:requests``.
 """
 
 import os
