@@ -62,12 +62,6 @@ ITEM_PIPELINES = {
     "pipelines.storage.StoragePipeline": 400,
 }
 
-# --- Shared frontier on Redis (FRONTIER_URL) ------------------------------------
-FRONTIER_URL = ""  # redis://host:6379/0: crawl processes, on one machine or many, share one frontier and send their
-# items to the one scrapy archive-writer beside the archive; empty = off: one process writes the archive, no Redis
-FRONTIER_KEY_PREFIX = "news-archive"  # begins every Redis key the frontier uses (several archives can share a server)
-FRONTIER_WRITER_BATCH = 200  # stream entries scrapy archive-writer stores in one transaction, then acknowledges
-
 # --- Outlets ------------------------------------------------------------------
 SPIDER_LOADER_CLASS = "crawler.spiderloader.OutletSpiderLoader"  # every outlet profile is a spider of its name
 OUTLET_MODULES = ["crawler.outlets"]  # where outlet profiles are found (one module per outlet)
@@ -120,6 +114,17 @@ WARC_ENABLED = True  # keep every fetched response in gzipped WARC files; its lo
 WARC_DIR = ""  # where the WARC files are; empty = a warc/ folder beside ARCHIVE_DB
 WARC_MAX_SIZE = 100 * 1024 * 1024  # bytes: a WARC file this big is closed and the next one started
 WARC_REPLAY = False  # answer every request from the WARC files in WARC_DIR instead of the network (offline re-run)
+
+# --- Shared frontier on Redis (FRONTIER_URL) ------------------------------------
+# N `scrapy crawl <outlet>` processes, on one machine or many, share one queue, one duplicate filter and
+# one discovery (crawler/frontier/), and send their items to the one `scrapy archive-writer` beside the archive,
+# which stores them. Off when empty: one process, no Redis, nothing of it imported.
+ADDONS = {"crawler.frontier.addon.Frontier": 0}  # switches the crawl to the frontier when FRONTIER_URL is set
+FRONTIER_URL = ""  # the frontier's Redis, e.g. redis://127.0.0.1:6379/0; empty = no frontier
+FRONTIER_KEY_PREFIX = "news-archive"  # starts every key, then the outlet: news-archive:urdupoint:requests
+FRONTIER_REQUEUE_AFTER_SECONDS = 60  # a crawl process not heard from this long is taken for dead: the requests
+# it had taken go back on the queue for the others (heartbeats every quarter of it)
+FRONTIER_WRITER_BATCH = 200  # stream entries scrapy archive-writer stores in one transaction, then acknowledges
 
 # --- Reporting ----------------------------------------------------------------
 STATS_FILE = ""  # write the final crawl stats as JSON to this path; off when empty

@@ -19,42 +19,13 @@ import pytest
 from sqlite_utils import Database
 
 from crawler.warc import Location, read_record
+from tests.archive_writer import PUBLISHED, STREAM, WRITER_TIMEOUT, finish, start_writer, writer_command
 from tests.conftest import REPO, run_crawl
 from tests.mirror.server import MirrorServer
 from tests.redis_server import RedisServer
 from tests.test_arrival_order import assert_consistent, canonical, copies_site  # noqa: F401 - a fixture
 
-PUBLISHED = "news-archive:archive:published"
-STREAM = "news-archive:archive:items"
-WRITER_TIMEOUT = 120  # seconds
 KILLS = 12  # at most: the writer restarted and killed until it has stored the stream
-
-
-def writer_command(db_path: Path, redis_url: str, *options: str, settings: dict | None = None) -> list[str]:
-    values = {"FRONTIER_URL": redis_url, "ARCHIVE_DB": str(db_path), "LOG_FILE": str(db_path.parent / "writer.log"),
-              **(settings or {})}
-    return [sys.executable, "-m", "scrapy", "archive-writer", *options,
-            *(part for name, value in values.items() for part in ("-s", f"{name}={value}"))]
-
-
-def start_writer(db_path: Path, redis: RedisServer, *options: str, settings: dict | None = None) -> subprocess.Popen:
-    """``scrapy archive-writer`` in the background, returned once it has published the archive for the spiders."""
-    client = redis.client()
-    client.delete(PUBLISHED)
-    writer = subprocess.Popen(writer_command(db_path, redis.url, *options, settings=settings), cwd=REPO,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + WRITER_TIMEOUT
-    while not client.exists(PUBLISHED):
-        assert writer.poll() is None, writer.stderr.read()
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    return writer
-
-
-def finish(process: subprocess.Popen) -> str:
-    """Wait for ``process``; its standard error."""
-    _, stderr = process.communicate(timeout=WRITER_TIMEOUT)
-    return stderr
 
 
 def frontier_crawl(base_url: str, machine: Path, redis: RedisServer, *args: str, **settings: str):
@@ -125,8 +96,9 @@ def test_a_crawl_process_sends_its_items_and_the_writer_stores_what_one_process_
     assert not (machine / "archive.db").exists()  # the crawl process never opened the archive
 
     # Each article's raw page is in the WARC files of the crawl process that fetched it.
-    for url, file, offset, length in archive.execute("select url, warc_file, warc_offset, warc_length from articles"):
-        assert read_record(machine / "warc", Location(file, offset, length)).url == url
+    for article_id, file, offset, length in archive.execute("select id, warc_file, warc_offset, warc_length from articles"):
+        urls = {url for url, in archive.execute("select url from article_urls where article_id = ?", [article_id])}
+        assert read_record(machine / "warc", Location(file, offset, length)).url in urls
 
     # The second run asked the archive through what the writer published: it fetched the article pages one
     # process fetches (only re-visits, answered 304), skipped what is archived or rejected, and stopped
@@ -255,7 +227,7 @@ def test_without_redis_the_writer_and_a_crawl_stop_with_one_line(redis, mirror, 
 
     crawl = frontier_crawl(mirror.url, tmp_path / "crawl-machine", gone)
     assert crawl.returncode == 1
-    assert f"Error: cannot crawl with the frontier at {gone.url}" in crawl.log
+    assert f"ERROR: Not crawling: the frontier's Redis at {gone.url} cannot be reached" in crawl.log
     assert "Traceback" not in crawl.log
 
     crawl = frontier_crawl(mirror.url, tmp_path / "crawl-machine", redis)  # a Redis no writer published to
@@ -286,9 +258,9 @@ def test_redis_gone_mid_crawl_stops_the_crawl_and_the_writer_with_nothing_half_w
     writer_stderr = finish(writer)
     log = (machine / "crawl.log").read_text(encoding="utf-8") + crawl_stderr
     assert crawl.returncode == 1
-    # One line says why, whichever noticed first: the spider asking what is archived, or the pipeline sending.
-    assert log.count("ERROR: Lost the frontier's Redis at") == 1
-    assert "Closing spider (frontier_unreachable)" in log
+    # One line says why, whichever noticed first: the scheduler, the spider asking what is archived, the pipeline.
+    assert log.count("ERROR: Stopping:") == 1
+    assert "Closing spider (frontier_lost)" in log
     assert "Traceback" not in log
     assert writer.returncode == 1
     writer_log = (tmp_path / "writer.log").read_text(encoding="utf-8") + writer_stderr

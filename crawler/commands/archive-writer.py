@@ -84,7 +84,8 @@ class Command(ScrapyCommand):
 
         import redis
 
-        from crawler.frontier.stream import frontier_client, items_stream_key
+        from crawler.frontier.connection import connect
+        from crawler.frontier.stream import items_stream_key
         from crawler.frontier.writer import ArchiveWriter, Counts, WriterStopped
         from pipelines.archive import ARTICLES_LOST, Archive, utc_now
 
@@ -94,7 +95,7 @@ class Command(ScrapyCommand):
         stats = Counts()
         run_id = archive.start_run(WRITER_RUN, None, utc_now())
         archive.commit()
-        writer = ArchiveWriter(archive, frontier_client(settings["FRONTIER_URL"]), items_stream_key(prefix), settings,
+        writer = ArchiveWriter(archive, connect(settings["FRONTIER_URL"]), items_stream_key(prefix), settings,
                                stats, batch, prefix)
 
         def stop(signum, frame):

@@ -24,51 +24,41 @@ is fetched once more and recognised by the writer's dedup. Keys (``<prefix>:arch
 
 import functools
 import json
-import logging
 from datetime import datetime, timedelta, timezone
 
 from scrapy.exceptions import CloseSpider
 
 from pipelines.archive import REJECTION_COLUMNS, Archive, rejection_stands
 
-logger = logging.getLogger(__name__)
-
-UNREACHABLE = "frontier_unreachable"  # the finish reason of a crawl that lost Redis (also a health check's name)
 PUBLISH_CHUNK = 10_000  # rows sent to Redis in one pipeline while publishing the whole archive
 NAMES = ("urls", "rejected", "articles", "revisit", "runs", "newest")
 REVISIT_COLUMNS = ("id", "url", "etag", "last_modified", "last_seen", "published_at_utc", "gone_at")
-
-
-class KnowledgeMissing(Exception):
-    """No archive writer has published what the archive holds into this Redis."""
 
 
 def knowledge_keys(prefix: str) -> dict[str, str]:
     return {name: f"{prefix}:archive:{name}" for name in (*NAMES, "published")}
 
 
-def archive_knowledge(settings):
-    """What a spider reads the archive's state through: the archive itself, or in a shared frontier
-    (``FRONTIER_URL``) what the archive writer published of it (KnowledgeMissing when nothing was)."""
+def archive_knowledge(crawler):
+    """What a crawl's spider reads the archive's state through: the archive itself, or in a shared
+    frontier (``FRONTIER_URL``) what the archive writer published of it."""
+    settings = crawler.settings
     if not settings.get("FRONTIER_URL"):
         return Archive.open(settings["ARCHIVE_DB"])
-    from crawler.frontier.stream import frontier_client
+    from crawler.frontier.connection import connect  # imports redis: only for a frontier
 
-    knowledge = FrontierKnowledge(frontier_client(settings["FRONTIER_URL"]), settings["FRONTIER_KEY_PREFIX"],
-                                  settings["FRONTIER_URL"])
-    knowledge.check_published(settings["FRONTIER_URL"])
-    return knowledge
+    return FrontierKnowledge(connect(settings["FRONTIER_URL"]), settings["FRONTIER_KEY_PREFIX"], crawler)
 
 
-_reported: set[str] = set()  # the frontiers this process has said it lost, each once
+def unpublished(settings) -> str | None:
+    """Why the frontier's Redis cannot tell a crawl what the archive holds, in a line; None when it can."""
+    from crawler.frontier.connection import connect
 
-
-def report_lost(url: str, error: Exception) -> None:
-    """One ERROR line the first time this process finds the frontier's Redis at ``url`` unreachable."""
-    if url not in _reported:
-        _reported.add(url)
-        logger.error("Lost the frontier's Redis at %(url)s (%(error)s): stopping the crawl; what it had not sent "
-                     "to the archive writer is fetched again by the next run", {"url": url, "error": error})
+    key = knowledge_keys(settings["FRONTIER_KEY_PREFIX"])["published"]
+    if connect(settings["FRONTIER_URL"]).exists(key):
+        return None
+    return (f"no archive writer has published the archive's state in the frontier's Redis (key {key}): start "
+            "scrapy archive-writer beside the archive first (after a Redis restart without persistence too)")
 
 
 def asked(question):
@@ -95,24 +85,20 @@ def epoch(moment: str) -> float:
 class FrontierKnowledge:
     """The archive's state as the writer published it: :class:`pipelines.archive.Archive`'s questions, answered from Redis.
 
-    When Redis cannot be reached, a question stops the crawl (``CloseSpider``, reason ``frontier_unreachable``)
-    after one ERROR line: the spider cannot know what to fetch."""
+    When Redis cannot be reached, a question stops the crawl with one ERROR line: the spider cannot know what to
+    fetch."""
 
-    def __init__(self, client, prefix: str, url: str = ""):
+    def __init__(self, client, prefix: str, crawler=None):
         self.client = client
         self.keys = knowledge_keys(prefix)
-        self.url = url
+        self.crawler = crawler  # the crawl to stop when Redis is lost
 
     def lost(self, error: Exception):
-        """Redis could not answer: the crawl stops."""
-        report_lost(self.url, error)
-        raise CloseSpider(UNREACHABLE)
+        """Redis could not answer: the crawl stops (:func:`crawler.frontier.connection.stop_crawl`)."""
+        from crawler.frontier.connection import LOST_REASON, stop_crawl
 
-    def check_published(self, url: str) -> None:
-        if not self.client.exists(self.keys["published"]):
-            raise KnowledgeMissing(
-                f"no archive writer has published the archive's state in Redis at {url} (key {self.keys['published']}): "
-                "start scrapy archive-writer beside the archive first (after a Redis restart without persistence too)")
+        stop_crawl(self.crawler, f"cannot read what the archive writer published in the frontier's Redis ({error})")
+        raise CloseSpider(LOST_REASON)
 
     def _url(self, url: str) -> tuple[str, bool] | None:
         value = self.client.hget(self.keys["urls"], url)

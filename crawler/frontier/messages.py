@@ -9,16 +9,14 @@ Every stream entry has one field, ``message``: a JSON object whose ``kind`` says
   not compute it again;
 * ``run_started``, ``run_finished``: a crawl process's run, for its ``crawl_runs`` row.
 
-Each names the crawl process's ``run`` (:func:`run_key`). JSON, not pickle: whoever can write
+Each names the crawl process's ``run``: the process's name in the frontier
+(:data:`crawler.frontier.keys.PROCESS_NAME`, unique across machines). JSON, not pickle: whoever can write
 to the Redis server must not be able to run code in the writer.
 """
 
 import base64
 import dataclasses
 import json
-import os
-import socket
-import uuid
 
 import numpy as np
 
@@ -33,11 +31,6 @@ NOT_SENT = ("body", "signed", "located")  # the page's bytes; the signature goes
 
 class MalformedMessage(ValueError):
     """A stream entry that is not a message of this project (or of this version of it)."""
-
-
-def run_key() -> str:
-    """A name for one crawl process's run, unique across machines: its host, process id and a random tag."""
-    return f"{socket.gethostname()}/{os.getpid()}/{uuid.uuid4().hex[:8]}"
 
 
 def encode_item(item, run: str) -> bytes:

@@ -10,26 +10,21 @@ An item is on the stream once ``XADD`` returns: Redis keeps it until the writer 
 it and acknowledged it. A process killed before that loses only the items it had not sent,
 whose URLs are not archived, so the next run fetches them again.
 
-When Redis cannot be reached the run stops at once (finish reason ``frontier_unreachable``,
-exit status 1): one ERROR line, and the items it had not sent are counted in
+When Redis cannot be reached the run stops at once (:func:`crawler.frontier.connection.stop_crawl`:
+one ERROR line, exit status 1), and the items it had not sent are counted in
 ``frontier/items_not_sent``, which fails its health check ``archive_writes_failed``.
 """
 
-import asyncio
-import logging
 import weakref
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.frontier.knowledge import UNREACHABLE, archive_knowledge, report_lost
-from crawler.frontier.messages import encode_item, encode_run, run_key
+from crawler.frontier.knowledge import archive_knowledge
+from crawler.frontier.keys import PROCESS_NAME
+from crawler.frontier.messages import encode_item, encode_run
 from pipelines.items import ArticleItem
 from pipelines.neardup import Signature
 from pipelines.workers import WorkerPool
-
-logger = logging.getLogger(__name__)
-
-SOCKET_TIMEOUT_SECONDS = 30  # a Redis server that does not answer for this long is taken as down
 
 
 def items_stream_key(prefix: str) -> str:
@@ -40,48 +35,42 @@ class FrontierUnreachable(Exception):
     """The frontier's Redis server cannot be reached."""
 
 
-def frontier_client(url: str):
-    """A ``redis.Redis`` client of the frontier's server at ``url`` (it connects at its first command).
-
-    redis is imported here, not at the top: a crawl without ``FRONTIER_URL`` never imports it."""
-    import redis
-
-    return redis.Redis.from_url(url, socket_timeout=SOCKET_TIMEOUT_SECONDS, socket_connect_timeout=SOCKET_TIMEOUT_SECONDS)
-
-
 class ItemStream:
     """One crawl process's sender of messages to the items stream, shared by its pipeline and run history."""
 
     _open: "weakref.WeakKeyDictionary[object, ItemStream]" = weakref.WeakKeyDictionary()
 
-    def __init__(self, client, key: str, url: str, stats):
+    def __init__(self, client, key: str, crawler):
         self.client = client
         self.key = key
-        self.url = url
-        self.stats = stats
-        self.run = run_key()
+        self.crawler = crawler
+        self.run = PROCESS_NAME  # the crawl process's run: its row in crawl_runs
         self.failed = False
 
     @classmethod
     def of(cls, crawler) -> "ItemStream":
         stream = cls._open.get(crawler)
         if stream is None:
-            url = crawler.settings["FRONTIER_URL"]
-            stream = cls._open[crawler] = cls(frontier_client(url), items_stream_key(crawler.settings["FRONTIER_KEY_PREFIX"]),
-                                              url, crawler.stats)
+            from crawler.frontier.connection import connect  # imports redis: only for a frontier
+
+            settings = crawler.settings
+            stream = cls._open[crawler] = cls(connect(settings["FRONTIER_URL"]),
+                                              items_stream_key(settings["FRONTIER_KEY_PREFIX"]), crawler)
         return stream
 
     def send(self, message: bytes) -> bool:
-        """Add ``message`` to the stream; False (one ERROR line for the run) when Redis cannot be reached."""
-        if self.failed:
-            return False
+        """Add ``message`` to the stream; False when Redis cannot be reached (the crawl is stopped, with one line)."""
         from redis import RedisError
 
+        from crawler.frontier.connection import stop_crawl
+
+        if self.failed:
+            return False
         try:
             self.client.xadd(self.key, {"message": message})
         except RedisError as error:
             self.failed = True
-            report_lost(self.url, error)
+            stop_crawl(self.crawler, f"cannot send items to the archive writer through the frontier's Redis ({error})")
             return False
         return True
 
@@ -93,7 +82,6 @@ class StreamPipeline:
         self.crawler = crawler
         self.stream = ItemStream.of(crawler)
         self.workers = WorkerPool.inline()
-        self.closing = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -112,9 +100,6 @@ class StreamPipeline:
             self.crawler.stats.inc_value("frontier/items_sent")
             return item
         self.crawler.stats.inc_value("frontier/items_not_sent")
-        if not self.closing:
-            self.closing = True
-            asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=UNREACHABLE))
         raise DropItem(f"not sent to the archive writer (Redis unreachable): {getattr(item, 'url', '')}", log_level="DEBUG")
 
 
@@ -128,7 +113,7 @@ class StreamedRuns:
 
     @classmethod
     def of(cls, crawler) -> "StreamedRuns":
-        return cls(ItemStream.of(crawler), archive_knowledge(crawler.settings))
+        return cls(ItemStream.of(crawler), archive_knowledge(crawler))
 
     def start_run(self, spider: str, mode: str | None, now: str) -> str:
         self.stream.send(encode_run("run_started", self.stream.run, {"spider": spider, "mode": mode, "started_at": now}))
@@ -136,7 +121,7 @@ class StreamedRuns:
 
     def finish_run(self, run: str, fields: dict) -> None:
         if not self.stream.send(encode_run("run_finished", run, fields)):
-            raise FrontierUnreachable(f"the run's end could not be sent to the archive writer through {self.stream.url}")
+            raise FrontierUnreachable("the run's end could not be sent to the archive writer")
 
     def last_new_article_at(self) -> str | None:
         from redis import RedisError
