@@ -23,6 +23,7 @@ from tests.archive_writer import PUBLISHED, STREAM, WRITER_TIMEOUT, finish, star
 from tests.conftest import REPO, run_crawl
 from tests.mirror.server import MirrorServer
 from tests.redis_server import RedisServer
+from tests.test_frontier import CrawlProcess
 from tests.test_arrival_order import assert_consistent, canonical, copies_site  # noqa: F401 - a fixture
 
 KILLS = 12  # at most: the writer restarted and killed until it has stored the stream
@@ -269,3 +270,38 @@ def test_redis_gone_mid_crawl_stops_the_crawl_and_the_writer_with_nothing_half_w
     archive = Database(db_path)
     assert_consistent(archive)
     assert archive["articles"].count > 0
+
+
+def test_two_crawl_processes_and_the_writer_archive_the_mirror_exactly_once(copies_site, single_process, redis,
+                                                                            tmp_path):  # noqa: F811
+    db_path = tmp_path / "archive.db"
+    with MirrorServer(copies_site) as server:
+        writer = start_writer(db_path, redis)
+        processes = [CrawlProcess(server.url, redis.url, tmp_path / name) for name in ("one", "two")]
+        crawls = [process.finish() for process in processes]
+        drained(redis)
+        writer.send_signal(signal.SIGTERM)
+        stderr = finish(writer)
+    assert [crawl.returncode for crawl in crawls] == [0, 0], crawls[0].log[-3000:] + crawls[1].log[-3000:]
+    assert writer.returncode == 0, stderr
+    assert all(crawl.stat("scheduler/dequeued/redis") > 0 for crawl in crawls)  # both took part
+    single, single_first = single_process[0], single_process[1]
+    assert sum(crawl.stat("frontier/items_sent") for crawl in crawls) == single_first.stat(
+        "item_scraped_count") + single_first.stat("item_dropped_count")
+
+    archive = Database(db_path)
+    assert_consistent(archive)
+    assert canonical(archive) == canonical(single)  # row by row, without ids, times and runs
+    assert not any((tmp_path / name / "archive.db").exists() for name in ("one", "two"))
+    # Each article's raw page is in the WARC files of the one process that fetched it.
+    for article_id, file, offset, length in archive.execute("select id, warc_file, warc_offset, warc_length from articles"):
+        urls = {url for url, in archive.execute("select url from article_urls where article_id = ?", [article_id])}
+        found = [directory for directory in (tmp_path / "one" / "warc", tmp_path / "two" / "warc")
+                 if (directory / file).exists()]
+        assert len(found) == 1 and read_record(found[0], Location(file, offset, length)).url in urls
+
+    runs = list(archive.query("select spider, process, new_articles, finish_reason from crawl_runs order by id"))
+    assert [run["spider"] for run in runs] == ["archive-writer", "urdupoint", "urdupoint"]
+    assert len({run["process"] for run in runs[1:]}) == 2
+    assert sum(run["new_articles"] for run in runs[1:]) == runs[0]["new_articles"] == archive["articles"].count
+    assert {run["finish_reason"] for run in runs} == {"finished"}
