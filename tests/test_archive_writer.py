@@ -19,7 +19,7 @@ import pytest
 from sqlite_utils import Database
 
 from crawler.warc import Location, read_record
-from tests.archive_writer import PUBLISHED, STREAM, WRITER_TIMEOUT, finish, start_writer, writer_command
+from tests.archive_writer import STREAM, WRITER_TIMEOUT, finish, start_writer, writer_command
 from tests.conftest import REPO, run_crawl
 from tests.mirror.server import MirrorServer
 from tests.redis_server import RedisServer
