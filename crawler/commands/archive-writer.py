@@ -80,14 +80,14 @@ class Command(ScrapyCommand):
 
     def write(self, idle: float | None, batch: int) -> None:
         import asyncio
-        import json
+        import sqlite3
 
         import redis
 
         from crawler.frontier.connection import connect
         from crawler.frontier.stream import items_stream_key
         from crawler.frontier.writer import ArchiveWriter, Counts, WriterStopped
-        from pipelines.archive import ARTICLES_LOST, Archive, utc_now
+        from pipelines.archive import Archive, utc_now
 
         settings = self.settings
         prefix = settings["FRONTIER_KEY_PREFIX"]
@@ -111,11 +111,32 @@ class Command(ScrapyCommand):
         except WriterStopped as error:
             logger.error("The archive writer stops: %(error)s", {"error": error})
             reason = "writer_stopped"
+        except sqlite3.Error as error:  # the disk is full, or the file went away, while storing
+            logger.error("The archive writer stops: cannot write the archive: %(error)s; what it had not committed "
+                         "stays on the stream", {"error": error})
+            stats.inc_value("archive/commit_failed")
+            reason = "writer_stopped"
         except redis.RedisError as error:
             logger.error("The archive writer stops: cannot reach Redis at %(url)s: %(error)s; what it had not "
                          "committed stays on the stream", {"url": settings["FRONTIER_URL"], "error": error})
-            reason = "frontier_unreachable"
+            reason = "frontier_lost"
         archive.db.conn.rollback()  # a batch not committed: its entries are read again by the next writer
+        try:
+            self.record(archive, run_id, reason, stats)
+        except sqlite3.Error as error:
+            logger.error("Could not record the writer's run in crawl_runs: %(error)s", {"error": error})
+        logger.info("Archive writer: %(entries)d entries stored or acknowledged, %(new)d new articles",
+                    {"entries": stats.get("writer/entries", 0), "new": stats.get("archive/new", 0)})
+        if reason != "finished":
+            self.exitcode = 1
+
+    @staticmethod
+    def record(archive, run_id: int, reason: str, stats: dict) -> None:
+        """The writer's own row of crawl_runs, finished."""
+        import json
+
+        from pipelines.archive import ARTICLES_LOST, utc_now
+
         failed = {ARTICLES_LOST: "a commit to the archive failed"} if stats.get("archive/commit_failed") else {}
         archive.finish_run(run_id, {
             "finished_at": utc_now(),
@@ -127,7 +148,3 @@ class Command(ScrapyCommand):
             "stats": json.dumps(stats, sort_keys=True),
         })
         archive.close()
-        logger.info("Archive writer: %(entries)d entries stored or acknowledged, %(new)d new articles",
-                    {"entries": stats.get("writer/entries", 0), "new": stats.get("archive/new", 0)})
-        if reason != "finished":
-            self.exitcode = 1
