@@ -305,3 +305,34 @@ def test_two_crawl_processes_and_the_writer_archive_the_mirror_exactly_once(copi
     assert len({run["process"] for run in runs[1:]}) == 2
     assert sum(run["new_articles"] for run in runs[1:]) == runs[0]["new_articles"] == archive["articles"].count
     assert {run["finish_reason"] for run in runs} == {"finished"}
+
+
+def test_an_entry_that_is_no_message_of_a_crawl_is_skipped_with_one_line(redis, tmp_path):
+    db_path = tmp_path / "archive.db"
+    client = redis.client()
+    client.xadd(STREAM, {"message": b"\x80not json"})
+    client.xadd(STREAM, {"message": b'{"kind": "article", "run": "x", "item": {"url": 1}}'})
+    client.xadd(STREAM, {"other": b"field"})
+    writer = start_writer(db_path, redis, "--exit-idle", "1")
+    stderr = finish(writer)
+    assert writer.returncode == 0, stderr
+    log = (tmp_path / "writer.log").read_text(encoding="utf-8")
+    assert log.count("skipped: not a message of this archive's crawls") == 3
+    assert "Traceback" not in log
+    assert client.xlen(STREAM) == 0
+    [stats] = [run["stats"] for run in Database(db_path).query("select stats from crawl_runs")]
+    assert '"writer/entries/malformed": 3' in stats
+
+
+@pytest.mark.parametrize("arguments, error", [
+    (["--exit-idle", "soon"], "Error: --exit-idle 'soon' is not a positive number of seconds"),
+    (["-s", "FRONTIER_URL="], "Error: FRONTIER_URL is not set: name the Redis server the crawls share"),
+    (["-s", "FRONTIER_WRITER_BATCH=0"], "Error: FRONTIER_WRITER_BATCH must be 1 or more, not 0"),
+], ids=["exit-idle", "no-frontier", "batch"])
+def test_a_wrong_option_or_setting_of_the_writer_is_one_line_and_status_1(arguments, error, tmp_path):
+    command = writer_command(tmp_path / "archive.db", "redis://127.0.0.1:1/0") + arguments
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=WRITER_TIMEOUT)
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith(error)
+    assert not (tmp_path / "archive.db").exists()
