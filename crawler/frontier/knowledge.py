@@ -52,11 +52,16 @@ def archive_knowledge(crawler):
 
 def unpublished(settings) -> str | None:
     """Why the frontier's Redis cannot tell a crawl what the archive holds, in a line; None when it can."""
+    from redis import RedisError
+
     from crawler.frontier.connection import connect
 
     key = knowledge_keys(settings["FRONTIER_KEY_PREFIX"])["published"]
-    if connect(settings["FRONTIER_URL"]).exists(key):
-        return None
+    try:
+        if connect(settings["FRONTIER_URL"]).exists(key):
+            return None
+    except RedisError as error:
+        return f"the frontier's Redis at {settings['FRONTIER_URL']} cannot be reached ({error})"
     return (f"no archive writer has published the archive's state in the frontier's Redis (key {key}): start "
             "scrapy archive-writer beside the archive first (after a Redis restart without persistence too)")
 
@@ -88,7 +93,7 @@ class FrontierKnowledge:
     When Redis cannot be reached, a question stops the crawl with one ERROR line: the spider cannot know what to
     fetch."""
 
-    def __init__(self, client, prefix: str, crawler=None):
+    def __init__(self, client, prefix: str, crawler):
         self.client = client
         self.keys = knowledge_keys(prefix)
         self.crawler = crawler  # the crawl to stop when Redis is lost
