@@ -121,7 +121,6 @@ class FrontierRun:
 
     def __init__(self, crawler, server: redis.Redis, keys: FrontierKeys, requeue_after: float):
         self.crawler = crawler
-        self.server = server
         self.keys = keys
         self.requeue_after = requeue_after
         self.run_id: str | None = None

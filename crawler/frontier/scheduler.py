@@ -1,8 +1,10 @@
 """scrapy-redis's scheduler over the frontier's queue (:class:`~crawler.frontier.queue.TakingQueue`)
 and duplicate filter (:class:`~crawler.frontier.dupefilter.FrontierDupeFilter`).
 
-Unlike scrapy-redis's own, it keeps the queue and the fingerprints when its process closes (the
-run's other processes still use them; :mod:`crawler.frontier.run` clears them when the run is over),
+Unlike scrapy-redis's own, it queues a request and records its fingerprint in one step (the queue's
+script: a process killed in between would leave a page marked seen that nobody queued), keeps the
+queue and the fingerprints when its process closes (the run's other processes still use them;
+:mod:`crawler.frontier.run` clears them when the run is over),
 counts its stats without the ``spider`` argument that Scrapy 2.19 deprecates (the same
 ``scheduler/enqueued/redis`` and ``scheduler/dequeued/redis``), and stops the crawl in one line when
 Redis fails (:func:`~crawler.frontier.connection.stop_crawl`) rather than raise into the engine.
