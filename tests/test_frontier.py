@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,7 +27,8 @@ from tests.redis_server import RedisServer, redis_server  # noqa: F401 (fixture)
 ARTICLE = re.compile(r"-\d+\.html$")  # the mirror's article pages; feeds, listings and sitemaps are the rest
 PREFIX = "news-archive:urdupoint:"
 FORBIDDEN = "/en/private/"  # robots.txt disallows it
-SLOW_ARTICLE_SECONDS = 1.0  # long enough for a process to hold requests when it is killed
+SLOW_ARTICLE_SECONDS = 1.0
+IDLE_CHECK_SECONDS = 5  # Scrapy's engine looks again this often at a crawl that has nothing to do  # long enough for a process to hold requests when it is killed
 
 
 def is_discovery(path: str) -> bool:
@@ -139,19 +141,27 @@ def test_a_later_run_reads_feeds_listings_and_sitemaps_again(redis_server, tmp_p
     assert discovery and set(discovery.values()) == {2}
 
 
-def test_a_process_holds_only_the_requests_it_has_not_finished(redis_server, site_copy, tmp_path):  # noqa: F811
-    """One listing page is slow: while it is awaited, every other page is finished and given up."""
+def test_processes_hold_only_what_they_have_not_finished_and_close_together(redis_server, single_crawl, site_copy,  # noqa: F811
+                                                                             tmp_path):
+    """One listing page is slow: while it is awaited, every other page is finished and given up, and the
+    process with nothing to do waits for the one holding it (its page may list more), then both close."""
     slow_listing = "/en/news/world.html"
     routes_path = site_copy / "_routes.json"
     routes = json.loads(routes_path.read_text(encoding="utf-8"))
-    routes_path.write_text(json.dumps({**routes, "slow": {slow_listing: 20}}), encoding="utf-8")
+    routes_path.write_text(json.dumps({**routes, "slow": {slow_listing: 15}}), encoding="utf-8")
     client = redis_server.client()
     with MirrorServer(site_copy) as server:
-        crawl = CrawlProcess(server.url, redis_server.url, tmp_path / "crawl")
-        wait_for(lambda: held_paths(client, crawl.pid) == [slow_listing], timeout=20,
-                 what="the slow listing to be the only request held")
-        assert client.zcard(PREFIX + "requests") == 0
-        assert crawl.finish().returncode == 0
+        crawls = [CrawlProcess(server.url, redis_server.url, tmp_path / name) for name in ("first", "second")]
+        wait_for(lambda: sorted(held_paths(client, crawls[0].pid) + held_paths(client, crawls[1].pid)) == [slow_listing]
+                 and client.zcard(PREFIX + "requests") == 0, timeout=15, what="the slow listing to be all that is held")
+        time.sleep(IDLE_CHECK_SECONDS + 1)
+        assert [crawl.process.poll() for crawl in crawls] == [None, None]  # both still open
+        first, second = (crawl.finish() for crawl in crawls)
+        fetched = {path for _, path, _ in server.requests}
+    assert (first.returncode, second.returncode) == (0, 0)
+    finished = sorted(datetime.fromisoformat(crawl.stats["finish_time"]) for crawl in (first, second))
+    assert (finished[1] - finished[0]).total_seconds() <= IDLE_CHECK_SECONDS + 1
+    assert {path for path, _ in single_crawl} <= fetched
 
 
 def test_a_killed_process_requests_go_back_on_the_queue_for_the_others(redis_server, single_crawl, site_copy, tmp_path):  # noqa: F811
