@@ -12,6 +12,8 @@ callback that raised) stays taken until its process is idle, when all it took is
 download and loses nothing.
 """
 
+from dataclasses import dataclass
+
 import redis
 from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
@@ -21,12 +23,12 @@ from crawler.frontier.connection import connect, frontier_keys, is_lost, stop_cr
 from crawler.frontier.queue import ENTRY, finish
 
 
+@dataclass
 class Progress:
     """What is left of one page's output."""
 
-    def __init__(self):
-        self.items = 0  # items not yet out of the item pipelines
-        self.output_done = False  # the callback's output has all been handed on
+    items: int = 0  # items not yet out of the item pipelines
+    output_done: bool = False  # the callback's output has all been handed on
 
 
 class FinishedRequests:
