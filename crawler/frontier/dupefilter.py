@@ -13,5 +13,5 @@ from crawler.dupefilter import NamesRedirectLoops
 
 
 class FrontierDupeFilter(NamesRedirectLoops, RFPDupeFilter):
-    def close(self, reason=""):
-        """Keep the fingerprints: other processes of the run still use them (scrapy-redis's deletes them)."""
+    """Its fingerprints are added by the queue, with the request, in one step (:mod:`crawler.frontier.queue`):
+    the scheduler asks it only for a request's fingerprint, and to log what was dropped."""

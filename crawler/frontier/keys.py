@@ -47,10 +47,11 @@ class FrontierKeys:
         """Sorted set: the processes of the run, scored by the (Redis) time of their last heartbeat."""
         return self.key("processes")
 
-    @property
-    def taken_prefix(self) -> str:
-        return self.key("taken:")
-
     def taken(self, process: str = PROCESS_NAME) -> str:
-        """Sorted set: the requests ``process`` has taken and not finished, scored as in the queue."""
-        return self.taken_prefix + process
+        """Sorted set: the requests ``process`` has taken and not finished, scored as in the queue
+        (the scripts of :mod:`crawler.frontier.run` name it the same way)."""
+        return self.key(f"taken:{process}")
+
+    def claims(self, process: str = PROCESS_NAME) -> str:
+        """Set: the article URLs ``process`` claimed (in ``requested``) whose request it has not queued yet."""
+        return self.key(f"claims:{process}")

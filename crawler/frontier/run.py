@@ -31,78 +31,85 @@ logger = logging.getLogger(__name__)
 
 HEARTBEATS_PER_TIMEOUT = 4  # a process misses three heartbeats before it is taken for dead
 
-# Shared by the scripts below: Redis's time in seconds, and moving a taken set back onto the queue.
+# The scripts below all take the run's KEYS (run, processes, requests, dupefilter, requested) and ARGV
+# (this process, its run id, FRONTIER_REQUEUE_AFTER_SECONDS, the outlet's key prefix, which names the
+# processes' taken sets and claims). They share: Redis's time in seconds; giving a taken set back to the
+# queue; burying the processes not heard from in time: their taken requests given back, their pending
+# claims of article URLs withdrawn (crawler.frontier.shared_requested).
 COMMON = """
+local run, processes, requests, dupefilter, requested = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local process, run_id, timeout, prefix = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local function now()
   local time = redis.call('TIME')
   return tonumber(time[1]) + tonumber(time[2]) / 1000000
 end
-local function give_back(taken, queue)
+local function give_back(who)
+  local taken = prefix .. 'taken:' .. who
   local count = redis.call('ZCARD', taken)
   if count > 0 then
-    redis.call('ZUNIONSTORE', queue, 2, queue, taken, 'AGGREGATE', 'MIN')
+    redis.call('ZUNIONSTORE', requests, 2, requests, taken, 'AGGREGATE', 'MIN')
     redis.call('DEL', taken)
   end
   return count
 end
-local function bury_dead(processes, queue, taken_prefix, timeout)
+local function bury_dead()
   local requeued = 0
   for _, dead in ipairs(redis.call('ZRANGEBYSCORE', processes, '-inf', '(' .. (now() - timeout))) do
-    requeued = requeued + give_back(taken_prefix .. dead, queue)
+    requeued = requeued + give_back(dead)
+    local claims = prefix .. 'claims:' .. dead
+    for _, url in ipairs(redis.call('SMEMBERS', claims)) do redis.call('SREM', requested, url) end
+    redis.call('DEL', claims)
     redis.call('ZREM', processes, dead)
   end
   return requeued
 end
 """
 
-# KEYS: run, processes, requests, dupefilter, requested. ARGV: process, new run id, timeout, taken prefix.
 # Returns {run id, whether the run is new, requests given back, requests queued}.
 JOIN = COMMON + """
-local requeued = bury_dead(KEYS[2], KEYS[3], ARGV[4], tonumber(ARGV[3]))
+local requeued = bury_dead()
 local new = 0
-if redis.call('ZCARD', KEYS[2]) == 0 or not redis.call('GET', KEYS[1]) then
-  redis.call('DEL', KEYS[4], KEYS[5])
-  redis.call('SET', KEYS[1], ARGV[2])
+if redis.call('ZCARD', processes) == 0 or not redis.call('GET', run) then
+  redis.call('DEL', dupefilter, requested)
+  redis.call('SET', run, run_id)
   new = 1
 end
-redis.call('ZADD', KEYS[2], now(), ARGV[1])
-return {redis.call('GET', KEYS[1]), new, requeued, redis.call('ZCARD', KEYS[3])}
+redis.call('ZADD', processes, now(), process)
+return {redis.call('GET', run), new, requeued, redis.call('ZCARD', requests)}
 """
 
-# KEYS: run, processes. ARGV: process, run id. Returns 0 when the run is gone, 1 when this process was
-# taken for dead and has come back, 2 otherwise.
+# Returns 0 when the run is gone, 1 when this process was taken for dead and has come back, 2 otherwise.
 HEARTBEAT = COMMON + """
-if redis.call('GET', KEYS[1]) ~= ARGV[2] then return 0 end
-local known = redis.call('ZSCORE', KEYS[2], ARGV[1])
-redis.call('ZADD', KEYS[2], now(), ARGV[1])
+if redis.call('GET', run) ~= run_id then return 0 end
+local known = redis.call('ZSCORE', processes, process)
+redis.call('ZADD', processes, now(), process)
 if known then return 2 end
 return 1
 """
 
-# This process is idle, so what it took is done with. KEYS: run, processes, requests.
-# ARGV: process, run id, timeout, taken prefix. Returns {-1} when the run is gone, else
-# {requests given back, requests queued, requests held by the other processes}.
+# This process is idle: what it took is done with, what it claimed is queued or dropped. Returns {-1}
+# when the run is gone, else {requests given back, requests queued, requests held by the other processes}.
 SETTLE = COMMON + """
-if redis.call('GET', KEYS[1]) ~= ARGV[2] then return {-1} end
-redis.call('DEL', ARGV[4] .. ARGV[1])
-redis.call('ZADD', KEYS[2], now(), ARGV[1])
-local requeued = bury_dead(KEYS[2], KEYS[3], ARGV[4], tonumber(ARGV[3]))
+if redis.call('GET', run) ~= run_id then return {-1} end
+redis.call('DEL', prefix .. 'taken:' .. process, prefix .. 'claims:' .. process)
+redis.call('ZADD', processes, now(), process)
+local requeued = bury_dead()
 local held = 0
-for _, process in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
-  held = held + redis.call('ZCARD', ARGV[4] .. process)
+for _, other in ipairs(redis.call('ZRANGE', processes, 0, -1)) do
+  held = held + redis.call('ZCARD', prefix .. 'taken:' .. other)
 end
-return {requeued, redis.call('ZCARD', KEYS[3]), held}
+return {requeued, redis.call('ZCARD', requests), held}
 """
 
-# KEYS: run, processes, requests, dupefilter, requested. ARGV: process, run id, taken prefix.
 # What this process still holds goes back on the queue; the last one out of a finished run clears it.
 # Returns 1 when the run was cleared.
 LEAVE = COMMON + """
-give_back(ARGV[3] .. ARGV[1], KEYS[3])
-redis.call('ZREM', KEYS[2], ARGV[1])
-if redis.call('GET', KEYS[1]) == ARGV[2] and redis.call('ZCARD', KEYS[2]) == 0
-   and redis.call('ZCARD', KEYS[3]) == 0 then
-  redis.call('DEL', KEYS[1], KEYS[4], KEYS[5])
+give_back(process)
+redis.call('DEL', prefix .. 'claims:' .. process)
+redis.call('ZREM', processes, process)
+if redis.call('GET', run) == run_id and redis.call('ZCARD', processes) == 0
+   and redis.call('ZCARD', requests) == 0 then
+  redis.call('DEL', run, dupefilter, requested)
   return 1
 end
 return 0
@@ -114,7 +121,6 @@ class FrontierRun:
 
     def __init__(self, crawler, server: redis.Redis, keys: FrontierKeys, requeue_after: float):
         self.crawler = crawler
-        self.server = server
         self.keys = keys
         self.requeue_after = requeue_after
         self.run_id: str | None = None
@@ -134,23 +140,21 @@ class FrontierRun:
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
-    def call(self, script: str, keys: list[str], *arguments):
-        """Run one of the scripts; None, the crawl stopped, when Redis fails."""
+    def call(self, script: str, run_id: str | None = None):
+        """Run one of the scripts for this process (of run ``run_id``, by default its own); None, the crawl
+        stopped, when Redis fails."""
         if is_lost(self.crawler):
             return None
+        keys = self.keys
         try:
-            return self.scripts[script](keys=keys, args=[PROCESS_NAME, *arguments])
+            return self.scripts[script](keys=[keys.run, keys.processes, keys.requests, keys.dupefilter, keys.requested],
+                                        args=[PROCESS_NAME, run_id or self.run_id, self.requeue_after, keys.key("")])
         except redis.RedisError as error:
             stop_crawl(self.crawler, f"the frontier's Redis failed ({error})")
             return None
 
-    @property
-    def run_keys(self) -> list[str]:
-        keys = self.keys
-        return [keys.run, keys.processes, keys.requests, keys.dupefilter, keys.requested]
-
     def spider_opened(self, spider):
-        joined = self.call("join", self.run_keys, uuid.uuid4().hex, self.requeue_after, self.keys.taken_prefix)
+        joined = self.call("join", uuid.uuid4().hex)
         if joined is None:
             return
         run_id, new, requeued, queued = joined
@@ -163,7 +167,7 @@ class FrontierRun:
         self.heartbeats.start(self.requeue_after / HEARTBEATS_PER_TIMEOUT, now=False)
 
     def heartbeat(self) -> None:
-        state = self.call("heartbeat", [self.keys.run, self.keys.processes], self.run_id)
+        state = self.call("heartbeat")
         if state == 0:
             self.run_gone()
         elif state == 1:
@@ -171,8 +175,7 @@ class FrontierRun:
                            "back on the queue (some pages may be fetched twice)", {"seconds": self.requeue_after})
 
     def spider_idle(self, spider):
-        settled = self.call("settle", [self.keys.run, self.keys.processes, self.keys.requests],
-                            self.run_id, self.requeue_after, self.keys.taken_prefix)
+        settled = self.call("settle")
         if settled is None:
             return
         if settled[0] == -1:
@@ -198,6 +201,6 @@ class FrontierRun:
             self.heartbeats.stop()
         if self.run_id is None:
             return
-        cleared = self.call("leave", self.run_keys, self.run_id, self.keys.taken_prefix)
+        cleared = self.call("leave")
         if cleared:
             logger.info("Frontier run %(run)s is over: its keys are cleared", {"run": self.run_id})

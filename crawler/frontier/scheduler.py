@@ -1,8 +1,10 @@
 """scrapy-redis's scheduler over the frontier's queue (:class:`~crawler.frontier.queue.TakingQueue`)
 and duplicate filter (:class:`~crawler.frontier.dupefilter.FrontierDupeFilter`).
 
-Unlike scrapy-redis's own, it keeps the queue and the fingerprints when its process closes (the
-run's other processes still use them; :mod:`crawler.frontier.run` clears them when the run is over),
+Unlike scrapy-redis's own, it queues a request and records its fingerprint in one step (the queue's
+script: a process killed in between would leave a page marked seen that nobody queued), keeps the
+queue and the fingerprints when its process closes (the run's other processes still use them;
+:mod:`crawler.frontier.run` clears them when the run is over),
 counts its stats without the ``spider`` argument that Scrapy 2.19 deprecates (the same
 ``scheduler/enqueued/redis`` and ``scheduler/dequeued/redis``), and stops the crawl in one line when
 Redis fails (:func:`~crawler.frontier.connection.stop_crawl`) rather than raise into the engine.
@@ -14,7 +16,7 @@ from scrapy_redis.scheduler import Scheduler
 from crawler.frontier.connection import connect, frontier_keys, is_lost, stop_crawl
 from crawler.frontier.dupefilter import FrontierDupeFilter
 from crawler.frontier.keys import FrontierKeys
-from crawler.frontier.queue import TakingQueue, finish
+from crawler.frontier.queue import TakingQueue
 
 
 class FrontierScheduler(Scheduler):
@@ -35,7 +37,7 @@ class FrontierScheduler(Scheduler):
 
     def open(self, spider):
         self.spider = spider
-        self.queue = TakingQueue.of(self.server, spider, self.keys)
+        self.queue = TakingQueue(self.server, spider, self.keys)
 
     def close(self, reason):
         """Nothing to flush: the run's other processes share the queue and the fingerprints."""
@@ -44,13 +46,12 @@ class FrontierScheduler(Scheduler):
         if is_lost(self.crawler):
             return False
         try:
-            if not request.dont_filter and self.df.request_seen(request):
-                self.df.log(request, self.spider)
-                finish(self.server, self.queue.taken, request)  # a taken request's redirect, dropped
-                return False
-            self.queue.push(request)
+            queued = self.queue.push(request, "" if request.dont_filter else self.df.request_fingerprint(request))
         except redis.RedisError as error:
             self.lost(error)
+            return False
+        if not queued:
+            self.df.log(request, self.spider)
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
