@@ -336,3 +336,23 @@ def test_a_wrong_option_or_setting_of_the_writer_is_one_line_and_status_1(argume
     [line] = done.stderr.strip().splitlines()
     assert line.startswith(error)
     assert not (tmp_path / "archive.db").exists()
+
+
+def test_a_redis_restarted_without_persistence_stops_the_writer_with_one_line(items_on_stream, redis):
+    db_path = items_on_stream
+    writer = start_writer(db_path, redis, settings={"FRONTIER_WRITER_BATCH": "1"})
+    deadline = time.monotonic() + 60
+    while not stored_articles(db_path):
+        assert time.monotonic() < deadline and writer.poll() is None
+        time.sleep(0.01)
+    redis.restart()  # without an append-only file: the stream and its consumer group are gone
+    stderr = finish(writer)
+    assert writer.returncode == 1
+    log = (db_path.parent / "writer.log").read_text(encoding="utf-8") + stderr
+    [line] = [line for line in log.splitlines() if " ERROR: " in line]
+    assert "The archive writer stops:" in line
+    assert "Traceback" not in log
+    assert_consistent(Database(db_path))
+    [reason] = [run["finish_reason"] for run in Database(db_path).query(
+        "select finish_reason from crawl_runs where spider = 'archive-writer' order by id desc limit 1")]
+    assert reason in ("writer_stopped", "frontier_lost")
