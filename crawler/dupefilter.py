@@ -15,7 +15,9 @@ from scrapy.dupefilters import RFPDupeFilter
 logger = logging.getLogger(__name__)
 
 
-class RedirectLoopDupeFilter(RFPDupeFilter):
+class NamesRedirectLoops:
+    """Mixed into a duplicate filter: a dropped request that closes its own redirect chain is a redirect loop."""
+
     def log(self, request, spider) -> None:
         chain = request.meta.get("redirect_urls", [])
         if request.url in chain:
@@ -23,3 +25,7 @@ class RedirectLoopDupeFilter(RFPDupeFilter):
             logger.warning("Not following %(url)s round: it redirects back to itself (%(chain)s)",
                            {"url": chain[0], "chain": " -> ".join([*chain, request.url])})
         super().log(request, spider)
+
+
+class RedirectLoopDupeFilter(NamesRedirectLoops, RFPDupeFilter):
+    pass

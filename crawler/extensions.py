@@ -9,12 +9,14 @@
 import json
 import logging
 import sqlite3
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.frontier.stream import FrontierUnreachable, StreamedRuns
 from crawler.health import Thresholds, check_health, total
 from pipelines.archive import Archive, utc_now
 
@@ -37,14 +39,20 @@ class RunHistory:
         return extension
 
     def spider_opened(self, spider):
-        self.archive = Archive.open(self.archive_path)
+        if self.crawler.settings.get("FRONTIER_URL"):  # the run's row is written by scrapy archive-writer
+            self.archive = StreamedRuns.of(self.crawler)
+        else:
+            self.archive = Archive.open(self.archive_path)
         self.run_id = self.archive.start_run(spider.name, getattr(spider, "run_mode", None), utc_now())
 
     def spider_closed(self, spider, reason):
         stats = self.crawler.stats
-        failed = check_health(
-            stats.get_stats(), self.archive.last_new_article_at(), datetime.now(timezone.utc), self.thresholds
-        )
+        thresholds = self.thresholds
+        try:
+            newest = self.archive.last_new_article_at()
+        except FrontierUnreachable:  # Redis is gone: the run fails for the items it could not send, not for this
+            newest, thresholds = None, replace(thresholds, new_articles_window_hours=0)
+        failed = check_health(stats.get_stats(), newest, datetime.now(timezone.utc), thresholds)
         for check, explanation in failed.items():
             stats.set_value(f"health/failed/{check}", 1)
             logger.error("Health check %(check)s failed: %(explanation)s", {"check": check, "explanation": explanation})
@@ -77,6 +85,8 @@ class RunHistory:
         """Write the run's row; a failure (the archive's disk is full) is one line and fails the run."""
         try:
             self.archive.finish_run(run_id, fields)
+        except FrontierUnreachable as error:  # the run already failed, and said why
+            logger.warning("This run is not recorded in crawl_runs: %(error)s", {"error": error})
         except sqlite3.Error as error:
             stats = self.crawler.stats
             stats.set_value("health/failed/run_not_recorded", 1)

@@ -65,7 +65,12 @@ def check_health(stats: dict, last_new_article_at: str | None, now: datetime, li
     lost = raw_pages_lost(stats)
     if lost:
         failed[RAW_PAGES_LOST] = lost
-    if stats.get("archive/commit_failed"):
+    if stats.get("frontier/items_not_sent"):
+        failed[ARTICLES_LOST] = (
+            f"{stats['frontier/items_not_sent']} item(s) could not be sent to the archive writer (Redis unreachable): "
+            "they are not stored, and the next run fetches their pages again"
+        )
+    elif stats.get("archive/commit_failed"):
         failed[ARTICLES_LOST] = (
             f"{stats['archive/commit_failed']} commit(s) to the archive failed (a full disk, or the file went away): "
             "the articles they held are not stored, and the next run that can store them fetches them again"

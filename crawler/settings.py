@@ -1,14 +1,14 @@
 """Settings of the news archive crawler.
 
 Every setting the project adds carries a prefix (``ARCHIVE_``, ``NEARDUP_``, ``OUTLET_``,
-``CHALLENGE_``, ``SITEMAP_``, ``RETRY_AFTER_``) and a comment. Any of them can be changed for one run
+``CHALLENGE_``, ``SITEMAP_``, ``RETRY_AFTER_``, ``FRONTIER_``) and a comment. Any of them can be changed for one run
 with ``scrapy crawl urdupoint -s NAME=value``.
 """
 
 BOT_NAME = "crawler"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
-COMMANDS_MODULE = "crawler.commands"  # scrapy search, scrapy export
+COMMANDS_MODULE = "crawler.commands"  # scrapy search, scrapy export, scrapy archive-writer
 
 # --- Politeness -------------------------------------------------------------
 ROBOTSTXT_OBEY = True
@@ -57,7 +57,8 @@ NEARDUP_THRESHOLD = 0.65  # least Jaccard similarity of two bodies' word 5-shing
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.dateline.DatelinePipeline": 200,
-    "pipelines.dedup.DedupPipeline": 300,
+    "crawler.frontier.stream.StreamPipeline": 250,  # only with FRONTIER_URL: items go to scrapy archive-writer
+    "pipelines.dedup.DedupPipeline": 300,  # these two are off with FRONTIER_URL: the archive writer runs them
     "pipelines.storage.StoragePipeline": 400,
 }
 
@@ -113,6 +114,17 @@ WARC_ENABLED = True  # keep every fetched response in gzipped WARC files; its lo
 WARC_DIR = ""  # where the WARC files are; empty = a warc/ folder beside ARCHIVE_DB
 WARC_MAX_SIZE = 100 * 1024 * 1024  # bytes: a WARC file this big is closed and the next one started
 WARC_REPLAY = False  # answer every request from the WARC files in WARC_DIR instead of the network (offline re-run)
+
+# --- Shared frontier on Redis (FRONTIER_URL) ------------------------------------
+# N `scrapy crawl <outlet>` processes, on one machine or many, share one queue, one duplicate filter and
+# one discovery (crawler/frontier/), and send their items to the one `scrapy archive-writer` beside the archive,
+# which stores them. Off when empty: one process, no Redis, nothing of it imported.
+ADDONS = {"crawler.frontier.addon.Frontier": 0}  # switches the crawl to the frontier when FRONTIER_URL is set
+FRONTIER_URL = ""  # the frontier's Redis, e.g. redis://127.0.0.1:6379/0; empty = no frontier
+FRONTIER_KEY_PREFIX = "news-archive"  # starts every key, then the outlet: news-archive:urdupoint:requests
+FRONTIER_REQUEUE_AFTER_SECONDS = 60  # a crawl process not heard from this long is taken for dead: the requests
+# it had taken go back on the queue for the others (heartbeats every quarter of it)
+FRONTIER_WRITER_BATCH = 200  # stream entries scrapy archive-writer stores in one transaction, then acknowledges
 
 # --- Reporting ----------------------------------------------------------------
 STATS_FILE = ""  # write the final crawl stats as JSON to this path; off when empty

@@ -3,7 +3,9 @@
 * :class:`RobotsTxtMiddleware` obeys robots.txt as Scrapy's does. Scrapy's logs a
   robots.txt it could not download as an ERROR with the whole traceback (60 lines for
   a DNS failure), then crawls as if the site had none; this one crawls the same way,
-  with one WARNING line and a stat, ``robotstxt/failed/<reason>``, instead.
+  with one WARNING line and a stat, ``robotstxt/failed/<reason>``, instead. And every
+  request that waited for a site's robots.txt is judged by it: Scrapy 2.19's hands the
+  parser to the first of them only, and lets the others through unjudged.
 * :class:`HttpCacheMiddleware` is Scrapy's HTTP cache without its error recovery: a
   feed or listing that could not be downloaded is not answered with its stale copy,
   which lists only links already seen and would hide the failure from the
@@ -24,6 +26,16 @@ logger = logging.getLogger(__name__)
 
 
 class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
+    async def robot_parser(self, request):
+        """The parser of the request's site, whether or not the request waited for its robots.txt.
+
+        Scrapy's awaits the Deferred that robots.txt's download fires; the first awaiter takes its
+        result and leaves None, "no robots.txt", to the others. Once it has fired, the parser (or
+        None after a failed download) is in ``_parsers``: it is read from there.
+        """
+        await super().robot_parser(request)
+        return self._parsers[urlparse_cached(request).netloc]
+
     def process_exception(self, request, exception):
         """The failure of this middleware's own robots.txt request, once retries are spent, as one line.
 

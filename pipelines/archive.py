@@ -72,6 +72,20 @@ def utc_now() -> str:
     return datetime.now(tz=timezone.utc).isoformat(timespec="seconds")
 
 
+REJECTION_COLUMNS = "reason, permanent, attempts, last_seen, extractor_version"  # what rejection_stands judges
+
+
+def rejection_stands(rejection, retry_after: timedelta, now: datetime, retry_reasons: frozenset[str] = frozenset(),
+                     extractor_version: int | None = None) -> bool:
+    """Whether a URL's ``rejection`` (a row of :data:`REJECTION_COLUMNS`) stands: see :meth:`Archive.rejection_stands`."""
+    reason, permanent, attempts, last_seen, judged_by = rejection
+    if reason in retry_reasons or (judged_by is not None and extractor_version is not None
+                                   and judged_by < extractor_version):
+        return False
+    wait = min(retry_after * 2 ** max(attempts - 1, 0), MAX_RETRY_AFTER)
+    return bool(permanent) or now < datetime.fromisoformat(last_seen) + wait
+
+
 def _warc_location(item) -> dict:
     """The item's WARC record location, when its raw page was kept."""
     if getattr(item, "warc_file", None) is None:
@@ -240,17 +254,8 @@ class Archive:
         a passing one (a challenge, an empty page) stands for ``retry_after``,
         doubled with each further failure, up to :data:`MAX_RETRY_AFTER`.
         """
-        row = self.db.execute(
-            "select reason, permanent, attempts, last_seen, extractor_version from rejected_urls where url = ?", [url]
-        ).fetchone()
-        if row is None:
-            return False
-        reason, permanent, attempts, last_seen, judged_by = row
-        if reason in retry_reasons or (judged_by is not None and extractor_version is not None
-                                       and judged_by < extractor_version):
-            return False
-        wait = min(retry_after * 2 ** max(attempts - 1, 0), MAX_RETRY_AFTER)
-        return bool(permanent) or now < datetime.fromisoformat(last_seen) + wait
+        row = self.db.execute(f"select {REJECTION_COLUMNS} from rejected_urls where url = ?", [url]).fetchone()
+        return row is not None and rejection_stands(row, retry_after, now, retry_reasons, extractor_version)
 
     # --- writes (each all or nothing) ---------------------------------------------
 
@@ -426,6 +431,54 @@ class Archive:
     def finish_run(self, run_id: int, fields: dict) -> None:
         with self._write():
             self.db["crawl_runs"].update(run_id, fields)
+
+    def start_process_run(self, process: str, fields: dict) -> None:
+        """The row of a crawl process's run in a shared frontier (``fields``: spider, mode, started_at); once."""
+        with self._write():
+            self.db.execute(
+                "insert into crawl_runs (process, spider, mode, started_at, new_articles, updated_articles, duplicates) "
+                "values (?, ?, ?, ?, 0, 0, 0) on conflict (process) where process is not null do nothing",
+                [process, fields["spider"], fields.get("mode"), fields["started_at"]],
+            )
+
+    def count_for_process_run(self, process: str, new: int, updated: int, duplicates: int) -> None:
+        """Add what the archive writer stored of a crawl process's items to its run's row."""
+        with self._write():
+            self.db.execute(
+                "update crawl_runs set new_articles = new_articles + ?, updated_articles = updated_articles + ?, "
+                "duplicates = duplicates + ? where process = ?",
+                [new, updated, duplicates, process],
+            )
+
+    def finish_process_run(self, process: str, fields: dict, now: str) -> None:
+        """The end of a crawl process's run, stored ``now``; its counts of what was stored are the writer's.
+
+        It ends when the writer stores its end, after all its articles: ``finished_at`` is the later of the
+        process's end and ``now``, so that no article of the run was first seen after its end (the listings'
+        horizon, :meth:`last_complete_run_end`), as in a crawl of one process."""
+        kept = {name: value for name, value in fields.items()
+                if name not in ("new_articles", "updated_articles", "duplicates")}
+        kept["finished_at"] = max(kept.get("finished_at") or now, now)
+        with self._write():
+            self.db["crawl_runs"].update(self._process_run_id(process), kept)
+
+    def _process_run_id(self, process: str) -> int:
+        [(run_id,)] = self.db.execute("select id from crawl_runs where process = ?", [process]).fetchall()
+        return run_id
+
+    def stream_position(self, stream: str) -> str | None:
+        """The id of the last entry of ``stream`` stored (:meth:`record_stream_position`)."""
+        row = self.db.execute("select entry_id from stream_positions where stream = ?", [stream]).fetchone()
+        return row[0] if row else None
+
+    def record_stream_position(self, stream: str, entry_id: str, now: str) -> None:
+        """Record, in the transaction that stored it, that ``stream``'s entry ``entry_id`` is stored."""
+        with self._write():
+            self.db.execute(
+                "insert into stream_positions (stream, entry_id, updated_at) values (?, ?, ?) "
+                "on conflict (stream) do update set entry_id = excluded.entry_id, updated_at = excluded.updated_at",
+                [stream, entry_id, now],
+            )
 
     def last_new_article_at(self) -> str | None:
         return self.db.execute("select max(first_seen) from articles").fetchone()[0]

@@ -23,6 +23,8 @@ storage pipeline's write that follows run together, with no other page's write i
 import hashlib
 from urllib.parse import urlsplit
 
+from scrapy.exceptions import NotConfigured
+
 from pipelines.items import ArticleItem
 from pipelines.workers import WorkerPool
 from pipelines.archive import Archive, CrawlArchive
@@ -80,6 +82,13 @@ class DedupPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
+        if crawler.settings.get("FRONTIER_URL"):
+            raise NotConfigured  # a crawl process sharing a frontier sends its items to scrapy archive-writer, which dedups
+        return cls.configured(crawler)
+
+    @classmethod
+    def configured(cls, crawler):
+        """The pipeline as the settings ask, wherever it runs (a crawl, scrapy archive-writer, scrapy reextract)."""
         settings = crawler.settings
         threshold = settings.getfloat("NEARDUP_THRESHOLD") if settings.getbool("NEARDUP_ENABLED") else None
         if threshold is not None and not 0 < threshold <= 1:

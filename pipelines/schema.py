@@ -565,6 +565,16 @@ def index_facets_by_date(db: sqlite_utils.Database):
             db.execute(f"analyze {name}")
 
 
+@migrations()
+def record_frontier_streams(db: sqlite_utils.Database):
+    """For crawls sharing a frontier on Redis (``scrapy archive-writer``): ``crawl_runs.process`` names the
+    crawl process a run's row is of, and ``stream_positions`` holds the last stream entry stored, written in
+    the transaction that stored it, so that an entry delivered again after a crash is recognised, not stored twice."""
+    db["crawl_runs"].add_column("process", str)
+    db.execute("create unique index idx_crawl_runs_process on crawl_runs (process) where process is not null")
+    db["stream_positions"].create({"stream": str, "entry_id": str, "updated_at": str}, pk="stream")
+
+
 def apply(db: sqlite_utils.Database) -> None:
     """Bring ``db`` up to the current schema and switch it to WAL mode."""
     db.enable_wal()

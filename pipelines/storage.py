@@ -17,7 +17,7 @@
 
 import logging
 
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
 from pipelines.items import ArticleGone, ArticleItem, ArticleNotModified, RejectedPage
 from pipelines.archive import CrawlArchive, utc_now
@@ -46,6 +46,8 @@ class StoragePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
+        if crawler.settings.get("FRONTIER_URL"):
+            raise NotConfigured  # a crawl process sharing a frontier sends its items to scrapy archive-writer, which stores
         return cls(crawler)
 
     def open_spider(self):

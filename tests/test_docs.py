@@ -9,7 +9,7 @@ from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 PROJECT_PREFIXES = ("ARCHIVE_", "OUTLET_", "SITEMAP_", "CHALLENGE_", "STATS_FILE", "HEALTH_", "NEARDUP_", "WARC_",
-                    "RETRY_AFTER_")
+                    "RETRY_AFTER_", "FRONTIER_")
 PROJECT_SETTINGS = sorted(name for name in vars(settings) if name.startswith(PROJECT_PREFIXES))
 
 

@@ -213,3 +213,19 @@ def test_a_bad_argument_is_one_line_and_exit_status_2(tmp_path, lines, arguments
     assert done.returncode == 2
     assert done.stderr.strip().splitlines()[-1].startswith(f"Error: {error.format(dir=tmp_path, list=listing)}")
     assert not (tmp_path / "a.db").exists()
+
+
+def test_every_page_that_waited_for_robots_txt_is_judged_by_it(tmp_path):
+    """robots.txt slow to come: all the listed pages wait for it, and the forbidden one is still refused."""
+    site = tmp_path / "site"
+    shutil.copytree(URLS_SITE, site)
+    routes = json.loads((site / "_routes.json").read_text(encoding="utf-8"))
+    (site / "_routes.json").write_text(json.dumps({**routes, "slow": {"/robots.txt": 1}}), encoding="utf-8")
+    with MirrorServer(site) as server:
+        listing = tmp_path / "list.txt"
+        listing.write_text("\n".join(f"{server.url}{path}" for path in (FERRIES, LIBRARY, MARKET, MEMO)), encoding="utf-8")
+        crawl = run_urls(server.url, tmp_path / "archive.db", "-a", f"urls={listing}", "-a", "allow_private=127.0.0.1")
+        fetched = [path for _, path, _ in server.requests]
+    assert crawl.returncode == 0, crawl.log[-3000:]
+    assert MEMO not in fetched and FERRIES in fetched
+    assert dict(rows(tmp_path / "archive.db", "select url, reason from rejected_urls")) == {f"{server.url}{MEMO}": "robots_txt"}

@@ -8,11 +8,16 @@
   starts, by the spider class's ``check_arguments``: a wrong one gives one ``Error:``
   line and exit status 2. ``scrapy crawl -h`` lists every spider's arguments (its
   ``arguments``: name -> (value, meaning)).
+* With a shared frontier (``FRONTIER_URL``), the archive is ``scrapy archive-writer``'s: the crawl
+  takes no lock and never opens it. A Redis that cannot be reached, or that holds nothing the
+  writer published, gives one ERROR line and exit status 1 before the crawl starts; one lost
+  during the crawl stops it (:mod:`crawler.frontier.connection`), with exit status 1 too.
 * A crawl whose health checks (:mod:`crawler.health`, run by
   :class:`crawler.extensions.RunHistory`) failed
   exits with status 1, so that cron mails the owner.
 """
 
+import logging
 import sys
 
 from scrapy.commands import ScrapyHelpFormatter
@@ -21,7 +26,10 @@ from scrapy.spiderloader import get_spider_loader
 
 from crawler.commands import holding_archive_lock
 
+logger = logging.getLogger(__name__)
+
 EXIT_USAGE = 2  # a wrong spider argument, as argparse exits on a wrong option
+EXIT_FAILED = 1  # the crawl failed: its health checks, or its frontier
 
 
 class HelpKeepingLines(ScrapyHelpFormatter):
@@ -95,6 +103,25 @@ class Command(ScrapyCrawlCommand):
 
     def run(self, args, opts) -> None:
         crawl = super().run
-        holding_archive_lock(self, self.settings["ARCHIVE_DB"], lambda: crawl(args, opts))
-        if self.exitcode == 0 and self.crawler is not None and self.crawler.stats.get_value("health/failed"):
-            self.exitcode = 1
+        frontier = self.settings.get("FRONTIER_URL")
+        if frontier:
+            error = self.frontier_problem(frontier)
+            if error:
+                logger.error("Not crawling: %(error)s", {"error": error})
+                self.exitcode = EXIT_FAILED
+                return
+            crawl(args, opts)  # the archive writer holds the archive's lock
+        else:
+            holding_archive_lock(self, self.settings["ARCHIVE_DB"], lambda: crawl(args, opts))
+        stats = self.crawler.stats if self.crawler is not None else None
+        if self.exitcode == 0 and stats is not None and (stats.get_value("health/failed") or stats.get_value("frontier/lost")):
+            self.exitcode = EXIT_FAILED
+
+    def frontier_problem(self, url: str) -> str | None:
+        """Why the crawl cannot start on the frontier at ``url``: its Redis does not answer, or holds
+        nothing the archive writer published; None when it can."""
+        # Imported here: they import redis, which only a frontier needs.
+        from crawler.frontier.connection import unreachable
+        from crawler.frontier.knowledge import unpublished
+
+        return unreachable(url) or unpublished(self.settings)

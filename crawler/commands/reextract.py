@@ -205,7 +205,7 @@ class Rebuilder:
         self.dateline = DatelinePipeline(self.stats, self.profiles)
         # A re-judged page that is an article now is stored as a crawl stores it. No spider runs.
         crawler = SimpleNamespace(spider=None, stats=self.stats, settings=settings)
-        self.dedup = DedupPipeline.from_crawler(crawler)
+        self.dedup = DedupPipeline.configured(crawler)
         self.dedup.archive = archive
         if self.dedup.neardup_threshold is not None:
             self.dedup.near_duplicates = NearDuplicates(archive, self.dedup.neardup_threshold)

@@ -40,11 +40,12 @@ from scrapy import Request
 from scrapy.exceptions import ScrapyDeprecationWarning
 
 from crawler.errors import failure_reason
+from crawler.frontier.knowledge import archive_knowledge
+from crawler.frontier.requested import RequestedUrls
 from crawler.outlet import Listing, Outlet
 from crawler.spiders.articles import ARTICLE_REQUEST_META, REDIRECT_STATUSES, ArticleSpider
 from crawler.sitemaps import SitemapError, read_sitemap
 from crawler.warc import records_responses
-from pipelines.archive import Archive
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.items import ArticleGone, ArticleNotModified
 from pipelines.urls import SiteAddress
@@ -223,7 +224,6 @@ class OutletSpider(ArticleSpider):
         spider.sections = settings.getlist(named("OUTLET_SECTIONS")) or None  # None: each listing's own
         spider.max_listing_pages = settings.getint(named("OUTLET_MAX_LISTING_PAGES"))
         spider.sitemap_maxsize = settings.getint("SITEMAP_MAXSIZE")
-        spider.archive_path = settings["ARCHIVE_DB"]
         spider.keeps_raw_pages = records_responses(settings)  # an article without its raw page is fetched again
         spider.retry_rejected_after = timedelta(seconds=settings.getint("ARCHIVE_RETRY_REJECTED_AFTER"))
         spider.revisit_max = settings.getint("ARCHIVE_REVISIT_MAX")
@@ -243,8 +243,8 @@ class OutletSpider(ArticleSpider):
         return instead
 
     async def start(self):
-        self.archive = Archive.open(self.archive_path)
-        self.requested = set()
+        self.archive = archive_knowledge(self.crawler)  # the archive, or what its writer published in Redis
+        self.requested = RequestedUrls.for_crawler(self.crawler)  # shared by a frontier's processes
         # Listings are walked down to what the last complete walk archived: an
         # interrupted run's articles do not stop the walk, so its gaps are filled.
         self.listing_horizon = self.archive.last_complete_run_end(self.name, "latest")
@@ -441,9 +441,8 @@ class OutletSpider(ArticleSpider):
                                          EXTRACTOR_VERSION):
             self.crawler.stats.inc_value("archive/skipped_rejected")
             return None
-        if url in self.requested:
+        if not self.requested.claim(url):
             return None
-        self.requested.add(url)
         return self.article_page_request(url)
 
     # --- re-visits of archived articles -------------------------------------------------
@@ -463,8 +462,9 @@ class OutletSpider(ArticleSpider):
                     {"count": len(articles), "days": self.revisit_days})
         requests = []
         for article in articles:
+            if not self.requested.claim(article["url"]):
+                continue  # re-visited by another process of the frontier
             validators = {"If-None-Match": article["etag"], "If-Modified-Since": article["last_modified"]}
-            self.requested.add(article["url"])
             requests.append(Request(
                 self.site.to_fetch(article["url"]),
                 callback=self.parse_revisit,
