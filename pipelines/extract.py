@@ -95,12 +95,26 @@ def decode_html(body: bytes, encoding: str | None) -> tuple[str, str]:
 CONTROL_CHARACTERS_TO_SPACE = bytes.maketrans(bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]), b" " * 30)
 
 
+def html_parser() -> etree.HTMLParser:
+    """lxml.html's parser, with its element classes chosen in C: lxml.html's own parser asks a Python
+    method for the class of every element a walk meets (trafilatura's walks meet each many times), to
+    give form fields classes of their own that nothing here uses."""
+    parser = etree.HTMLParser(encoding="utf-8")
+    parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity))
+    return parser
+
+
+HTML_PARSER = html_parser()
+
+
 def parse_html(text: str) -> etree._Element:
     if "\x00" in text[:4096]:
         raise Rejected("binary", "the body contains NUL bytes: not an HTML page")
     body = text.encode("utf-8").translate(CONTROL_CHARACTERS_TO_SPACE)
     try:
-        tree = lxml.html.document_fromstring(body, parser=lxml.html.HTMLParser(encoding="utf-8"))
+        tree = lxml.html.document_fromstring(body, parser=HTML_PARSER)
     except (etree.ParserError, ValueError) as error:
         raise Rejected("malformed_html", f"unparseable HTML ({error})") from error
     if tree is None or not len(tree):
