@@ -29,7 +29,6 @@ from w3lib.encoding import html_body_declared_encoding
 
 from pipelines.items import ArticleItem, RejectedPage
 from pipelines.workers import WorkerCrashed, WorkerPool
-from pipelines.body import extract_body
 from pipelines.challenge import is_challenge
 from pipelines.dateline import keeps_body, parse_dateline
 from pipelines.dates import in_outlet_time, in_utc, parse_published
@@ -188,6 +187,10 @@ def extract_and_sign(page: Page, hints: PageHints) -> Extraction:
 
 
 def read_article(page: Page, hints: PageHints, extraction: Extraction) -> dict:
+    # Imported where a page is read: trafilatura's import takes half a second, which the crawl's own
+    # process, handing its pages to the workers (their fork server imports it), does without.
+    from pipelines.body import extract_body
+
     if is_challenge(200, {}, page.body):
         raise Rejected("challenge", "a bot-challenge page, not the article")
     text, how = decode_html(page.body, page.encoding)
