@@ -64,6 +64,7 @@ JOBS_PER_WORKER = 4  # the job running and three more, ready in the socket (with
 # Asked of the kernel for the crawl's end of each worker's socket, where jobs wait: by default (208 KiB) it
 # holds three jobs of 48 KiB, and a whole real page is often 250 KiB. Linux caps it at net.core.wmem_max.
 SEND_BUFFER_BYTES = 2 * 1024 * 1024
+SMALL_JOB_BYTES = 48 * 1024  # what a job may weigh and wait in a socket whose buffer cannot be asked about
 CLOSE_TIMEOUT = 5  # seconds a worker has to end once its socket is closed
 
 
@@ -117,9 +118,12 @@ class _Worker:
 def small_job_bytes(connection) -> int:
     """Widens the send buffer of ``connection``'s socket as far as the system lets (:data:`SEND_BUFFER_BYTES`);
     the size of a job that can be sent while :data:`JOBS_PER_WORKER` others are in it, without waiting."""
-    with socket.fromfd(connection.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as end:  # a copy of the descriptor
-        end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
-        granted = end.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)  # Linux reports twice what it holds of data
+    try:
+        with socket.fromfd(connection.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as end:  # a copy of the descriptor
+            end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
+            granted = end.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)  # Linux reports twice what it holds of data
+    except OSError:  # not a Unix socket (Windows' pipes)
+        return SMALL_JOB_BYTES
     return granted // (JOBS_PER_WORKER + 1)
 
 
