@@ -154,9 +154,11 @@ def extract_body(tree: etree._Element, url: str, hints: PageHints) -> tuple[str 
     for div in scope or document.iter("div"):
         if loose_text_length(div) >= LOOSE_TEXT_MIN_CHARS:
             wrap_loose_text(div)
-    for node in document.iter():
-        node.text = node.text and node.text.replace(ZWNJ, ZWNJ_STAND_IN)
-        node.tail = node.tail and node.tail.replace(ZWNJ, ZWNJ_STAND_IN)
+    for node in document.iter():  # only where there is one: setting a text makes lxml build its node again
+        if node.text and ZWNJ in node.text:
+            node.text = node.text.replace(ZWNJ, ZWNJ_STAND_IN)
+        if node.tail and ZWNJ in node.tail:
+            node.tail = node.tail.replace(ZWNJ, ZWNJ_STAND_IN)
     text = trafilatura_text(document, url, precise=True, fast=True)
     if not scope and len(text or "") < RECALL_CHECK_MAX_CHARS:
         text, method = longer_without_precision(document, url, text, method)

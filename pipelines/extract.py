@@ -29,7 +29,6 @@ from w3lib.encoding import html_body_declared_encoding
 
 from pipelines.items import ArticleItem, RejectedPage
 from pipelines.workers import WorkerCrashed, WorkerPool
-from pipelines.body import extract_body
 from pipelines.challenge import is_challenge
 from pipelines.dateline import keeps_body, parse_dateline
 from pipelines.dates import in_outlet_time, in_utc, parse_published
@@ -95,12 +94,26 @@ def decode_html(body: bytes, encoding: str | None) -> tuple[str, str]:
 CONTROL_CHARACTERS_TO_SPACE = bytes.maketrans(bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]), b" " * 30)
 
 
+def html_parser() -> etree.HTMLParser:
+    """lxml.html's parser, with its element classes chosen in C: lxml.html's own parser asks a Python
+    method for the class of every element a walk meets (trafilatura's walks meet each many times), to
+    give form fields classes of their own that nothing here uses."""
+    parser = etree.HTMLParser(encoding="utf-8")
+    parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity))
+    return parser
+
+
+HTML_PARSER = html_parser()
+
+
 def parse_html(text: str) -> etree._Element:
     if "\x00" in text[:4096]:
         raise Rejected("binary", "the body contains NUL bytes: not an HTML page")
     body = text.encode("utf-8").translate(CONTROL_CHARACTERS_TO_SPACE)
     try:
-        tree = lxml.html.document_fromstring(body, parser=lxml.html.HTMLParser(encoding="utf-8"))
+        tree = lxml.html.document_fromstring(body, parser=HTML_PARSER)
     except (etree.ParserError, ValueError) as error:
         raise Rejected("malformed_html", f"unparseable HTML ({error})") from error
     if tree is None or not len(tree):
@@ -174,6 +187,10 @@ def extract_and_sign(page: Page, hints: PageHints) -> Extraction:
 
 
 def read_article(page: Page, hints: PageHints, extraction: Extraction) -> dict:
+    # Imported where a page is read: trafilatura's import takes half a second, which the crawl's own
+    # process, handing its pages to the workers (their fork server imports it), does without.
+    from pipelines.body import extract_body
+
     if is_challenge(200, {}, page.body):
         raise Rejected("challenge", "a bot-challenge page, not the article")
     text, how = decode_html(page.body, page.encoding)

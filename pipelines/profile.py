@@ -18,8 +18,6 @@ from datetime import tzinfo
 from functools import cache, cached_property
 from urllib.parse import urlsplit, urlunsplit
 
-from scrapy.utils.misc import walk_modules_iter
-
 from pipelines.hints import PageHints
 from pipelines.urls import SiteAddress, canonicalize
 
@@ -142,6 +140,10 @@ class Profiles:
     @cache
     def in_modules(cls, module_names: tuple[str, ...]) -> "Profiles":
         """The profiles of these modules, found once: a crawl's spider loader and pipelines all ask."""
+        # Imported here: importing Scrapy takes half a second, which the worker processes, importing this
+        # module to extract pages, do without.
+        from scrapy.utils.misc import walk_modules_iter
+
         found = []
         for module_name in module_names:
             for module in walk_modules_iter(module_name):

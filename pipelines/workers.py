@@ -23,8 +23,9 @@ no thread in the crawl's process hands jobs over, where
 for the GIL take time from the crawl's thread with every job. A worker holds at most
 :data:`JOBS_PER_WORKER` jobs, so that it finds its next one waiting when it is done
 even when the crawl's thread, busy with other pages, is a few milliseconds late to
-send another; a page too big for the socket's buffer only goes to a worker with
-nothing to do, so that sending it never waits for a job to end. A worker ends when
+send another; a page too big for the socket's buffer (widened to hold several whole
+pages where the system allows) only goes to a worker with nothing to do, so that
+sending it never waits for a job to end. A worker ends when
 its socket closes: when the pool closes, or when the crawl's process is gone, even killed.
 
 A script that starts a crawl itself (``CrawlerProcess``) must do so under
@@ -48,19 +49,22 @@ import logging
 import multiprocessing
 import os
 import pickle
+import socket
 import threading
 from collections import deque
 from dataclasses import dataclass, field
 
-from scrapy import signals
-
 logger = logging.getLogger(__name__)
 
 # What the workers need, imported once by the fork server while the crawl starts; datasketch
-# (and the scipy it loads, half a second) would otherwise be imported by each worker at its first page.
-PRELOAD = ["pipelines.extract", "pipelines.neardup", "datasketch"]
+# (and the scipy it loads, half a second) would otherwise be imported by each worker at its first page,
+# and trafilatura (pipelines.body) too, which pipelines.extract imports only where a page is read.
+PRELOAD = ["pipelines.extract", "pipelines.body", "pipelines.neardup", "datasketch"]
 JOBS_PER_WORKER = 4  # the job running and three more, ready in the socket (with fewer, workers wait on the crawl's thread)
-SMALL_JOB_BYTES = 48 * 1024  # three jobs this big fit a socket's buffer (208 KiB by default): sending never waits
+# Asked of the kernel for the crawl's end of each worker's socket, where jobs wait: by default (208 KiB) it
+# holds three jobs of 48 KiB, and a whole real page is often 250 KiB. Linux caps it at net.core.wmem_max.
+SEND_BUFFER_BYTES = 2 * 1024 * 1024
+SMALL_JOB_BYTES = 48 * 1024  # what a job may weigh and wait in a socket whose buffer cannot be asked about
 CLOSE_TIMEOUT = 5  # seconds a worker has to end once its socket is closed
 
 
@@ -107,7 +111,20 @@ class _Job:
 class _Worker:
     process: multiprocessing.Process
     connection: object  # multiprocessing.connection.Connection, the crawl's end
+    small_job_bytes: int  # a job this big is sent while others wait in the socket: they all fit its buffer
     jobs: dict = field(default_factory=dict)  # number -> _Job, in the order sent (the first is running)
+
+
+def small_job_bytes(connection) -> int:
+    """Widens the send buffer of ``connection``'s socket as far as the system lets (:data:`SEND_BUFFER_BYTES`);
+    the size of a job that can be sent while :data:`JOBS_PER_WORKER` others are in it, without waiting."""
+    try:
+        with socket.fromfd(connection.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as end:  # a copy of the descriptor
+            end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
+            granted = end.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)  # Linux reports twice what it holds of data
+    except OSError:  # not a Unix socket (Windows' pipes)
+        return SMALL_JOB_BYTES
+    return granted // (JOBS_PER_WORKER + 1)
 
 
 class WorkerPool:
@@ -139,6 +156,8 @@ class WorkerPool:
 
     @classmethod
     def from_crawler(cls, crawler):
+        from scrapy import signals  # imported here, in the crawl's process: the workers do without Scrapy
+
         pool = cls.from_settings(crawler.settings, crawler.stats)
         crawler.signals.connect(pool.start, signal=signals.engine_started)
         crawler.signals.connect(pool.close, signal=signals.engine_stopped)
@@ -184,7 +203,7 @@ class WorkerPool:
             finally:
                 theirs.close()
             with self.started_lock:
-                self.started.append(_Worker(process, ours))
+                self.started.append(_Worker(process, ours, small_job_bytes(ours)))
             try:
                 self.loop.call_soon_threadsafe(self._adopt)
             except RuntimeError:  # the event loop is closed: close() has taken or stopped it
@@ -236,7 +255,7 @@ class WorkerPool:
             worker = min(self.workers, key=lambda w: len(w.jobs), default=None)
             if worker is None or len(worker.jobs) >= JOBS_PER_WORKER:
                 return
-            if worker.jobs and len(job.payload) > SMALL_JOB_BYTES:
+            if worker.jobs and len(job.payload) > worker.small_job_bytes:
                 return  # only a worker with nothing to do takes a big page: sending it must not wait
             self.waiting.popleft()
             worker.jobs[job.number] = job
