@@ -97,7 +97,8 @@ def check_health(stats: dict, last_new_article_at: str | None, now: datetime, li
                 failed[name] = f"{count} of {pages} {meaning} ({count / pages:.0%}, limit {limit:.0%})"
     if limits.min_field_fill and extracted >= limits.min_pages and not url_list:
         fills = {
-            "published_at": 1 - stats.get("extract/published_at/missing", 0) / extracted,
+            "published_at": 1 - (stats.get("extract/published_at/missing", 0)
+                                 + stats.get("extract/published_at/guessed", 0)) / extracted,
             "dateline": stats.get("dateline/found", 0) / extracted,
         }
         for field, fill in fills.items():

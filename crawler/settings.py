@@ -148,6 +148,13 @@ EXTENSIONS = {
 GC_THRESHOLD = 20_000  # new container objects between two runs of the cycle collector during a crawl
 # (Python's default is 700); 0 leaves the collector as Python sets it
 
+# --- No console that runs code in a crawl -----------------------------------------
+# Scrapy's telnet console and its remote-control HTTP server each let whoever reads their password or
+# token (the log, a job file in the user's profile) run Python inside an unattended crawl; neither is
+# needed by a crawl run from cron, and the remote control also costs each start an import of aiohttp.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
 # --- Logging and Scrapy defaults we rely on -----------------------------------
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.ArchiveLogFormatter"  # an item logged by its URL (and a dropped one's

@@ -160,6 +160,15 @@ def test_crawl_stats_say_what_happened(mirror_crawl, manifest):
     assert crawl.stats["finish_reason"] == "finished"
 
 
+def test_a_crawl_opens_no_console_that_runs_code(mirror_crawl):
+    """Scrapy's telnet console and remote-control server would let a local process run code in the crawl."""
+    log = mirror_crawl[0].log
+    enabled = log[log.index("Enabled extensions:"):log.index("Enabled downloader middlewares:")]
+    assert "crawler.extensions.RunHistory" in enabled
+    assert "TelnetConsole" not in enabled and "RemoteControl" not in enabled
+    assert "Telnet console listening" not in log and "Remote control HTTP server" not in log
+
+
 def test_full_text_search_finds_articles(archive, manifest):
     from crawler import queries
 
