@@ -21,6 +21,7 @@ storage pipeline's write that follows run together, with no other page's write i
 """
 
 import hashlib
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import NotConfigured
@@ -95,11 +96,22 @@ class DedupPipeline:
             raise ValueError(f"NEARDUP_THRESHOLD must be a similarity in (0, 1], not {threshold}")
         return cls(crawler, threshold)
 
+    @classmethod
+    def on_archive(cls, archive: Archive, stats, settings):
+        """The pipeline outside a crawl (scrapy archive-writer, scrapy reextract): on ``archive``, counting in
+        ``stats``, configured by ``settings``; no spider runs."""
+        pipeline = cls.configured(SimpleNamespace(spider=None, stats=stats, settings=settings))
+        pipeline.use(archive)
+        return pipeline
+
     def open_spider(self):
-        self.archive = CrawlArchive.acquire(self.crawler)
+        self.use(CrawlArchive.acquire(self.crawler))
         self.workers = WorkerPool.of(self.crawler)
+
+    def use(self, archive: Archive) -> None:
+        self.archive = archive
         if self.neardup_threshold is not None:
-            self.near_duplicates = NearDuplicates(self.archive, self.neardup_threshold)
+            self.near_duplicates = NearDuplicates(archive, self.neardup_threshold)
 
     def close_spider(self):
         CrawlArchive.release(self.crawler)

@@ -218,27 +218,14 @@ def create_neardup_bands(db: sqlite_utils.Database):
         last_id = batch[-1][0]
 
 
-@migrations()
-def search_folded_text(db: sqlite_utils.Database):
-    """Full-text search over folded text, so that Urdu typed either way finds the article.
-
-    ``articles_fts`` now indexes the view ``articles_fts_source``: the title, summary and
-    text of ``articles`` with the letters Urdu is typed several ways folded to one
-    (``pipelines.normalise``: Arabic and Urdu yeh, kaf and heh, hamza and madda forms, vowel
-    marks, tatweel, invisible joiners, digits). Searches fold the typed words the same way
-    (``crawler.search.fts_query``). The view is plain SQL, so any SQLite client writing
-    ``articles`` keeps the index right, and ``rebuild`` and ``integrity-check`` work as
-    usual. FTS5's ``snippet()`` would show the folded text: snippets of the text as
-    written come from ``archive_snippet`` (``crawler.snippets``). The triggers replace
-    sqlite-utils' ones, and reindex an article only when its indexed columns change.
-    """
+def index_for_search(db: sqlite_utils.Database, indexed: tuple[str, ...]) -> None:
+    """``articles_fts`` over the folded ``indexed`` columns of ``articles`` (the view
+    ``articles_fts_source``), kept by triggers that reindex an article only when one of them
+    changes, and filled from the articles there are."""
     from pipelines.normalise import fold_view_sql
 
-    columns = ", ".join(SEARCHED_COLUMNS)
-    for trigger in ("articles_ai", "articles_ad", "articles_au"):
-        db.execute(f"drop trigger if exists [{trigger}]")
-    db.execute("drop table if exists articles_fts")
-    db.execute(fold_view_sql("articles_fts_source", "articles", "id", list(SEARCHED_COLUMNS)))
+    columns = ", ".join(indexed)
+    db.execute(fold_view_sql("articles_fts_source", "articles", "id", list(indexed)))
     db.execute(
         f"create virtual table articles_fts using fts5({columns}, content='articles_fts_source',"
         f" content_rowid='id', tokenize='{FTS_TOKENIZER}')"
@@ -257,6 +244,26 @@ def search_folded_text(db: sqlite_utils.Database):
     ):
         db.execute(trigger)
     db.execute("insert into articles_fts (articles_fts) values ('rebuild')")
+
+
+@migrations()
+def search_folded_text(db: sqlite_utils.Database):
+    """Full-text search over folded text, so that Urdu typed either way finds the article.
+
+    ``articles_fts`` now indexes the view ``articles_fts_source``: the title, summary and
+    text of ``articles`` with the letters Urdu is typed several ways folded to one
+    (``pipelines.normalise``: Arabic and Urdu yeh, kaf and heh, hamza and madda forms, vowel
+    marks, tatweel, invisible joiners, digits). Searches fold the typed words the same way
+    (``crawler.search.fts_query``). The view is plain SQL, so any SQLite client writing
+    ``articles`` keeps the index right, and ``rebuild`` and ``integrity-check`` work as
+    usual. FTS5's ``snippet()`` would show the folded text: snippets of the text as
+    written come from ``archive_snippet`` (``crawler.snippets``). The triggers replace
+    sqlite-utils' ones, and reindex an article only when its indexed columns change.
+    """
+    for trigger in ("articles_ai", "articles_ad", "articles_au"):
+        db.execute(f"drop trigger if exists [{trigger}]")
+    db.execute("drop table if exists articles_fts")
+    index_for_search(db, SEARCHED_COLUMNS)
 
 
 @migrations()
@@ -513,33 +520,11 @@ def index_search_filters(db: sqlite_utils.Database):
     text} : (...)``), so an outlet's name typed finds the articles that name it, not every article
     of the outlet. The index is rebuilt (minutes at a million articles).
     """
-    from pipelines.normalise import fold_view_sql
-
-    indexed = (*SEARCHED_COLUMNS, *SEARCH_FILTERS)
-    columns = ", ".join(indexed)
     for trigger in ("articles_fts_insert", "articles_fts_delete", "articles_fts_update_old", "articles_fts_update_new"):
         db.execute(f"drop trigger [{trigger}]")
     db.execute("drop table articles_fts")
     db.execute("drop view articles_fts_source")
-    db.execute(fold_view_sql("articles_fts_source", "articles", "id", list(indexed)))
-    db.execute(
-        f"create virtual table articles_fts using fts5({columns}, content='articles_fts_source',"
-        f" content_rowid='id', tokenize='{FTS_TOKENIZER}')"
-    )
-    add = f"insert into articles_fts (rowid, {columns}) select id, {columns} from articles_fts_source"
-    remove = (
-        f"insert into articles_fts (articles_fts, rowid, {columns})"
-        f" select 'delete', id, {columns} from articles_fts_source"
-    )
-    changes = f"update of id, {columns} on articles"
-    for trigger in (
-        f"create trigger articles_fts_insert after insert on articles begin {add} where id = new.id; end",
-        f"create trigger articles_fts_delete before delete on articles begin {remove} where id = old.id; end",
-        f"create trigger articles_fts_update_old before {changes} begin {remove} where id = old.id; end",
-        f"create trigger articles_fts_update_new after {changes} begin {add} where id = new.id; end",
-    ):
-        db.execute(trigger)
-    db.execute("insert into articles_fts (articles_fts) values ('rebuild')")
+    index_for_search(db, (*SEARCHED_COLUMNS, *SEARCH_FILTERS))
 
 
 @migrations()

@@ -16,6 +16,7 @@
 """
 
 import logging
+from types import SimpleNamespace
 
 from scrapy.exceptions import DropItem, NotConfigured
 
@@ -49,6 +50,14 @@ class StoragePipeline:
         if crawler.settings.get("FRONTIER_URL"):
             raise NotConfigured  # a crawl process sharing a frontier sends its items to scrapy archive-writer, which stores
         return cls(crawler)
+
+    @classmethod
+    def on_archive(cls, archive, stats, settings):
+        """The pipeline outside a crawl (scrapy archive-writer, scrapy reextract): on ``archive``, counting in
+        ``stats``; no spider runs."""
+        pipeline = cls(SimpleNamespace(spider=None, stats=stats, settings=settings))
+        pipeline.archive = archive
+        return pipeline
 
     def open_spider(self):
         self.archive = CrawlArchive.acquire(self.crawler)

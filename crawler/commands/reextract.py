@@ -27,7 +27,6 @@ import sys
 from collections import Counter, deque
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
@@ -190,7 +189,6 @@ class Rebuilder:
         from pipelines.dateline import DatelinePipeline
         from pipelines.dedup import DedupPipeline
         from pipelines.extract import ExtractPipeline
-        from pipelines.neardup import NearDuplicates
         from pipelines.profile import Profiles
         from pipelines.storage import StoragePipeline
 
@@ -204,13 +202,8 @@ class Rebuilder:
         self.extract = ExtractPipeline(self.stats, self.profiles)
         self.dateline = DatelinePipeline(self.stats, self.profiles)
         # A re-judged page that is an article now is stored as a crawl stores it. No spider runs.
-        crawler = SimpleNamespace(spider=None, stats=self.stats, settings=settings)
-        self.dedup = DedupPipeline.configured(crawler)
-        self.dedup.archive = archive
-        if self.dedup.neardup_threshold is not None:
-            self.dedup.near_duplicates = NearDuplicates(archive, self.dedup.neardup_threshold)
-        self.storage = StoragePipeline(crawler)
-        self.storage.archive = archive
+        self.dedup = DedupPipeline.on_archive(archive, self.stats, settings)
+        self.storage = StoragePipeline.on_archive(archive, self.stats, settings)
 
     def article_job(self, article_id: int) -> Job:
         cursor = self.archive.db.execute("select * from articles where id = ?", [article_id])

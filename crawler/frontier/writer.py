@@ -20,7 +20,6 @@ with the counts of what the writer stored of its items; the writer has a row of 
 import logging
 import sqlite3
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 import redis
 from scrapy.exceptions import DropItem
@@ -30,7 +29,6 @@ from crawler.frontier.messages import MalformedMessage, decode
 from pipelines.archive import Archive, utc_now
 from pipelines.dedup import DedupPipeline
 from pipelines.items import ArticleGone, ArticleItem, ArticleNotModified
-from pipelines.neardup import NearDuplicates
 from pipelines.storage import StoragePipeline
 
 logger = logging.getLogger(__name__)
@@ -84,13 +82,8 @@ class ArchiveWriter:
         self.batch_size = batch_size
         self.stats = stats
         self.publisher = KnowledgePublisher(client, prefix, archive)
-        crawler = SimpleNamespace(spider=None, stats=stats, settings=settings)  # what the pipelines read of a crawl
-        self.dedup = DedupPipeline.configured(crawler)
-        self.dedup.archive = archive
-        if self.dedup.neardup_threshold is not None:
-            self.dedup.near_duplicates = NearDuplicates(archive, self.dedup.neardup_threshold)
-        self.storage = StoragePipeline(crawler)
-        self.storage.archive = archive
+        self.dedup = DedupPipeline.on_archive(archive, stats, settings)
+        self.storage = StoragePipeline.on_archive(archive, stats, settings)
         self.stopping = False
 
     def start(self) -> None:
