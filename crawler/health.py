@@ -122,6 +122,8 @@ def discovery_failure(stats: dict) -> str | None:
     requested, failed = stats.get("discovery/requests", 0), sum(reasons.values())
     if stats.get("downloader/response_count", 0) and not (requested and failed >= requested):
         return None
+    if not failed and stats.get("frontier/already_queued"):
+        return None  # a process of a shared frontier whose requests the run's other processes had queued and fetched
     if not failed:
         return "no page was fetched"
     cause = "site unreachable" if UNREACHABLE.issuperset(reasons) else "no feed, listing or sitemap could be read"

@@ -124,8 +124,10 @@ def single_crawl(tmp_path_factory):
         return collections.Counter((path, status) for _, path, status in server.requests)
 
 
-def test_two_processes_share_one_discovery_and_fetch_each_page_once(redis_server, archive_writer, single_crawl, tmp_path):  # noqa: F811
-    with MirrorServer(SITE) as server:
+def test_two_processes_share_one_discovery_and_fetch_each_page_once(redis_server, archive_writer, single_crawl,  # noqa: F811
+                                                                     site_copy, tmp_path):
+    # Slow article pages, so that neither process can fetch every page before the other has started.
+    with MirrorServer(slow_site(site_copy)) as server:
         crawls = [CrawlProcess(server.url, redis_server.url, tmp_path / name) for name in ("first", "second")]
         first, second = (crawl.finish() for crawl in crawls)
         downloads = collections.Counter((path, status) for _, path, status in server.requests)

@@ -50,7 +50,8 @@ class FrontierScheduler(Scheduler):
         except redis.RedisError as error:
             self.lost(error)
             return False
-        if not queued:
+        if not queued:  # seen in this run, by this process or another: the health checks count the latter's
+            self.stats.inc_value("frontier/already_queued")
             self.df.log(request, self.spider)
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
