@@ -19,6 +19,13 @@ from crawler.frontier.keys import FrontierKeys
 from crawler.frontier.queue import TakingQueue
 
 
+# Sent once a request a callback gave is in the frontier's queue, or dropped as seen: what
+# crawler.frontier.finished waits for before a page counts as finished. Scrapy's request_scheduled
+# comes before the queuing, and its callbacks' output is handed on several at a time, so the last
+# requests a page gave (a listing's next page) may still wait when its callback has ended.
+request_queued = object()
+
+
 class FrontierScheduler(Scheduler):
     def __init__(self, crawler, server, keys: FrontierKeys, dupefilter: FrontierDupeFilter):
         super().__init__(server, persist=True, queue_key=keys.requests, dupefilter=dupefilter,
@@ -50,6 +57,7 @@ class FrontierScheduler(Scheduler):
         except redis.RedisError as error:
             self.lost(error)
             return False
+        self.crawler.signals.send_catch_log(request_queued, request=request)
         if not queued:  # seen in this run, by this process or another: the health checks count the latter's
             self.stats.inc_value("frontier/already_queued")
             self.df.log(request, self.spider)
