@@ -23,6 +23,9 @@ def compiled(xpath: str) -> etree.XPath:
     return etree.XPath(xpath)
 
 
+HEADED_BLOCKS = ("div", "section", "aside", "ul")  # the blocks a heading may start
+
+
 def headed(*headings: str) -> str:
     """XPath of a block whose first child is a heading starting with one of ``headings``.
 
@@ -32,7 +35,8 @@ def headed(*headings: str) -> str:
     first_text = "normalize-space(descendant-or-self::text()[normalize-space()][1])"
     may_be = " or ".join(f"starts-with({first_text}, '{word}')" for word in sorted({h.split()[0] for h in headings}))
     tests = " or ".join(f"starts-with(normalize-space(), '{h}')" for h in headings)
-    return f"//*[self::div or self::section or self::aside or self::ul][./*[1][{may_be}][{tests}]]"
+    blocks = " or ".join(f"self::{tag}" for tag in HEADED_BLOCKS)
+    return f"//*[{blocks}][./*[1][{may_be}][{tests}]]"
 
 
 def has_class(name: str) -> str:
@@ -40,34 +44,25 @@ def has_class(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
-# Blocks no article body contains, whatever the site: removed before extraction.
-GENERIC_FURNITURE = (
-    "//script",
-    "//style",
-    "//noscript",
-    "//iframe",
-    "//nav",
-    "//footer",
-    "//form",
-    f"//*[@{READ_APART}]",
-    "//ins[contains(@class, 'adsbygoogle')]",
-    "//*[starts-with(@id, 'gpt-') or starts-with(@id, 'div-gpt-ad')]",
-    "//*[self::div or self::section or self::aside]"
-    "[contains(@id, 'comments') or contains(@class, 'comments') or contains(@class, 'comment-')]",
-    headed(
-        "Related Topics",
-        "Related Stories",
-        "Related News",
-        "Related Articles",
-        "Recent Stories",
-        "Recent News",
-        "More Stories",
-        "Latest News",
-        "Most Read",
-        "Most Popular",
-        "Comments",
-        "Leave a Comment",
-    ),
+# Blocks no article body contains, whatever the site: removed before extraction (pipelines.body.prune_furniture),
+# by their tag, their id or class (ads, comments), or the heading they start with.
+FURNITURE_TAGS = frozenset({"script", "style", "noscript", "iframe", "nav", "footer", "form"})
+AD_ID_PREFIXES = ("gpt-", "div-gpt-ad")  # Google Publisher Tag slots
+AD_CLASS = "adsbygoogle"  # of an <ins>
+COMMENT_BLOCKS = frozenset({"div", "section", "aside"})  # with "comments" in their id or class, or "comment-" in their class
+RELATED_HEADINGS = (
+    "Related Topics",
+    "Related Stories",
+    "Related News",
+    "Related Articles",
+    "Recent Stories",
+    "Recent News",
+    "More Stories",
+    "Latest News",
+    "Most Read",
+    "Most Popular",
+    "Comments",
+    "Leave a Comment",
 )
 
 
@@ -92,6 +87,7 @@ class PageHints:
 
     @property
     def prune(self) -> list[str]:
-        """Everything removed before the body is extracted: furniture, and the fields read apart."""
+        """What the outlet's pages have removed before the body is extracted, after the furniture of every
+        site: the fields read apart, and the outlet's own furniture."""
         fields = [xpath for xpath in (self.byline, self.date, self.summary) if xpath]
-        return [*GENERIC_FURNITURE, "//h1", *fields, *self.furniture]
+        return [*fields, *self.furniture]
