@@ -99,6 +99,7 @@ class SiteAddress:
             host in self._public_hosts and scheme in DEFAULT_PORTS and port == DEFAULT_PORTS[scheme]
         )
 
+    @lru_cache(maxsize=8192)  # asked five times or more of a page (spider, WARC, pipelines); a site lives as long as its crawl
     def to_public(self, url: str) -> str:
         """Canonical public form of a URL on the site (fetch address or any public host)."""
         canonical = canonicalize(url)
