@@ -16,7 +16,7 @@ from lxml import etree
 
 from pipelines.dates import CJK_DATE, WRITTEN_DATE
 from pipelines.hints import PageHints, compiled
-from pipelines.titles import agreeing_heading, bare_title, punctuated
+from pipelines.titles import agreeing_heading, bare_title, punctuated, without_site_name
 
 logger = logging.getLogger(__name__)
 
@@ -295,6 +295,11 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
     meta.marked_as_article = bool(article) or page_type == "article"
     meta.marked_as_other = not meta.marked_as_article and bool(page_type)
     meta.page_type = page_type or None
+    sites = site_names(objects, article, meta_tags)
+
+    def named(title: str | None) -> str | None:
+        """A title without the site's name after (or before) it, which some pages' metadata keep."""
+        return title and without_site_name(title, sites)
 
     def pick(name, *candidates):
         """The first value of ``candidates``, ``(source, read)`` pairs read in order
@@ -307,13 +312,12 @@ def read_metadata(tree: etree._Element, hints: PageHints, byline: str | None = N
         return None
 
     headings = [text for text in (clean(h1.text_content()) for h1 in compiled("//h1")(tree)) if text]
-    sites = site_names(objects, article, meta_tags)
     shared_title = meta_tags.content("og:title", "twitter:title")
     document_title = first_text(tree, "//title")
     meta.title = pick(
         "title",
-        ("jsonld", lambda: clean(article.get("headline"))),
-        ("meta", lambda: shared_title),
+        ("jsonld", lambda: named(clean(article.get("headline")))),
+        ("meta", lambda: named(shared_title)),
         ("hint", lambda: first_text(tree, f"{hints.container}//h1" if hints.container else None)),
         ("h1", lambda: agreeing_heading(document_title, headings, sites)),
         ("title", lambda: bare_title(document_title, sites)),

@@ -2,7 +2,7 @@
 
 A page names its article in several places: JSON-LD's ``headline`` and ``og:title`` (read first,
 as written: the name the article is shared and cited under, in the sites' and readers' own
-style), the ``<h1>`` and the document's ``<title>``. Without metadata the ``<h1>`` alone misleads:
+style; only the site's name is cut, which some sites keep there), the ``<h1>`` and the document's ``<title>``. Without metadata the ``<h1>`` alone misleads:
 on many pages it is the site's logo, the blog's name or a section's (``Allergies Health Center``),
 while the ``<title>`` nearly always names the article, followed by the site's name. So the
 headline is the ``<h1>`` the ``<title>`` agrees with, else the ``<title>`` without the site's name

@@ -123,6 +123,23 @@ def test_without_metadata_the_headline_is_the_h1_the_title_agrees_with_else_the_
     assert title_of(head, body) == expected
 
 
+@pytest.mark.parametrize(
+    "head, expected",
+    [
+        ('<meta property="og:site_name" content="Daily Lens">'
+         '<meta property="og:title" content="Cotton prices firm -- Daily Lens">', "Cotton prices firm"),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Cotton prices firm | Daily Lens",'
+         ' "publisher": {"@type": "Organization", "name": "Daily Lens"}}</script>', "Cotton prices firm"),
+        ('<meta property="og:site_name" content="Daily Lens">'
+         '<meta property="og:title" content="Daily Lens wins a press award | Herald">',
+         "Daily Lens wins a press award | Herald"),
+    ],
+    ids=["og-title", "json-ld-headline", "name-inside-the-headline"],
+)
+def test_a_metadata_title_loses_the_site_name_the_page_gives_after_or_before_it(head, expected):
+    assert title_of(head, "<h1>Cotton prices firm</h1>")[0] == expected
+
+
 def test_a_json_ld_headline_stripped_of_a_numbers_comma_is_written_as_the_page_heading_writes_it():
     page = parse_html(
         '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": '
