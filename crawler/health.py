@@ -2,8 +2,9 @@
 
 Each check compares the run's stats (or the archive) with a threshold setting and,
 when it fails, explains in plain words what is wrong and what it usually means.
-A threshold of 0 (or an empty value) turns its check off. Three checks have no threshold,
-since any such run failed: ``discovery`` (the run read nothing of the site),
+A threshold of 0 (or an empty value) turns its check off. Four checks have no threshold,
+since any such run failed: ``discovery`` (the run read nothing of the site), ``discovery_fallback``
+(the outlet's feeds, sitemaps and listings gave no article link, and the run looked elsewhere),
 ``warc_failed`` (raw pages could not be kept) and ``archive_writes_failed`` (articles
 could not be stored).
 
@@ -59,6 +60,11 @@ def check_health(stats: dict, last_new_article_at: str | None, now: datetime, li
     unreachable = None if url_list else discovery_failure(stats)
     if unreachable:
         failed["discovery"] = unreachable
+    if stats.get("discovery/fallback"):
+        failed["discovery_fallback"] = (
+            "the outlet's feeds, news sitemaps and listings gave no article link; the sitemaps its robots.txt "
+            f"names and its home page gave {stats.get('discovery/article_links', 0)}: its profile needs updating"
+        )
     if url_list and not stats.get("urls/archived"):
         failed["urls_not_archived"] = (
             f"none of the {stats['urls/listed']} URLs listed was archived (the reasons are logged, one line a URL)")

@@ -69,6 +69,8 @@ OUTLET_BASE_URL = ""  # where the crawled outlet's pages are fetched from; empty
 # A mirror's address works too: scrapy crawl urdupoint -s OUTLET_BASE_URL=http://127.0.0.1:8000
 OUTLET_SECTIONS = []  # the sections whose listing pages are walked; empty = the outlet profile's
 OUTLET_MAX_LISTING_PAGES = 0  # pages walked per section listing; 0 = until archived articles are reached
+# When a run's feeds, news sitemaps and listings give no article link: read the sitemaps robots.txt names and the home page
+OUTLET_DISCOVERY_FALLBACK = True
 
 # --- Conditional requests for feeds, listings and sitemaps ----------------------
 # Scrapy's HTTP cache with the RFC 2616 policy keeps the last copy of each and sends

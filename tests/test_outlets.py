@@ -8,6 +8,7 @@ its own, its backfill from dated sitemaps among them.)
 """
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -88,3 +89,57 @@ def test_an_outlet_without_dated_sitemaps_refuses_a_backfill(tmp_path):
                           timeout=CRAWL_TIMEOUT)
     assert (done.returncode, done.stderr.splitlines()) == (
         2, ["Error: dawn has no dated sitemaps to backfill from (-a since, until, days)"])
+
+
+def sitemap(*ids: int) -> str:
+    return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            + "".join(f"<url><loc>https://www.dawn.com/news/{id}</loc></url>" for id in ids) + "</urlset>")
+
+
+@pytest.fixture
+def moved_dawn(tmp_path):
+    """Dawn's mirror after a redesign its profile does not know: the feeds, the news sitemap and the listing
+    are gone. robots.txt names a sitemap index at a new address, listed oldest first, and the home page links
+    one more article."""
+    site = tmp_path / "site"
+    shutil.copytree(OUTLETS / "dawn" / "site", site)
+    for gone in ("feeds", "latest-news"):
+        shutil.rmtree(site / gone) if (site / gone).is_dir() else (site / gone).unlink()
+    (site / "robots.txt").write_text(
+        (OUTLETS / "dawn" / "site" / "robots.txt").read_text().replace("/feeds/sitemap", "/sitemaps/index.xml"))
+    newest_first = {"old": ("2019-01-01", [2031152]), "news-3": ("2026-09-14", [2031178]),
+                    "news-2": ("2026-09-15T09:00:00+05:00", [2031187, 2031160]),
+                    "news-1": ("2026-09-16T07:00:00+05:00", [2031205, 2031199])}
+    (site / "sitemaps").mkdir()
+    for name, (_, ids) in newest_first.items():
+        (site / "sitemaps" / f"{name}.xml").write_text(sitemap(*ids))
+    (site / "sitemaps" / "index.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(f"<sitemap><loc>https://www.dawn.com/sitemaps/{name}.xml</loc><lastmod>{lastmod}</lastmod></sitemap>"
+                  for name, (lastmod, _) in newest_first.items()) + "</sitemapindex>")
+    (site / "index.html").write_text(
+        '<html><body><a href="/news/2031171">Cotton arrivals drop</a> <a href="/live/pakistan-floods-2026">Live</a>'
+        ' <a href="/authors/119/afp">AFP</a> <a href="/latest-news">Latest</a></body></html>')
+    return site
+
+
+def test_an_outlet_whose_feeds_sitemaps_and_listings_moved_is_crawled_from_robots_txt_and_its_home_page(
+        moved_dawn, tmp_path):
+    with MirrorServer(moved_dawn) as server:
+        crawl = run_crawl(server.url, tmp_path / "archive.db", spider="dawn")
+        fetched = {path for _, path, _ in server.requests}
+    expected = {article["url"] for article in manifest_of("dawn")["articles"]} - {"https://www.dawn.com/news/2031152"}
+    assert sorted(articles_of(tmp_path / "archive.db")) == sorted(expected)
+    assert "/sitemaps/old.xml" not in fetched  # of the index, the three sitemaps modified last
+    assert crawl.stat("discovery/fallback") == 1
+    assert crawl.returncode == 1  # the profile needs mending: the run says so
+    assert ("WARNING: The feeds, news sitemaps and listings of dawn gave no article link: reading the sitemaps "
+            "its robots.txt names and its home page instead (its profile may be out of date)") in crawl.log
+    assert ("ERROR: Health check discovery_fallback failed: the outlet's feeds, news sitemaps and listings gave no "
+            "article link; the sitemaps its robots.txt names and its home page gave 6: its profile needs updating"
+            ) in crawl.log
+
+
+def test_an_outlet_whose_discovery_finds_its_articles_looks_nowhere_else(outlet):
+    assert outlet["first"].stat("discovery/fallback") == outlet["second"].stat("discovery/fallback") == 0
+    assert outlet["first"].stat("discovery/article_links") > 0

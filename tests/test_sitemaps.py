@@ -3,6 +3,7 @@ import gzip
 import pytest
 
 from crawler.sitemaps import SitemapError, read_sitemap
+from crawler.spiders.outlet import newest_sitemaps
 
 URLSET = (
     b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -40,3 +41,10 @@ def test_unreadable_sitemaps_say_why(body, reason):
     with pytest.raises(SitemapError) as raised:
         read_sitemap(body, 100_000)
     assert raised.value.reason == reason
+
+
+def test_of_an_index_the_newest_sitemaps_are_those_modified_last_else_the_first_listed():
+    dated = [{"loc": "a", "lastmod": "2019-01-01"}, {"loc": "b", "lastmod": "2026-09-16T07:00:00+05:00"},
+             {"loc": "c", "lastmod": "2026-09-14"}]
+    assert newest_sitemaps(dated, 2) == ["b", "c"]
+    assert newest_sitemaps([*dated, {"loc": "d"}], 2) == ["a", "b"]

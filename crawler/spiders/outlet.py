@@ -13,7 +13,11 @@ Discovery, in the order a scheduled run needs it:
   shows an article archived before the last complete run ended (to the end on an
   archive that no run has completed yet, so an interrupted run's gaps get filled);
 * with ``-a since=YYYY-MM-DD -a until=YYYY-MM-DD``, instead, the outlet's dated sitemaps of
-  that range, for backfill (each read once, a monthly one once per month).
+  that range, for backfill (each read once, a monthly one once per month);
+* when a run's feeds, news sitemaps and listings gave no article link at all (the site moved
+  them), where a site says its articles are: the sitemaps its ``robots.txt`` names (of an index,
+  the newest) and its home page (``OUTLET_DISCOVERY_FALLBACK``; the health check
+  ``discovery_fallback`` then fails, since the profile needs mending).
 
 A link is only fetched when it is one of the outlet's article URLs in an edition being
 archived, and its article is not archived yet, so a run on an unchanged site downloads no
@@ -36,10 +40,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from parsel import Selector
-from scrapy import Request
-from scrapy.exceptions import ScrapyDeprecationWarning
+from scrapy import Request, signals
+from scrapy.exceptions import DontCloseSpider, ScrapyDeprecationWarning
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from crawler.errors import failure_reason
+from crawler.health import DISCOVERY_FAILURES, UNREACHABLE
 from crawler.frontier.knowledge import archive_knowledge
 from crawler.frontier.requested import RequestedUrls
 from crawler.outlet import Listing, Outlet
@@ -59,6 +65,16 @@ REVALIDATE = {"Cache-Control": "max-age=0"}
 REVISIT_PRIORITY = 5  # re-visits after new articles, before more discovery
 GONE_STATUSES = (404, 410)
 REVISIT_ANSWERS = [304, *GONE_STATUSES]  # not modified, gone: answers a re-visit handles itself
+FALLBACK_SITEMAPS = 3  # of a sitemap index robots.txt names, the sitemaps a fallback discovery reads: the newest
+DISCOVERY_FALLBACK = "discovery/fallback"  # the stats of the fallback discovery, and the meta key of its requests
+
+
+def newest_sitemaps(entries: list[dict], count: int) -> list[str]:
+    """The ``count`` sitemaps of an index's ``entries`` modified last (their W3C ``lastmod`` dates sort as
+    text); its first ``count`` when not every entry says when it was modified."""
+    if all(entry.get("lastmod") for entry in entries):
+        entries = sorted(entries, key=lambda entry: entry["lastmod"], reverse=True)
+    return [entry["loc"] for entry in entries[:count]]
 
 
 def backfill_days(since: str | None, until: str | None, days: str | None = None, today: date | None = None) -> list[date] | None:
@@ -228,6 +244,9 @@ class OutletSpider(ArticleSpider):
         spider.retry_rejected_after = timedelta(seconds=settings.getint("ARCHIVE_RETRY_REJECTED_AFTER"))
         spider.revisit_max = settings.getint("ARCHIVE_REVISIT_MAX")
         spider.revisit_after = timedelta(seconds=settings.getint("ARCHIVE_REVISIT_AFTER"))
+        spider.discovery_fallback = settings.getbool("OUTLET_DISCOVERY_FALLBACK")
+        spider.fell_back = False
+        crawler.signals.connect(spider.discover_elsewhere, signal=signals.spider_idle)
         return spider
 
     @classmethod
@@ -295,14 +314,17 @@ class OutletSpider(ArticleSpider):
 
     # --- discovery -------------------------------------------------------------------
 
-    def discovery_request(self, path: str, callback, **cb_kwargs) -> Request:
-        self.crawler.stats.inc_value("discovery/requests")  # judged against the failures (health check)
+    def discovery_request(self, path: str, callback, fallback: bool = False, **cb_kwargs) -> Request:
+        """A request for a feed, listing or sitemap at ``path``; one of the fallback discovery's
+        (:meth:`discover_elsewhere`) is counted apart, so that the ``discovery`` health check judges the profile's."""
+        self.crawler.stats.inc_value(f"{DISCOVERY_FALLBACK if fallback else 'discovery'}/requests")
         return Request(
             self.site.to_fetch(self.profile.public_base + path),
             callback=callback,
             errback=self.discovery_failed,
             cb_kwargs=cb_kwargs,
             headers=REVALIDATE,
+            meta={DISCOVERY_FALLBACK: True} if fallback else {},
         )
 
     def parse_feed(self, response):
@@ -371,22 +393,29 @@ class OutletSpider(ArticleSpider):
             links.extend(hrefs[-1:])
         return links
 
-    def parse_sitemap(self, response, days: tuple[date, ...]):
-        """A sitemap: of the backfill's ``days``, or (no days) one of the newest articles; an index's sitemaps are read too."""
+    def sitemap_request(self, url: str, days: tuple[date, ...], newest: int | None, fallback: bool) -> Request:
+        """A request for the sitemap at ``url`` (public), counted as :meth:`discovery_request` counts."""
+        path = urlsplit(url)
+        return self.discovery_request(path.path + (f"?{path.query}" if path.query else ""), self.parse_sitemap,
+                                      fallback, days=days, newest=newest)
+
+    def parse_sitemap(self, response, days: tuple[date, ...], newest: int | None = None):
+        """A sitemap: of the backfill's ``days``, or (no days) one of the newest articles; an index's sitemaps
+        are read too (its ``newest`` only, when given)."""
         try:
             sitemap = read_sitemap(response.body, self.sitemap_maxsize)
         except SitemapError as error:
-            self.crawler.stats.inc_value(f"sitemap/failed/{error.reason}")
+            self.crawler.stats.inc_value(f"{DISCOVERY_FALLBACK if response.meta.get(DISCOVERY_FALLBACK) else 'sitemap'}"
+                                         f"/failed/{error.reason}")
             self.report_days(days, f"sitemap {error.reason}: {error}")
             logger.warning("Sitemap %(url)s skipped: %(error)s", {"url": response.url, "error": error})
             return
-        locs = [entry["loc"] for entry in sitemap if entry.get("loc")]
+        entries = [entry for entry in sitemap if entry.get("loc")]  # a sitemap is read once
+        locs = [entry["loc"] for entry in entries]
         if sitemap.type == "sitemapindex":
-            for loc in locs:
-                if self.site.is_on_site(loc):
-                    self.crawler.stats.inc_value("discovery/requests")
-                    yield Request(self.site.to_fetch(loc), callback=self.parse_sitemap, errback=self.discovery_failed,
-                                  cb_kwargs={"days": days}, headers=REVALIDATE)
+            entries = [entry for entry in entries if self.site.is_on_site(entry["loc"])]
+            for loc in newest_sitemaps(entries, newest) if newest else [entry["loc"] for entry in entries]:
+                yield self.sitemap_request(loc, days, newest, response.meta.get(DISCOVERY_FALLBACK, False))
             return
         self.crawler.stats.inc_value("sitemap/read")
         if days:
@@ -407,10 +436,56 @@ class OutletSpider(ArticleSpider):
         for day in days:
             self.day_report[day] = line
 
+    def discover_elsewhere(self):
+        """When the run is about to end and its feeds, news sitemaps and listings gave no article link at all,
+        look once where a site says its articles are: the sitemaps its robots.txt names, and its home page.
+
+        Not in a backfill (its dated sitemaps are all it reads), nor in a process of a shared frontier whose
+        discovery the run's other processes did. The ``discovery_fallback`` health check fails after it.
+        """
+        stats = self.crawler.stats
+        if (self.fell_back or not self.discovery_fallback or self.backfill is not None or not self.site_answered()
+                or stats.get_value("discovery/article_links") or stats.get_value("frontier/already_queued")):
+            return
+        self.fell_back = True
+        stats.inc_value(DISCOVERY_FALLBACK)
+        logger.warning("The feeds, news sitemaps and listings of %(outlet)s gave no article link: reading the "
+                       "sitemaps its robots.txt names and its home page instead (its profile may be out of date)",
+                       {"outlet": self.outlet})
+        for request in (self.discovery_request("/robots.txt", self.parse_robots, fallback=True),
+                        self.discovery_request("/", self.parse_home_page, fallback=True)):
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def site_answered(self) -> bool:
+        """Whether the site answered any of the run's discovery requests, if only with an error status."""
+        stats = self.crawler.stats.get_stats()
+        unanswered = sum(count for name, count in stats.items()
+                         if name.startswith(DISCOVERY_FAILURES) and name.rsplit("/", 1)[1] in UNREACHABLE)
+        return stats.get("discovery/requests", 0) > unanswered
+
+    def parse_robots(self, response):
+        """The sitemaps robots.txt names on the site, for a fallback discovery."""
+        urls = [url for url in sitemap_urls_from_robots(response.body, base_url=response.url)
+                if self.site.is_on_site(self.site.to_public(url))]
+        self.crawler.stats.inc_value(f"{DISCOVERY_FALLBACK}/sitemaps", len(urls))
+        for url in urls:
+            yield self.sitemap_request(self.site.to_public(url), (), FALLBACK_SITEMAPS, fallback=True)
+
+    def parse_home_page(self, response):
+        """The article links of the home page, for a fallback discovery."""
+        links = response.css("a::attr(href)").getall()
+        self.crawler.stats.inc_value(f"{DISCOVERY_FALLBACK}/home_page_links", len(links))
+        for link in links:
+            request = self.article_request(response, link)
+            if request:
+                yield request
+
     def discovery_failed(self, failure):
         reason, _ = failure_reason(failure)
         kind = "sitemap" if failure.request.callback == self.parse_sitemap else "discovery"
-        self.crawler.stats.inc_value(f"{kind}/failed/{reason}")
+        counted = DISCOVERY_FALLBACK if failure.request.meta.get(DISCOVERY_FALLBACK) else kind
+        self.crawler.stats.inc_value(f"{counted}/failed/{reason}")
         if kind == "sitemap":
             self.report_days(failure.request.cb_kwargs["days"], f"no sitemap read ({reason})")
         logger.warning("Could not read %(url)s: %(reason)s", {"url": failure.request.url, "reason": reason})
@@ -434,6 +509,7 @@ class OutletSpider(ArticleSpider):
         if url is None:
             self.crawler.stats.inc_value("discovery/not_article_url")
             return None
+        self.crawler.stats.inc_value("discovery/article_links")
         if self.archive.is_archived(url, with_raw_page=self.keeps_raw_pages):
             self.crawler.stats.inc_value("archive/skipped_archived")
             return None
