@@ -374,7 +374,11 @@ class DatelinePipeline:
     def process_item(self, item):
         if not isinstance(item, ArticleItem):
             return item
-        found = parse_dateline(item.text, self.profiles.get(item.outlet).hints_for(item.url).dateline_brand)
+        dated, item.dated = item.dated, None
+        if dated is not None and dated[0] == item.text:  # read with the extraction, in a worker process
+            found = dated[1]
+        else:
+            found = parse_dateline(item.text, self.profiles.get(item.outlet).hints_for(item.url).dateline_brand)
         if found is None:
             self.stats.inc_value("dateline/missing")
             return item

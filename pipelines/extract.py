@@ -30,7 +30,7 @@ from w3lib.encoding import html_body_declared_encoding
 from pipelines.items import ArticleItem, RejectedPage
 from pipelines.workers import WorkerCrashed, WorkerPool
 from pipelines.challenge import is_challenge
-from pipelines.dateline import keeps_body, parse_dateline
+from pipelines.dateline import Dateline, keeps_body, parse_dateline
 from pipelines.dates import in_outlet_time, in_utc, parse_published
 from pipelines.hints import READ_APART, PageHints, compiled
 from pipelines.metadata import PageMetadata, clean, find_byline, read_metadata
@@ -149,6 +149,7 @@ class Extraction:
     rejection: tuple[str, str] | None = None  # (reason, detail)
     counts: Counter = field(default_factory=Counter)
     notes: list[tuple[int, str, dict]] = field(default_factory=list)  # (level, message, arguments) to log
+    dated: tuple[str, Dateline | None] | None = None  # see extract_and_sign
     signed: tuple[str, Signature] | None = None  # see extract_and_sign
     located: tuple[str, Place | None] | None = None  # see extract_and_sign
 
@@ -173,13 +174,14 @@ def extract_page(page: Page, hints: PageHints) -> Extraction:
 
 def extract_and_sign(page: Page, hints: PageHints) -> Extraction:
     """:func:`extract_page`, and the dedup and dateline pipelines' slow steps done ahead in the same trip
-    to a worker process: the near-duplicate signature of the text as the dateline pipeline will leave
-    it, and where the dateline's place is (:func:`pipelines.places.locate`, whose gazetteer takes a
-    second to load: a worker's, not the crawl's). The pipelines use them only if the text and the
-    place they get are those."""
+    to a worker process: the dateline the text starts with, the near-duplicate signature of the text as
+    the dateline pipeline will leave it, and where the dateline's place is (:func:`pipelines.places.locate`,
+    whose gazetteer takes a second to load: a worker's, not the crawl's). The pipelines use them only if
+    the text and the place they get are those."""
     extraction = extract_page(page, hints)
     if extraction.rejection is None:
         found = parse_dateline(extraction.fields["text"], hints.dateline_brand)
+        extraction.dated = (extraction.fields["text"], found)
         text = found.body if keeps_body(found) else extraction.fields["text"]
         extraction.signed = (text, Signature.of(text))
         if keeps_body(found) and found.place:
@@ -401,6 +403,7 @@ class ExtractPipeline:
             return RejectedPage(item.url, reason, extractor_version=EXTRACTOR_VERSION)
         for name, value in extraction.fields.items():
             setattr(item, name, value)
+        item.dated = extraction.dated
         item.signed = extraction.signed
         item.located = extraction.located
         self.stats.inc_value("extract/articles")

@@ -49,6 +49,7 @@ class ArticleItem:
     similarity: float | None = None  # of this body to duplicate_of's: 1.0 for the same text, else Jaccard of shingles
     same_story: tuple[int, ...] = ()  # archived articles of other outlets whose bodies this one repeats
     minhash_bands: tuple[int, ...] | None = None  # the body's near-duplicate index keys; None: not computed yet
+    dated: tuple | None = None  # (text, the Dateline it starts with or None), read ahead with the extraction
     signed: tuple | None = None  # (text, its near-duplicate Signature), computed ahead with the extraction
     located: tuple | None = None  # (dateline place, its Place or None), computed ahead with the extraction
 

@@ -796,6 +796,17 @@ def test_pipeline_cuts_other_outlets_datelines(text, fields, body):
     assert stats.get_value("dateline/found") == 1
 
 
+def test_a_dateline_read_ahead_in_a_worker_is_taken_only_for_the_text_it_was_read_from():
+    text = f"LAHORE: {BODY}"
+    ahead = Dateline("GULABKOT", "Gulabkot", None, None, BODY)  # what no parse of the text gives
+    items = [ArticleItem(url=f"https://example.com/{name}", fetched_url=f"https://example.com/{name}", body=b"",
+                         encoding="utf-8", fetched_at="2031-03-07T00:00:00+00:00", text=text, dated=(read, ahead))
+             for name, read in (("same", text), ("edited", f"KARACHI: {BODY}"))]
+    same, edited = (DatelinePipeline(get_crawler().stats, Profiles()).process_item(item) for item in items)
+    assert (same.dateline_place, same.dated) == ("Gulabkot", None)
+    assert (edited.dateline_place, edited.text) == ("Lahore", BODY)
+
+
 def test_a_dateline_after_a_print_storys_summary_points_is_read_and_the_points_kept():
     text = "• Industrial supply cut by 20pc\n\n• Tanker fees frozen\n\nKARACHI: The Sindh cabinet on Monday met."
     found = parse_dateline(text)

@@ -26,7 +26,8 @@ from pipelines.neardup import Signature
 ITEM_KINDS = {"article": ArticleItem, "rejected": RejectedPage, "not_modified": ArticleNotModified, "gone": ArticleGone}
 KIND_OF = {cls: kind for kind, cls in ITEM_KINDS.items()}
 RUN_KINDS = ("run_started", "run_finished")
-NOT_SENT = ("body", "signed", "located")  # the page's bytes; the signature goes as its own field; located is used up
+# The page's bytes; the signature goes as its own field; dated and located are used up before.
+NOT_SENT = ("body", "dated", "signed", "located")
 
 
 class MalformedMessage(ValueError):
