@@ -8,6 +8,7 @@ create that file, and its WARC files are kept there.
 
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -20,11 +21,11 @@ from sqlite_utils import Database
 
 from crawler.warc import Location, read_record
 from tests.archive_writer import STREAM, WRITER_TIMEOUT, finish, start_writer, writer_command
-from tests.conftest import REPO, run_crawl
+from tests.conftest import REPO, SITE, run_crawl
 from tests.mirror.server import MirrorServer
 from tests.redis_server import RedisServer
 from tests.test_frontier import CrawlProcess
-from tests.test_arrival_order import assert_consistent, canonical, copies_site  # noqa: F401 - a fixture
+from tests.test_arrival_order import assert_consistent, canonical, publish_copies
 
 KILLS = 12  # at most: the writer restarted and killed until it has stored the stream
 
@@ -55,11 +56,19 @@ def redis(tmp_path):
     server.stop()
 
 
-@pytest.fixture
-def single_process(copies_site, tmp_path):  # noqa: F811 - the fixture imported above
-    """The mirror with copies crawled by one process into its own archive, then crawled again with re-visits."""
-    db_path = tmp_path / "single" / "archive.db"
-    db_path.parent.mkdir()
+@pytest.fixture(scope="module")
+def copies_site(tmp_path_factory):
+    """The mirror with copies (tests/test_arrival_order.py), built once: the tests here only serve it."""
+    root = tmp_path_factory.mktemp("copies") / "site"
+    shutil.copytree(SITE, root)
+    return publish_copies(root)
+
+
+@pytest.fixture(scope="module")
+def single_process(copies_site, tmp_path_factory):
+    """The mirror with copies crawled by one process into its own archive, then crawled again with re-visits;
+    the tests compare with it and never change it."""
+    db_path = tmp_path_factory.mktemp("single") / "archive.db"
     with MirrorServer(copies_site) as server:
         first = run_crawl(server.url, db_path, "-a", "edition=en")
         server.clear_requests()
@@ -71,7 +80,7 @@ def single_process(copies_site, tmp_path):  # noqa: F811 - the fixture imported 
 
 
 def test_a_crawl_process_sends_its_items_and_the_writer_stores_what_one_process_stores(
-        copies_site, single_process, redis, tmp_path):  # noqa: F811
+        copies_site, single_process, redis, tmp_path):
     single, single_first, single_again, single_requests = single_process
     db_path = tmp_path / "archive.db"
     machine = tmp_path / "crawl-machine"
@@ -144,7 +153,7 @@ def stored_articles(db_path: Path) -> int:
 
 
 @pytest.fixture
-def items_on_stream(copies_site, redis, tmp_path):  # noqa: F811
+def items_on_stream(copies_site, redis, tmp_path):
     """The stream holding one crawl's items, none stored: the crawl ran while no writer was reading."""
     db_path = tmp_path / "archive.db"
     writer = start_writer(db_path, redis)
@@ -278,7 +287,7 @@ def test_redis_gone_mid_crawl_stops_the_crawl_and_the_writer_with_nothing_half_w
 
 
 def test_two_crawl_processes_and_the_writer_archive_the_mirror_exactly_once(copies_site, single_process, redis,
-                                                                            tmp_path):  # noqa: F811
+                                                                            tmp_path):
     db_path = tmp_path / "archive.db"
     with MirrorServer(copies_site) as server:
         writer = start_writer(db_path, redis)
