@@ -23,15 +23,15 @@ It can also be told to misbehave, per path, the way a struggling or rate-limitin
      "drop":          {"/a.html": 2},             # close the first 2 connections without a byte
      "retry_after":   {"/a.html": [429, 2, 1]}}   # answer the first request 429, with Retry-After: 2
 
-A test may also hold a page back for as long as it needs: ``server.hold("/a.html")`` makes its
-requests wait, from then on, until ``server.release("/a.html")`` (or HOLD_TIMEOUT, or the server's stop).
-
 ``retry_after`` is ``[status, Retry-After value, times]``: the value is sent as written, so a
 string such as ``"Wed, 21 Oct 2026 07:28:00 GMT"`` sends an HTTP date. ``drop`` and
 ``retry_after`` count the requests they acted on, for the server's lifetime; after that the path
 is served as it would be without them. A redirect loop needs no key of its own: two
 ``redirects`` that point at each other. ``after`` makes the order pages arrive in a test's
 choice, whatever order they are asked for in (with ``slow``, a margin after the pages waited for).
+
+A test may also hold a page back for as long as it needs: ``server.hold("/a.html")`` makes its
+requests wait, from then on, until ``server.release("/a.html")`` (or HOLD_TIMEOUT, or the server's stop).
 
 Files are served with an ``ETag`` (a hash of the bytes) and ``Last-Modified`` (the file's
 time), and a request whose ``If-None-Match`` or ``If-Modified-Since`` still holds gets a 304.
