@@ -152,20 +152,40 @@ def stored_articles(db_path: Path) -> int:
     return row[0] if row else 0
 
 
+@pytest.fixture(scope="module")
+def one_crawl_on_the_stream(copies_site, tmp_path_factory) -> tuple[Path, dict]:
+    """``(folder, keys)``: the items of one crawl on the stream, none stored (the crawl ran while no writer was
+    reading); ``folder`` holds the archive the writer made and the crawl's own files, ``keys`` every key of that
+    Redis, dumped (the stream with its consumer group), to be restored on each test's own."""
+    folder = tmp_path_factory.mktemp("stream")
+    redis = RedisServer(tmp_path_factory.mktemp("stream-redis")).start()
+    try:
+        db_path = folder / "archive.db"
+        writer = start_writer(db_path, redis)
+        writer.send_signal(signal.SIGTERM)
+        assert finish(writer) is not None and writer.returncode == 0
+        with MirrorServer(copies_site) as server:
+            # The archive is empty while it crawls: no check of its newest article.
+            crawl = frontier_crawl(server.url, folder / "crawl-machine", redis, "-a", "edition=en",
+                                   HEALTH_NEW_ARTICLES_WINDOW_HOURS="0")
+        assert crawl.returncode == 0, crawl.log[-3000:]
+        client = redis.client()
+        assert client.xlen(STREAM) == crawl.stat("frontier/items_sent") + 2  # and the run's start and end
+        return folder, {key: (client.dump(key), max(client.pttl(key), 0)) for key in client.scan_iter()}
+    finally:
+        redis.stop()
+
+
 @pytest.fixture
-def items_on_stream(copies_site, redis, tmp_path):
-    """The stream holding one crawl's items, none stored: the crawl ran while no writer was reading."""
-    db_path = tmp_path / "archive.db"
-    writer = start_writer(db_path, redis)
-    writer.send_signal(signal.SIGTERM)
-    assert finish(writer) is not None and writer.returncode == 0
-    with MirrorServer(copies_site) as server:
-        # The archive is empty while it crawls: no check of its newest article.
-        crawl = frontier_crawl(server.url, tmp_path / "crawl-machine", redis, "-a", "edition=en",
-                               HEALTH_NEW_ARTICLES_WINDOW_HOURS="0")
-    assert crawl.returncode == 0, crawl.log[-3000:]
-    assert redis.client().xlen(STREAM) == crawl.stat("frontier/items_sent") + 2  # and the run's start and end
-    return db_path
+def items_on_stream(one_crawl_on_the_stream, redis, tmp_path):
+    """That stream on the test's Redis, and a copy of the archive beside it; the archive's path."""
+    folder, keys = one_crawl_on_the_stream
+    shutil.copytree(folder, tmp_path / "stream")
+    client = redis.client()
+    for key, (value, ttl) in keys.items():
+        client.restore(key, ttl, value)
+    assert client.xlen(STREAM) > 40
+    return tmp_path / "stream" / "archive.db"
 
 
 def test_a_writer_killed_at_random_moments_stores_every_entry_once(items_on_stream, single_process, redis):
