@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 SITE = REPO / "tests" / "site"
 MANIFEST = REPO / "tests" / "mirror" / "manifest.json"
 CRAWL_TIMEOUT = 180  # seconds; a mirror crawl takes a few
+SMALL_WARC = 150_000  # bytes: the mirror's pages fill several WARC files of this size
 
 
 @dataclass
@@ -95,6 +96,19 @@ def mirror_crawl(mirror, tmp_path_factory):
     crawl = run_crawl(mirror.url, db_path, "-a", "edition=en")
     assert crawl.returncode == 0, crawl.log[-3000:]
     return crawl, db_path, list(mirror.requests)
+
+
+@pytest.fixture(scope="session")
+def recorded(tmp_path_factory):
+    """``(archive, WARC directory, closed base URL)``: a crawl of the mirror's English edition, its server stopped.
+    Shared by the tests of WARC files, reextract and replays: each changes only copies of it."""
+    db_path = tmp_path_factory.mktemp("recorded") / "archive.db"
+    with MirrorServer(SITE) as server:
+        crawl = run_crawl(server.url, db_path, "-a", "edition=en", settings={"WARC_MAX_SIZE": str(SMALL_WARC)})
+        base_url = server.url
+    assert crawl.returncode == 0, crawl.log[-3000:]
+    assert crawl.stat("warc/records") > 0
+    return db_path, db_path.parent / "warc", base_url
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ create that file, and its WARC files are kept there.
 
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -20,11 +21,11 @@ from sqlite_utils import Database
 
 from crawler.warc import Location, read_record
 from tests.archive_writer import STREAM, WRITER_TIMEOUT, finish, start_writer, writer_command
-from tests.conftest import REPO, run_crawl
+from tests.conftest import REPO, SITE, run_crawl
 from tests.mirror.server import MirrorServer
 from tests.redis_server import RedisServer
 from tests.test_frontier import CrawlProcess
-from tests.test_arrival_order import assert_consistent, canonical, copies_site  # noqa: F401 - a fixture
+from tests.test_arrival_order import assert_consistent, canonical, publish_copies
 
 KILLS = 12  # at most: the writer restarted and killed until it has stored the stream
 
@@ -55,11 +56,19 @@ def redis(tmp_path):
     server.stop()
 
 
-@pytest.fixture
-def single_process(copies_site, tmp_path):  # noqa: F811 - the fixture imported above
-    """The mirror with copies crawled by one process into its own archive, then crawled again with re-visits."""
-    db_path = tmp_path / "single" / "archive.db"
-    db_path.parent.mkdir()
+@pytest.fixture(scope="module")
+def copies_site(tmp_path_factory):
+    """The mirror with copies (tests/test_arrival_order.py), built once: the tests here only serve it."""
+    root = tmp_path_factory.mktemp("copies") / "site"
+    shutil.copytree(SITE, root)
+    return publish_copies(root)
+
+
+@pytest.fixture(scope="module")
+def single_process(copies_site, tmp_path_factory):
+    """The mirror with copies crawled by one process into its own archive, then crawled again with re-visits;
+    the tests compare with it and never change it."""
+    db_path = tmp_path_factory.mktemp("single") / "archive.db"
     with MirrorServer(copies_site) as server:
         first = run_crawl(server.url, db_path, "-a", "edition=en")
         server.clear_requests()
@@ -71,7 +80,7 @@ def single_process(copies_site, tmp_path):  # noqa: F811 - the fixture imported 
 
 
 def test_a_crawl_process_sends_its_items_and_the_writer_stores_what_one_process_stores(
-        copies_site, single_process, redis, tmp_path):  # noqa: F811
+        copies_site, single_process, redis, tmp_path):
     single, single_first, single_again, single_requests = single_process
     db_path = tmp_path / "archive.db"
     machine = tmp_path / "crawl-machine"
@@ -143,20 +152,40 @@ def stored_articles(db_path: Path) -> int:
     return row[0] if row else 0
 
 
+@pytest.fixture(scope="module")
+def one_crawl_on_the_stream(copies_site, tmp_path_factory) -> tuple[Path, dict]:
+    """``(folder, keys)``: the items of one crawl on the stream, none stored (the crawl ran while no writer was
+    reading); ``folder`` holds the archive the writer made and the crawl's own files, ``keys`` every key of that
+    Redis, dumped (the stream with its consumer group), to be restored on each test's own."""
+    folder = tmp_path_factory.mktemp("stream")
+    redis = RedisServer(tmp_path_factory.mktemp("stream-redis")).start()
+    try:
+        db_path = folder / "archive.db"
+        writer = start_writer(db_path, redis)
+        writer.send_signal(signal.SIGTERM)
+        assert finish(writer) is not None and writer.returncode == 0
+        with MirrorServer(copies_site) as server:
+            # The archive is empty while it crawls: no check of its newest article.
+            crawl = frontier_crawl(server.url, folder / "crawl-machine", redis, "-a", "edition=en",
+                                   HEALTH_NEW_ARTICLES_WINDOW_HOURS="0")
+        assert crawl.returncode == 0, crawl.log[-3000:]
+        client = redis.client()
+        assert client.xlen(STREAM) == crawl.stat("frontier/items_sent") + 2  # and the run's start and end
+        return folder, {key: (client.dump(key), max(client.pttl(key), 0)) for key in client.scan_iter()}
+    finally:
+        redis.stop()
+
+
 @pytest.fixture
-def items_on_stream(copies_site, redis, tmp_path):  # noqa: F811
-    """The stream holding one crawl's items, none stored: the crawl ran while no writer was reading."""
-    db_path = tmp_path / "archive.db"
-    writer = start_writer(db_path, redis)
-    writer.send_signal(signal.SIGTERM)
-    assert finish(writer) is not None and writer.returncode == 0
-    with MirrorServer(copies_site) as server:
-        # The archive is empty while it crawls: no check of its newest article.
-        crawl = frontier_crawl(server.url, tmp_path / "crawl-machine", redis, "-a", "edition=en",
-                               HEALTH_NEW_ARTICLES_WINDOW_HOURS="0")
-    assert crawl.returncode == 0, crawl.log[-3000:]
-    assert redis.client().xlen(STREAM) == crawl.stat("frontier/items_sent") + 2  # and the run's start and end
-    return db_path
+def items_on_stream(one_crawl_on_the_stream, redis, tmp_path):
+    """That stream on the test's Redis, and a copy of the archive beside it; the archive's path."""
+    folder, keys = one_crawl_on_the_stream
+    shutil.copytree(folder, tmp_path / "stream")
+    client = redis.client()
+    for key, (value, ttl) in keys.items():
+        client.restore(key, ttl, value)
+    assert client.xlen(STREAM) > 40
+    return tmp_path / "stream" / "archive.db"
 
 
 def test_a_writer_killed_at_random_moments_stores_every_entry_once(items_on_stream, single_process, redis):
@@ -278,7 +307,7 @@ def test_redis_gone_mid_crawl_stops_the_crawl_and_the_writer_with_nothing_half_w
 
 
 def test_two_crawl_processes_and_the_writer_archive_the_mirror_exactly_once(copies_site, single_process, redis,
-                                                                            tmp_path):  # noqa: F811
+                                                                            tmp_path):
     db_path = tmp_path / "archive.db"
     with MirrorServer(copies_site) as server:
         writer = start_writer(db_path, redis)

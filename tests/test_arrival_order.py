@@ -228,11 +228,16 @@ def test_an_earlier_copy_takes_the_place_of_an_edited_article_and_nothing_is_los
 # --- real crawls of a mirror holding copies, with concurrency and worker processes on --------------------
 
 
+def publish_copies(root):
+    """``root``, a copy of the mirror, with the copies published beside their stories."""
+    build_site(ARTICLES + [copy_ for copies in COPIES.values() for copy_ in copies], root)
+    return root
+
+
 @pytest.fixture
 def copies_site(site_copy):
     """The mirror with the copies published beside their stories."""
-    build_site(ARTICLES + [copy_ for copies in COPIES.values() for copy_ in copies], site_copy)
-    return site_copy
+    return publish_copies(site_copy)
 
 
 def crawl_archive(site, db_path, after: dict | None = None):

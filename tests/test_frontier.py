@@ -31,8 +31,10 @@ PREFIX = "news-archive:urdupoint:"
 # What a crawl reaches of the frontier's modules without one: the spider's interfaces, which import no redis.
 WITHOUT_REDIS = {"crawler.frontier.requested", "crawler.frontier.knowledge"}
 FORBIDDEN = "/en/private/"  # robots.txt disallows it
-SLOW_ARTICLE_SECONDS = 1.0
-IDLE_CHECK_SECONDS = 5  # Scrapy's engine looks again this often at a crawl that has nothing to do  # long enough for a process to hold requests when it is killed
+# Long enough for a process to hold requests when it is killed; the mirror's fifty English articles, four at a time,
+# take a process alone some seven seconds.
+SLOW_ARTICLE_SECONDS = 0.5
+IDLE_CHECK_SECONDS = 5  # Scrapy's engine looks again this often at a crawl that has nothing to do
 
 
 def is_discovery(path: str) -> bool:
@@ -162,20 +164,19 @@ def test_a_later_run_reads_feeds_listings_and_sitemaps_again(redis_server, archi
 
 
 def test_processes_hold_only_what_they_have_not_finished_and_close_together(redis_server, archive_writer,  # noqa: F811
-                                                                             single_crawl, site_copy, tmp_path):
-    """One listing page is slow: while it is awaited, every other page is finished and given up, and the
+                                                                             single_crawl, tmp_path):
+    """One listing page is held back: while it is awaited, every other page is finished and given up, and the
     process with nothing to do waits for the one holding it (its page may list more), then both close."""
-    slow_listing = "/en/news/world.html"
-    routes_path = site_copy / "_routes.json"
-    routes = json.loads(routes_path.read_text(encoding="utf-8"))
-    routes_path.write_text(json.dumps({**routes, "slow": {slow_listing: 15}}), encoding="utf-8")
+    held_listing = "/en/news/world.html"
     client = redis_server.client()
-    with MirrorServer(site_copy) as server:
+    with MirrorServer(SITE) as server:
+        server.hold(held_listing)
         crawls = [CrawlProcess(server.url, redis_server.url, tmp_path / name) for name in ("first", "second")]
-        wait_for(lambda: sorted(held_paths(client, crawls[0].pid) + held_paths(client, crawls[1].pid)) == [slow_listing]
-                 and client.zcard(PREFIX + "requests") == 0, timeout=15, what="the slow listing to be all that is held")
+        wait_for(lambda: sorted(held_paths(client, crawls[0].pid) + held_paths(client, crawls[1].pid)) == [held_listing]
+                 and client.zcard(PREFIX + "requests") == 0, timeout=30, what="the held listing to be all that is held")
         time.sleep(IDLE_CHECK_SECONDS + 1)
         assert [crawl.process.poll() for crawl in crawls] == [None, None]  # both still open
+        server.release(held_listing)
         first, second = (crawl.finish() for crawl in crawls)
         fetched = {path for _, path, _ in server.requests}
     assert (first.returncode, second.returncode) == (0, 0)
@@ -251,8 +252,9 @@ def test_with_an_append_only_file_the_frontier_survives_a_restart_and_the_run_go
     writer = start_writer(tmp_path / "archive" / "archive.db", redis_server)
     try:
         with MirrorServer(slow_site(site_copy)) as server:
-            settings = {"FRONTIER_REQUEUE_AFTER_SECONDS": "20"}  # the stopped process is still "alive" when the next joins
-            first = CrawlProcess(server.url, redis_server.url, tmp_path / "first", **settings)
+            # The first gives a heartbeat every second, so that its last one is at most a second before Redis stops;
+            # the second takes it for alive within 12 s of that (it joins its run), and for dead after.
+            first = CrawlProcess(server.url, redis_server.url, tmp_path / "first", FRONTIER_REQUEUE_AFTER_SECONDS="4")
             wait_for(lambda: len([path for _, path, _ in server.requests if ARTICLE.search(path)]) >= 3,
                      what="articles fetched")
             redis_server.stop()
@@ -263,7 +265,8 @@ def test_with_an_append_only_file_the_frontier_survives_a_restart_and_the_run_go
             queued, held = client.zcard(PREFIX + "requests"), held_paths(client, first.pid)
             assert finish(writer) is not None and writer.returncode == 1  # it stopped with Redis
             writer = start_writer(tmp_path / "archive" / "archive.db", redis_server)  # and is started again
-            second = CrawlProcess(server.url, redis_server.url, tmp_path / "second", **settings).finish()
+            second = CrawlProcess(server.url, redis_server.url, tmp_path / "second",
+                                  FRONTIER_REQUEUE_AFTER_SECONDS="12").finish()
             stopped = first.finish()
             fetched = collections.Counter(path for _, path, _ in server.requests)
         left = list(client.scan_iter(PREFIX + "*"))

@@ -21,8 +21,9 @@ from tests.conftest import run_crawl
 from tests.samples import ARTICLES, NOW, article, build_archive
 from tests.test_datasette import SETTINGS, datasette_server, serve_command
 
-# Slow the crawl down so that it lasts a few seconds and datasette is polled during it.
-SLOW_CRAWL = {"DOWNLOAD_DELAY": "0.2", "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "AUTOTHROTTLE_ENABLED": "False"}
+# Slow the crawl down so that it lasts a few seconds (some 90 requests, one at a time: about 8 s, as many of the
+# crawl's commits) and datasette is polled during it.
+SLOW_CRAWL = {"DOWNLOAD_DELAY": "0.08", "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "AUTOTHROTTLE_ENABLED": "False"}
 POLL_SECONDS = 0.1
 COUNT_PATH = "/archive.json?" + urllib.parse.urlencode({"sql": "select count(*) as n from articles", "_shape": "array"})
 PATHS = (COUNT_PATH, "/archive/articles.json?_shape=array&_size=max", "/archive/search.json?q=pakistan&_shape=array",

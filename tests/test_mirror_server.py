@@ -1,6 +1,8 @@
-"""The mirror server's ``queries`` route: a listing paged by ``?page=N`` served from a file per page."""
+"""The mirror server's ``queries`` route (a listing paged by ``?page=N`` served from a file per page), and a page
+held back until the test releases it."""
 
 import json
+import threading
 import urllib.error
 import urllib.request
 
@@ -24,3 +26,22 @@ def test_a_path_with_a_routed_query_serves_its_own_file_and_other_queries_the_pa
         with pytest.raises(urllib.error.HTTPError) as hidden:  # the page's file stays hidden under its own name
             urllib.request.urlopen(server.url + "/_latest-2.html")
         assert hidden.value.code == 404
+
+
+def test_a_held_page_is_answered_only_once_released(tmp_path):
+    (tmp_path / "held.html").write_text("<p>held</p>")
+    (tmp_path / "other.html").write_text("<p>other</p>")
+    answers = []
+    with MirrorServer(tmp_path) as server:
+        server.hold("/held.html")
+        waiting = threading.Thread(target=lambda: answers.append(urllib.request.urlopen(server.url + "/held.html").read()))
+        waiting.start()
+        with urllib.request.urlopen(server.url + "/other.html") as response:  # the other pages are answered meanwhile
+            assert response.read() == b"<p>other</p>"
+        waiting.join(timeout=0.5)
+        assert waiting.is_alive() and answers == [] and ("GET", "/held.html", 200) not in server.requests
+        server.release("/held.html")
+        waiting.join(timeout=10)
+        assert answers == [b"<p>held</p>"]
+        with urllib.request.urlopen(server.url + "/held.html") as response:  # and from then on at once
+            assert response.read() == b"<p>held</p>"

@@ -9,6 +9,7 @@ The redesigned copy of the mirror is made here from the bundled one and served b
 import re
 import shutil
 import sqlite3
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -84,18 +85,24 @@ AGAIN = {
 }
 
 
-@pytest.mark.parametrize("again", AGAIN)
-def test_a_page_rejected_as_not_an_article_is_judged_again_when_asked_or_after_an_upgrade(site_copy, tmp_path, again):
-    """A CMS bug serves an article's URL with the gallery's template for a day: the URL is rejected
-    as not an article and skipped after, until a run asks for it (``-a retry_rejected=not_article``)
-    or an extractor newer than the one that judged it runs."""
-    newest = max(ARTICLES, key=lambda a: a["id"])  # in the feed and on the first listing page
-    path, url = article_path(newest), article_url(newest)
-    page, gallery = site_copy / path.lstrip("/"), SITE / "en/world/photo-gallery-g20-leaders-in-new-delhi-1650999.html"
+NEWEST = max(ARTICLES, key=lambda a: a["id"])  # in the feed and on the first listing page
+
+
+@pytest.fixture(scope="module")
+def rejected_then_skipped(tmp_path_factory) -> tuple[Path, Path]:
+    """``(site, folder)``: a CMS bug serves the newest article's URL with the gallery's template for a day, and the
+    run of that day rejects it as not an article; the bug is fixed, and the next day's run skips the URL. The
+    archive and its run's files are in ``folder``; each test crawls a copy of it again."""
+    work = tmp_path_factory.mktemp("cms-bug")
+    site, folder = work / "site", work / "archive"
+    shutil.copytree(SITE, site)
+    folder.mkdir()
+    path, url = article_path(NEWEST), article_url(NEWEST)
+    page, gallery = site / path.lstrip("/"), SITE / "en/world/photo-gallery-g20-leaders-in-new-delhi-1650999.html"
     original = page.read_bytes()
     shutil.copyfile(gallery, page)
-    db_path = tmp_path / "archive.db"
-    with MirrorServer(site_copy) as server:
+    db_path = folder / "archive.db"
+    with MirrorServer(site) as server:
         bug_day = run_crawl(server.url, db_path, *ENGLISH)
         assert bug_day.returncode == 0, bug_day.log[-3000:]
         rejected = list(Database(db_path)["rejected_urls"].rows_where("url = ?", [url]))
@@ -107,13 +114,25 @@ def test_a_page_rejected_as_not_an_article_is_judged_again_when_asked_or_after_a
         assert next_day.returncode == 0, next_day.log[-3000:]
         assert path not in [requested for _, requested, _ in server.requests]
         assert next_day.stat("archive/skipped_rejected") >= 1
+    return site, folder
 
-        server.clear_requests()
+
+@pytest.mark.parametrize("again", AGAIN)
+def test_a_page_rejected_as_not_an_article_is_judged_again_when_asked_or_after_an_upgrade(rejected_then_skipped,
+                                                                                           tmp_path, again):
+    """A CMS bug serves an article's URL with the gallery's template for a day: the URL is rejected
+    as not an article and skipped after, until a run asks for it (``-a retry_rejected=not_article``)
+    or an extractor newer than the one that judged it runs."""
+    site, folder = rejected_then_skipped
+    shutil.copytree(folder, tmp_path / "archive")
+    path, url = article_path(NEWEST), article_url(NEWEST)
+    db_path = tmp_path / "archive" / "archive.db"
+    with MirrorServer(site) as server:
         retried = run_crawl(server.url, db_path, *ENGLISH, *AGAIN[again](db_path, url))
         assert retried.returncode == 0, retried.log[-3000:]
         assert ("GET", path, 200) in server.requests
     archive = Database(db_path)
     [row] = archive["articles"].rows_where("url = ?", [url])
-    assert (row["title"], row["published_at"]) == (newest["title"], newest["published_at"])
+    assert (row["title"], row["published_at"]) == (NEWEST["title"], NEWEST["published_at"])
     assert archive["rejected_urls"].count_where("url = ?", [url]) == 0
     assert retried.stat("archive/new") == 1

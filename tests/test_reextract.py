@@ -1,12 +1,12 @@
 """``scrapy reextract`` judging rejected pages again, and running in worker processes.
 
-The archive comes from a real crawl of the mirror (``recorded``, tests/test_warc.py), its
+The archive comes from a real crawl of the mirror (``recorded``, tests/conftest.py), its
 server stopped: reextract reads only the WARC files.
 """
 
 from sqlite_utils import Database
 
-from tests.test_warc import BOOKKEEPING, articles, copy_of, recorded, reextract, rejudgeable  # noqa: F401 (fixture)
+from tests.test_warc import BOOKKEEPING, articles, copy_of, reextract, rejudgeable
 
 TIMES = ("first_seen", "last_seen", "updated_at", "fetched_at", "replaced_at")  # when a run wrote, not what
 

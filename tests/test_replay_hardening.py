@@ -17,7 +17,7 @@ from crawler.warc import Location, TooLarge, read_record, scan
 from tests.conftest import SITE, run_crawl
 from tests.mirror.build import PUBLIC_BASE
 from tests.mirror.server import MirrorServer
-from tests.test_warc import BOOKKEEPING, LOCATION, articles, copy_of, recorded, reextract  # noqa: F401 (fixture)
+from tests.test_warc import BOOKKEEPING, LOCATION, articles, copy_of, reextract
 
 BOMB = "/en/health/sindh-sets-up-heatstroke-centres-in-public-ho-1856234.html"  # served gzipped, 64 MiB unzipped
 BOMB_SIZE = 64 * 2**20

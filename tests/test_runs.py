@@ -20,7 +20,8 @@ from tests.mirror.build import article_path, build_site, load_articles
 from tests.mirror.server import MirrorServer
 
 ARTICLES = load_articles()
-SLOW = {"DOWNLOAD_DELAY": "0.15", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
+# One request at a time, a little apart: a crawl of the mirror (some 90 requests) lasts about 8 s, in which a test acts.
+SLOW = {"DOWNLOAD_DELAY": "0.08", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
 
 
 def wait_for(condition, timeout: float = 60.0):

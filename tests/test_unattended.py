@@ -133,12 +133,21 @@ def articles_without_raw_page(db_path) -> list[str]:
     return [row[0] for row in sqlite_utils.Database(db_path).execute("select url from articles where warc_file is null")]
 
 
+@pytest.fixture(scope="module")
+def crawled_without_raw_pages(mirror, tmp_path_factory):
+    """``(folder, crawl)``: a crawl of the mirror whose WARC folder cannot be written (it would be inside
+    /dev/full), its archive in ``folder``."""
+    folder = tmp_path_factory.mktemp("raw-pages-lost")
+    crawl = run_crawl(mirror.url, folder / "archive.db", settings={"WARC_DIR": "/dev/full/warc"})
+    return folder, crawl
+
+
 @pytest.fixture
-def raw_pages_lost(mirror, tmp_path):
-    """``(archive, crawl)``: a crawl of the mirror whose WARC folder cannot be written (it would be inside /dev/full)."""
-    db_path = tmp_path / "archive.db"
-    crawl = run_crawl(mirror.url, db_path, settings={"WARC_DIR": "/dev/full/warc"})
-    return db_path, crawl
+def raw_pages_lost(crawled_without_raw_pages, tmp_path):
+    """``(archive, crawl)``: a copy of that crawl's archive, for the test to crawl again."""
+    folder, crawl = crawled_without_raw_pages
+    shutil.copytree(folder, tmp_path / "crawl")
+    return tmp_path / "crawl" / "archive.db", crawl
 
 
 def test_a_crawl_that_could_not_keep_raw_pages_fails_its_health(raw_pages_lost):

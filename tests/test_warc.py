@@ -1,8 +1,9 @@
 """The raw-page archive: WARC files written by a real crawl of the mirror, read back,
 re-extracted (``scrapy reextract``) and replayed (``WARC_REPLAY``), with no server running.
 
-One crawl of the mirror is recorded by a server of this module's own, which is stopped
-before anything reads the WARC files: whatever works afterwards works without network.
+One crawl of the mirror is recorded (``recorded``, tests/conftest.py, shared with the tests of reextract
+and of replays) by a server of its own, which is stopped before anything reads the WARC files: whatever
+works afterwards works without network.
 """
 
 import gzip
@@ -13,30 +14,15 @@ import zlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 from sqlite_utils import Database
 
 from crawler.commands.reextract import EXTRACTION_VERDICTS
 from crawler.lock import ArchiveLock
 from crawler.warc import Location, read_record, scan
-from tests.conftest import REPO, SITE, run_crawl
-from tests.mirror.server import MirrorServer
+from tests.conftest import REPO, SITE, SMALL_WARC, run_crawl
 
-SMALL_WARC = 150_000  # bytes: the mirror's pages fill several files of this size
 BOOKKEEPING = ("id", "first_seen", "last_seen", "updated_at")  # when, not what
 LOCATION = ("warc_file", "warc_offset", "warc_length")
-
-
-@pytest.fixture(scope="module")
-def recorded(tmp_path_factory):
-    """``(archive, WARC directory, closed base URL)``: a crawl of the mirror's English edition, its server stopped."""
-    db_path = tmp_path_factory.mktemp("recorded") / "archive.db"
-    with MirrorServer(SITE) as server:
-        crawl = run_crawl(server.url, db_path, "-a", "edition=en", settings={"WARC_MAX_SIZE": str(SMALL_WARC)})
-        base_url = server.url
-    assert crawl.returncode == 0, crawl.log[-3000:]
-    assert crawl.stat("warc/records") > 0
-    return db_path, db_path.parent / "warc", base_url
 
 
 def copy_of(db_path: Path, target: Path) -> Path:

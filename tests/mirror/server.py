@@ -30,6 +30,9 @@ is served as it would be without them. A redirect loop needs no key of its own: 
 ``redirects`` that point at each other. ``after`` makes the order pages arrive in a test's
 choice, whatever order they are asked for in (with ``slow``, a margin after the pages waited for).
 
+A test may also hold a page back for as long as it needs: ``server.hold("/a.html")`` makes its
+requests wait, from then on, until ``server.release("/a.html")`` (or HOLD_TIMEOUT, or the server's stop).
+
 Files are served with an ``ETag`` (a hash of the bytes) and ``Last-Modified`` (the file's
 time), and a request whose ``If-None-Match`` or ``If-Modified-Since`` still holds gets a 304.
 
@@ -61,6 +64,7 @@ from urllib.parse import unquote, urlsplit
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "site"
 ROUTES_FILE = "_routes.json"
 AFTER_TIMEOUT = 20  # seconds an "after" path waits for the paths it follows, at most
+HOLD_TIMEOUT = 60  # seconds a held path waits for its release, at most
 CONTENT_TYPES = {  # by file-name ending, longest first
     ".xml.gz": "application/x-gzip",  # the body *is* the gzip file: no Content-Encoding
     ".gz": "application/x-gzip",
@@ -152,6 +156,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.mirror._wait_for_answers(routes["after"][path])
         if path in routes.get("slow", {}):
             time.sleep(routes["slow"][path])
+        self.server.mirror._wait_for_release(path)
         if path in routes.get("drop", {}) and self.server.mirror._count("drop", path, routes["drop"][path]):
             return self._drop()
         if path in routes.get("retry_after", {}):
@@ -241,6 +246,7 @@ class MirrorServer:
         self._counts: dict[tuple[str, str], int] = {}  # (misbehaviour, path) -> requests it acted on
         self._answered: set[str] = set()  # paths answered in the server's lifetime
         self._answer_given = threading.Condition(self._lock)
+        self._held: dict[str, threading.Event] = {}  # path -> set once the test releases it
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -254,6 +260,8 @@ class MirrorServer:
         return self
 
     def stop(self) -> None:
+        for path in list(self._held):
+            self.release(path)
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -269,6 +277,25 @@ class MirrorServer:
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    # -- pages held back
+    def hold(self, path: str) -> None:
+        """Requests for ``path`` wait, from now on, until :meth:`release` (HOLD_TIMEOUT at most)."""
+        with self._lock:
+            self._held[path] = threading.Event()
+
+    def release(self, path: str) -> None:
+        """Answer the requests for ``path`` that wait, and those that come after, at once."""
+        with self._lock:
+            released = self._held.pop(path, None)
+        if released is not None:
+            released.set()
+
+    def _wait_for_release(self, path: str) -> None:
+        with self._lock:
+            held = self._held.get(path)
+        if held is not None:
+            held.wait(HOLD_TIMEOUT)
 
     # -- request log
     @property
