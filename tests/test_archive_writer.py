@@ -226,7 +226,9 @@ def test_an_entry_stored_but_not_acknowledged_is_recognised_and_not_stored_again
     writer = start_writer(db_path, redis, settings={"FRONTIER_WRITER_BATCH": "1000"})
     # Once the writer has taken the entries, Redis refuses it every write: it stores and commits them all, then
     # waits to publish and acknowledge them, and is killed there.
+    deadline = time.monotonic() + 60
     while not client.xpending(STREAM, "archive-writer")["pending"]:
+        assert time.monotonic() < deadline, "the writer never held entries it had not acknowledged"
         time.sleep(0.001)
     client.client_pause(10_000, all=False)
     deadline = time.monotonic() + 10
