@@ -406,6 +406,18 @@ def index_days_by_outlet(db: sqlite_utils.Database):
 COUNTED = {"category": "category", "agency": "dateline_agency", "place": "place"}
 
 
+def keep_counts(db: sqlite_utils.Database, table: str, columns: tuple[str, ...], counted) -> None:
+    """Triggers ``<table>_insert``, ``_delete`` and ``_update`` on ``articles`` that keep ``table``'s counts
+    exact: ``counted(row, sign)`` gives the statements adding ``sign`` 1 to the counts of ``row`` (``new`` or
+    ``old``); an update of ``columns`` takes the old row's counts off and adds the new one's."""
+    for event, when, statements in (
+        ("insert", "after insert", counted("new", "+")),
+        ("delete", "after delete", counted("old", "-")),
+        ("update", f"after update of {', '.join(columns)}", counted("old", "-") + counted("new", "+")),
+    ):
+        db.execute(f"create trigger {table}_{event} {when} on articles begin {' '.join(statements)} end")
+
+
 @migrations()
 def count_articles_by_day(db: sqlite_utils.Database):
     """``article_counts``: how many articles of each outlet and day (the first ten characters of
@@ -431,13 +443,7 @@ def count_articles_by_day(db: sqlite_utils.Database):
             for facet, column in COUNTED.items()
         ]
 
-    columns = ", ".join(("published_at", "outlet", *COUNTED.values()))
-    for trigger, event, statements in (
-        ("article_counts_insert", "after insert", counted("new", "+")),
-        ("article_counts_delete", "after delete", counted("old", "-")),
-        ("article_counts_update", f"after update of {columns}", counted("old", "-") + counted("new", "+")),
-    ):
-        db.execute(f"create trigger {trigger} {event} on articles begin {' '.join(statements)} end")
+    keep_counts(db, "article_counts", ("published_at", "outlet", *COUNTED.values()), counted)
     for facet, column in COUNTED.items():
         db.execute(
             f"insert into article_counts (facet, day, value, outlet, articles)"
@@ -489,13 +495,7 @@ def count_articles_by_facet(db: sqlite_utils.Database):
             for column in FACETED for filter_column in FACET_FILTERS
         ]
 
-    for trigger, event, statements in (
-        ("article_facet_counts_insert", "after insert", counted("new", "+")),
-        ("article_facet_counts_delete", "after delete", counted("old", "-")),
-        ("article_facet_counts_update", f"after update of {', '.join(FACETED)}",
-         counted("old", "-") + counted("new", "+")),
-    ):
-        db.execute(f"create trigger {trigger} {event} on articles begin {' '.join(statements)} end")
+    keep_counts(db, "article_facet_counts", FACETED, counted)
     db.execute(f"create temp table faceted as select {', '.join(FACETED)} from articles")
     for column in FACETED:
         for filter_column in FACET_FILTERS:
