@@ -69,6 +69,11 @@ FALLBACK_SITEMAPS = 3  # of a sitemap index robots.txt names, the sitemaps a fal
 DISCOVERY_FALLBACK = "discovery/fallback"  # the stats of the fallback discovery, and the meta key of its requests
 
 
+def counted_as(request: Request, kind: str) -> str:
+    """The stats prefix a discovery request's failure is counted under: ``kind``'s, or the fallback discovery's."""
+    return DISCOVERY_FALLBACK if request.meta.get(DISCOVERY_FALLBACK) else kind
+
+
 def newest_sitemaps(entries: list[dict], count: int) -> list[str]:
     """The ``count`` sitemaps of an index's ``entries`` modified last (their W3C ``lastmod`` dates sort as
     text); its first ``count`` when not every entry says when it was modified."""
@@ -405,8 +410,7 @@ class OutletSpider(ArticleSpider):
         try:
             sitemap = read_sitemap(response.body, self.sitemap_maxsize)
         except SitemapError as error:
-            self.crawler.stats.inc_value(f"{DISCOVERY_FALLBACK if response.meta.get(DISCOVERY_FALLBACK) else 'sitemap'}"
-                                         f"/failed/{error.reason}")
+            self.crawler.stats.inc_value(f"{counted_as(response.request, 'sitemap')}/failed/{error.reason}")
             self.report_days(days, f"sitemap {error.reason}: {error}")
             logger.warning("Sitemap %(url)s skipped: %(error)s", {"url": response.url, "error": error})
             return
@@ -484,8 +488,7 @@ class OutletSpider(ArticleSpider):
     def discovery_failed(self, failure):
         reason, _ = failure_reason(failure)
         kind = "sitemap" if failure.request.callback == self.parse_sitemap else "discovery"
-        counted = DISCOVERY_FALLBACK if failure.request.meta.get(DISCOVERY_FALLBACK) else kind
-        self.crawler.stats.inc_value(f"{counted}/failed/{reason}")
+        self.crawler.stats.inc_value(f"{counted_as(failure.request, kind)}/failed/{reason}")
         if kind == "sitemap":
             self.report_days(failure.request.cb_kwargs["days"], f"no sitemap read ({reason})")
         logger.warning("Could not read %(url)s: %(reason)s", {"url": failure.request.url, "reason": reason})
