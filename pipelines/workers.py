@@ -11,9 +11,10 @@ The functions sent must be pure and their arguments and results picklable: a wor
 shares nothing with the crawl (no stats, no archive, no logging) — the pipelines
 apply what comes back. The workers are started from a fork server that has imported
 :data:`PRELOAD` once, so that starting them is cheap and does not copy the crawl's
-threads. They are started by a thread of their own: the fork server's first start
-takes a second or more, during which the crawl goes on downloading, and the jobs
-wait until a worker is up. A worker that dies (a crash in a C library, the kernel's
+threads. The fork server is started as soon as the crawl makes its extensions, so that
+its imports (half a second or more) overlap the crawl opening its archive and spider;
+the workers are started from it once the engine runs, by a thread of their own, while
+the crawl goes on downloading, and the jobs wait until a worker is up. A worker that dies (a crash in a C library, the kernel's
 OOM killer) is replaced; the job it was running is tried once more, then given up
 with :class:`WorkerCrashed`, and the jobs waiting for it go to the others.
 
@@ -47,6 +48,7 @@ import asyncio
 import itertools
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import pickle
 import socket
@@ -159,6 +161,7 @@ class WorkerPool:
         from scrapy import signals  # imported here, in the crawl's process: the workers do without Scrapy
 
         pool = cls.from_settings(crawler.settings, crawler.stats)
+        pool.boot()
         crawler.signals.connect(pool.start, signal=signals.engine_started)
         crawler.signals.connect(pool.close, signal=signals.engine_stopped)
         return pool
@@ -176,6 +179,19 @@ class WorkerPool:
         """A pool that runs each job in the calling process (tests, a pipeline outside a crawl)."""
         return cls(0)
 
+    def boot(self) -> None:
+        """Start the fork server now, without waiting for it: it imports the modules the workers need (half a
+        second or more) while the crawl opens its archive and its spider, and the workers forked from it once
+        the engine starts are up sooner."""
+        if self.processes:
+            self._context()
+            multiprocessing.forkserver.ensure_running()
+
+    def _context(self):
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(self.preload)
+        return context
+
     def start(self) -> None:
         """Start every worker, without waiting for them: jobs wait until one is up."""
         if self.processes and self.loop is None:
@@ -190,8 +206,7 @@ class WorkerPool:
 
     def _spawn(self, count: int) -> None:
         """In a thread of its own: start ``count`` worker processes, each handed to the event loop once up."""
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(self.preload)
+        context = self._context()
         for _ in range(count):
             ours, theirs = context.Pipe()
             process = context.Process(target=_serve, args=(theirs, self.niceness), name="archive-worker", daemon=True)

@@ -4,6 +4,9 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from scrapy.utils.test import get_crawler
@@ -12,6 +15,7 @@ from pipelines.items import ArticleItem, RejectedPage
 from tests.samples import URDUPOINT_ONLY
 from pipelines.workers import WorkerCrashed, WorkerPool
 from pipelines.extract import ExtractPipeline
+from tests.test_crash_safety import descendants
 from tests.test_extract import article_html, page
 
 
@@ -135,6 +139,34 @@ def test_starting_the_workers_does_not_hold_up_the_event_loop():
 
     up_when_start_returns, pid = asyncio.run(first_job())
     assert up_when_start_returns == [] and pid != os.getpid()
+
+
+FORK_SERVER_AFTER_EXTENSIONS = """
+import sys, time
+from scrapy.utils.test import get_crawler
+from pipelines.workers import WorkerPool
+WorkerPool.from_crawler(get_crawler(settings_dict={"ARCHIVE_WORKER_PROCESSES": sys.argv[1]}))
+print("made", flush=True)
+time.sleep(30)
+"""
+
+
+@pytest.mark.parametrize(("processes", "fork_servers"), [("2", 1), ("0", 0)])
+def test_the_fork_server_starts_when_the_crawls_extensions_are_made(processes, fork_servers):
+    """It imports what the workers need while the crawl opens its archive and spider, before its engine starts."""
+    script = subprocess.Popen([sys.executable, "-c", FORK_SERVER_AFTER_EXTENSIONS, processes], stdout=subprocess.PIPE, text=True)
+    try:
+        assert script.stdout.readline() == "made\n"
+        time.sleep(0.2)  # the fork server's own start, not its imports: a few milliseconds
+        started = []
+        for pid in descendants(script.pid):
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                started.append(cmdline.read())
+        # workers, forked from it, would carry its command line: none is started before the engine
+        assert sum(b"multiprocessing.forkserver" in command for command in started) == fork_servers
+    finally:
+        script.kill()
+        script.wait()
 
 
 def test_when_no_worker_can_start_the_jobs_run_in_the_crawls_process(monkeypatch, caplog):
