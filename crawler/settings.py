@@ -32,6 +32,7 @@ RETRY_AFTER_MAX = 120  # seconds: the longest Retry-After of a 429 or 503 that i
 # host's other requests wait); a longer one gives the URL up for this run (crawler/retry_after.py)
 REDIRECT_MAX_TIMES = 5
 DUPEFILTER_CLASS = "crawler.dupefilter.RedirectLoopDupeFilter"  # Scrapy's, naming redirect loops of feeds and listings
+STATS_CLASS = "crawler.stats.StatsCollector"  # Scrapy's in-memory one, without a per-call cost (crawler/stats.py)
 
 # --- Archive ------------------------------------------------------------------
 ARCHIVE_DB = "archive.db"  # SQLite file the crawl writes to; created on first use
