@@ -237,10 +237,12 @@ class Archive:
         ).fetchone()
         return row is not None
 
-    def was_archived_before(self, url: str, moment: str) -> bool:
-        """Whether ``url`` led to an article already before ``moment`` (ISO 8601, UTC)."""
+    def was_archived_by(self, url: str, moment: str) -> bool:
+        """Whether ``url`` led to an article by ``moment`` (ISO 8601, UTC). Times are kept to the second: an
+        article stored in the second a run ended was stored by its end (a short run stores all its articles
+        in its last second), one stored later in that second is taken for one of the run's."""
         row = self.db.execute(
-            "select 1 from article_urls where url = ? and first_seen < ?", [url, moment]
+            "select 1 from article_urls where url = ? and first_seen <= ?", [url, moment]
         ).fetchone()
         return row is not None
 

@@ -286,6 +286,19 @@ def test_a_run_that_lost_raw_pages_does_not_count_as_complete(tmp_path):
     archive.close()
 
 
+def test_an_article_stored_in_the_second_a_run_ended_is_within_the_next_runs_horizon(tmp_path):
+    """Times are kept to the second, and a short run stores all its articles in its last one: the next run
+    stops walking the listings at them."""
+    archive = Archive.open(tmp_path / "archive.db")
+    archive.db["article_urls"].insert({"url": "https://www.urdupoint.com/en/a-1.html", "article_id": 1,
+                                       "relation": "canonical", "first_seen": "2026-01-01T00:10:00+00:00"})
+    assert archive.was_archived_by("https://www.urdupoint.com/en/a-1.html", "2026-01-01T00:10:00+00:00")
+    assert archive.was_archived_by("https://www.urdupoint.com/en/a-1.html", "2026-01-01T00:10:01+00:00")
+    assert not archive.was_archived_by("https://www.urdupoint.com/en/a-1.html", "2026-01-01T00:09:59+00:00")
+    assert not archive.was_archived_by("https://www.urdupoint.com/en/b-2.html", "2026-01-01T00:10:00+00:00")
+    archive.close()
+
+
 def test_a_crawl_whose_articles_the_archive_could_not_store_fails_in_lines_and_they_come_later(small_disk, mirror, tmp_path, manifest):
     """The English edition archived, the disk then filled: the Urdu articles the next run finds cannot be
     committed. That run fails its health, each failure in one line, and a run with room stores them."""

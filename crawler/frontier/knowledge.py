@@ -118,9 +118,9 @@ class FrontierKnowledge:
         return known is not None and (known[1] or not with_raw_page)
 
     @asked
-    def was_archived_before(self, url: str, moment: str) -> bool:
+    def was_archived_by(self, url: str, moment: str) -> bool:
         known = self._url(url)
-        return known is not None and known[0] < moment
+        return known is not None and known[0] <= moment
 
     @asked
     def rejection_stands(self, url: str, retry_after: timedelta, now: datetime,

@@ -353,7 +353,7 @@ class OutletSpider(ArticleSpider):
         reached_archive = False
         for link in links:
             url = self.article_url(response, link)
-            if url and self.listing_horizon and self.archive.was_archived_before(url, self.listing_horizon):
+            if url and self.listing_horizon and self.archive.was_archived_by(url, self.listing_horizon):
                 reached_archive = True
             request = self.article_request(response, link)
             if request:
