@@ -24,7 +24,7 @@ from tests.archive_writer import STREAM, WRITER_TIMEOUT, finish, start_writer, w
 from tests.conftest import REPO, SITE, run_crawl
 from tests.mirror.server import MirrorServer
 from tests.redis_server import RedisServer
-from tests.test_frontier import CrawlProcess
+from tests.test_frontier import CrawlProcess, slow_site
 from tests.test_arrival_order import assert_consistent, canonical, publish_copies
 
 KILLS = 12  # at most: the writer restarted and killed until it has stored the stream
@@ -311,7 +311,10 @@ def test_redis_gone_mid_crawl_stops_the_crawl_and_the_writer_with_nothing_half_w
 def test_two_crawl_processes_and_the_writer_archive_the_mirror_exactly_once(copies_site, single_process, redis,
                                                                             tmp_path):
     db_path = tmp_path / "archive.db"
-    with MirrorServer(copies_site) as server:
+    site = tmp_path / "site"
+    shutil.copytree(copies_site, site)
+    # Slow article pages, so that neither process can fetch every page before the other has started.
+    with MirrorServer(slow_site(site)) as server:
         writer = start_writer(db_path, redis)
         processes = [CrawlProcess(server.url, redis.url, tmp_path / name) for name in ("one", "two")]
         crawls = [process.finish() for process in processes]
