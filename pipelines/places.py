@@ -22,6 +22,7 @@ is its first place; a qualifier in parentheses (``(AJK)``) is left out. A name f
 gives None; the dateline pipeline counts it (``places/not_found``).
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -197,23 +198,35 @@ class City:
 def _gazetteer() -> dict:
     """The index of GeoNames cities, from the cache folder, or built (and kept there for the next process)."""
     path = gazetteer_cache()
-    if path is not None:
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):  # not built yet on this machine, or unreadable: built again
-            pass
-    gazetteer = _build_gazetteer()
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            for stale in set(path.parent.glob("gazetteer-*.json")) - {path}:  # indexes made by other code
-                stale.unlink(missing_ok=True)
-            written = path.with_name(f"{path.name}.{os.getpid()}")
-            written.write_text(json.dumps(gazetteer, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-            os.replace(written, path)  # whole or not at all, for the processes reading it at the same time
-        except OSError:  # a read-only home: each process builds its own
-            pass
+    gazetteer = _kept(path) if path is not None else None
+    if gazetteer is None:
+        gazetteer = _build_gazetteer()
+        if path is not None:
+            _keep(gazetteer, path)
     return gazetteer
+
+
+def _kept(path: Path) -> dict | None:
+    """The index kept at ``path``; None when there is none yet on this machine, or it cannot be read."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _keep(gazetteer: dict, path: Path) -> None:
+    """Keep the index at ``path``, whole or not at all for the processes reading it at the same time, and remove
+    those made by other code. A folder that cannot be written (a read-only home) is left as it is."""
+    written = path.with_name(f"{path.name}.{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in set(path.parent.glob("gazetteer-*.json")) - {path}:
+            stale.unlink(missing_ok=True)
+        written.write_text(json.dumps(gazetteer, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(written, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            written.unlink(missing_ok=True)
 
 
 def gazetteer_cache() -> Path | None:

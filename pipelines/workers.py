@@ -14,9 +14,10 @@ apply what comes back. The workers are started from a fork server that has impor
 threads. The fork server is started as soon as the crawl makes its extensions, so that
 its imports (half a second or more) overlap the crawl opening its archive and spider;
 the workers are started from it once the engine runs, by a thread of their own, while
-the crawl goes on downloading, and the jobs wait until a worker is up. A worker that dies (a crash in a C library, the kernel's
-OOM killer) is replaced; the job it was running is tried once more, then given up
-with :class:`WorkerCrashed`, and the jobs waiting for it go to the others.
+the crawl goes on downloading, and the jobs wait until a worker is up. A worker that
+dies (a crash in a C library, the kernel's OOM killer) is replaced; the job it was
+running is tried once more, then given up with :class:`WorkerCrashed`, and the jobs
+waiting for it go to the others.
 
 Each worker has a socket of its own to the crawl, which the crawl's event loop reads:
 no thread in the crawl's process hands jobs over, where

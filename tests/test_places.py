@@ -138,15 +138,19 @@ def test_a_place_located_ahead_in_a_worker_is_taken_only_for_the_dateline_it_was
 PARIS = Place("Paris", 48.8534, 2.3488)
 
 
+def forget_gazetteer() -> None:
+    """As a new process: the gazetteer not loaded yet."""
+    places._gazetteer.cache_clear()
+    places._gazetteer_place.cache_clear()
+
+
 @pytest.fixture
 def new_process(monkeypatch, tmp_path):
     """As a new process would find the gazetteer: not loaded yet, its cache folder empty."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    for cached in (places._gazetteer, places._gazetteer_place):
-        cached.cache_clear()
+    forget_gazetteer()
     yield tmp_path / "cache" / "news-archive"
-    for cached in (places._gazetteer, places._gazetteer_place):
-        cached.cache_clear()
+    forget_gazetteer()
 
 
 def test_the_gazetteer_built_once_is_read_by_the_next_process(new_process):
@@ -163,8 +167,7 @@ def test_the_gazetteer_built_once_is_read_by_the_next_process(new_process):
     for number in index["names"]["paris"]:  # the next process reads the index kept, not GeoNames
         index["cities"][number][1:3] = [1.0, 2.0]
     kept.write_text(json.dumps(index), encoding="utf-8")
-    places._gazetteer.cache_clear()
-    places._gazetteer_place.cache_clear()
+    forget_gazetteer()
     assert locate("Paris") == Place("Paris", 1.0, 2.0)
 
 

@@ -470,11 +470,11 @@ class OutletSpider(ArticleSpider):
 
     def parse_robots(self, response):
         """The sitemaps robots.txt names on the site, for a fallback discovery."""
-        urls = [url for url in sitemap_urls_from_robots(response.body, base_url=response.url)
-                if self.site.is_on_site(self.site.to_public(url))]
+        urls = [public for url in sitemap_urls_from_robots(response.body, base_url=response.url)
+                if self.site.is_on_site(public := self.site.to_public(url))]
         self.crawler.stats.inc_value(f"{DISCOVERY_FALLBACK}/sitemaps", len(urls))
         for url in urls:
-            yield self.sitemap_request(self.site.to_public(url), (), FALLBACK_SITEMAPS, fallback=True)
+            yield self.sitemap_request(url, (), FALLBACK_SITEMAPS, fallback=True)
 
     def parse_home_page(self, response):
         """The article links of the home page, for a fallback discovery."""
