@@ -5,6 +5,8 @@ Every setting the project adds carries a prefix (``ARCHIVE_``, ``NEARDUP_``, ``O
 with ``scrapy crawl urdupoint -s NAME=value``.
 """
 
+from scrapy.settings import default_settings
+
 BOT_NAME = "crawler"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -154,9 +156,13 @@ GC_THRESHOLD = 20_000  # new container objects between two runs of the cycle col
 # --- No console that runs code in a crawl -----------------------------------------
 # Scrapy's telnet console and its remote-control HTTP server each let whoever reads their password or
 # token (the log, a job file in the user's profile) run Python inside an unattended crawl; neither is
-# needed by a crawl run from cron, and the remote control also costs each start an import of aiohttp.
+# needed by a crawl run from cron. The remote control is left out of Scrapy's own extensions too:
+# Scrapy imports every extension it lists, even one turned off, and this one's aiohttp costs each
+# start a tenth of a second. Add "scrapy.extensions.remote_control.RemoteControl" to EXTENSIONS
+# to have it back.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+EXTENSIONS_BASE = {path: order for path, order in default_settings.EXTENSIONS_BASE.items() if not path.endswith(".RemoteControl")}
 
 # --- Logging and Scrapy defaults we rely on -----------------------------------
 LOG_LEVEL = "INFO"

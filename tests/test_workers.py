@@ -1,6 +1,7 @@
 """The worker processes that extract pages: real processes, a crash costs one page at most."""
 
 import asyncio
+import json
 import multiprocessing
 import os
 import signal
@@ -15,6 +16,9 @@ from pipelines.items import ArticleItem, RejectedPage
 from tests.samples import URDUPOINT_ONLY
 from pipelines.workers import WorkerCrashed, WorkerPool
 from pipelines.extract import ExtractPipeline
+from tests.conftest import REPO, SITE, run_crawl
+from tests.crawl_probe import probe_settings
+from tests.mirror.server import MirrorServer
 from tests.test_crash_safety import descendants
 from tests.test_extract import article_html, page
 
@@ -167,6 +171,60 @@ def test_the_fork_server_starts_when_the_crawls_extensions_are_made(processes, f
     finally:
         script.kill()
         script.wait()
+
+
+@pytest.mark.parametrize(("processes", "fork_servers"), [("2", 1), ("0", 0)])
+def test_scrapy_crawl_starts_the_fork_server_before_the_crawls_extensions(tmp_path, processes, fork_servers):
+    """``scrapy crawl`` starts it once its options and the spider's arguments are read: a tenth of a second
+    sooner than the crawl's extensions, whose first (the probe) finds it running already."""
+    probe = tmp_path / "probe.json"
+    with MirrorServer(SITE) as mirror:
+        crawl = run_crawl(mirror.url, tmp_path / "archive.db",
+                          settings={**probe_settings(probe, first=True), "ARCHIVE_WORKER_PROCESSES": processes})
+    assert crawl.returncode == 0 and crawl.stats["archive/new"] > 0
+    children = json.loads(probe.read_text())["children"]
+    assert sum("multiprocessing.forkserver" in command for command in children) == fork_servers
+
+
+SENTINEL = """
+import os
+with open(os.environ["IMPORTS_FILE"], "a") as imports:
+    imports.write(f"{os.getpid()}\\n")
+
+
+def marker():
+    pass
+"""
+MAIN_SCRIPT = """
+import asyncio, os, sys
+from sentinel import marker
+from pipelines.workers import WorkerPool
+
+async def ask_each_worker():
+    pool = WorkerPool(3)
+    pool.start()
+    pids = set()
+    while len(pids) < 3:  # a job on each: every worker is up and has run the script again
+        pids |= set(await asyncio.gather(*(pool.run(os.getpid) for _ in range(12))))
+    pool.close()
+    return pids
+
+if __name__ == "__main__":
+    print(len(asyncio.run(ask_each_worker())))
+"""
+
+
+def test_workers_find_the_modules_the_main_script_imports_already_imported(tmp_path):
+    """multiprocessing runs a main script again in each worker (the ``scrapy`` command imports Scrapy): the fork
+    server imports what it imports from once, so that the workers do not."""
+    (tmp_path / "sentinel.py").write_text(SENTINEL)
+    script = tmp_path / "main.py"
+    script.write_text(MAIN_SCRIPT)
+    imports = tmp_path / "imports.txt"
+    env = {**os.environ, "IMPORTS_FILE": str(imports), "PYTHONPATH": os.pathsep.join([str(tmp_path), str(REPO)])}
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60)
+    assert result.stdout.strip() == "3", result.stderr
+    assert len(imports.read_text().split()) == 2  # the main script's process and the fork server; none of the 3 workers
 
 
 def test_when_no_worker_can_start_the_jobs_run_in_the_crawls_process(monkeypatch, caplog):

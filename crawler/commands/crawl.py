@@ -7,7 +7,8 @@
 * The spider's arguments (``-a NAME=VALUE``) are checked before anything of the crawl
   starts, by the spider class's ``check_arguments``: a wrong one gives one ``Error:``
   line and exit status 2. ``scrapy crawl -h`` lists every spider's arguments (its
-  ``arguments``: name -> (value, meaning)).
+  ``arguments``: name -> (value, meaning)). Once they are right, the workers' fork server
+  starts (:meth:`pipelines.workers.WorkerPool.boot_for`): its imports overlap the crawl's start.
 * With a shared frontier (``FRONTIER_URL``), the archive is ``scrapy archive-writer``'s: the crawl
   takes no lock and never opens it. A Redis that cannot be reached, or that holds nothing the
   writer published, gives one ERROR line and exit status 1 before the crawl starts; one lost
@@ -25,6 +26,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.spiderloader import get_spider_loader
 
 from crawler.commands import holding_archive_lock
+from pipelines.workers import WorkerPool
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +83,7 @@ class Command(ScrapyCrawlCommand):
         if error:
             print(f"Error: {error}", file=sys.stderr)
             sys.exit(EXIT_USAGE)
+        WorkerPool.boot_for(self.settings)
 
     def spider_arguments_error(self, args, arguments: dict) -> str | None:
         """What is wrong with the arguments for the spider named in ``args``, by its ``check_arguments``;
