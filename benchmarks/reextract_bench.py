@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from benchmarks import generated_mirror
-from benchmarks.throughput_bench import REPO, ServedMirror, our_crawl
+from benchmarks.throughput_bench import REPO, ServedMirror, our_crawl, scrapy_command
 
 GOAL_RATIO = 1.6  # re-extraction in the workers against one process
 ROUNDS = 3
@@ -40,7 +40,7 @@ RUNS = {"workers": {}, "workers at its priority": {"ARCHIVE_WORKER_NICENESS": "0
 
 def reextract(archive: Path, **settings: str) -> tuple[float, str]:
     """Seconds ``scrapy reextract`` took over ``archive``, and its summary line."""
-    command = [sys.executable, "-m", "scrapy", "reextract", "-s", f"ARCHIVE_DB={archive}"]
+    command = scrapy_command("reextract", "-s", f"ARCHIVE_DB={archive}")
     for name, value in settings.items():
         command += ["-s", f"{name}={value}"]
     started = time.perf_counter()
