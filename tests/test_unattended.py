@@ -18,11 +18,17 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlite_utils
+from scrapy.exceptions import DropItem
+from scrapy import Spider
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
 from warcio.statusandheaders import StatusAndHeaders
 
+from crawler.logformatter import ArchiveLogFormatter
 from crawler.outlets.urdupoint import URDUPOINT
 from crawler.warc import Location, MemberWriter, RotatingWarcWriter, read_record, scan
 from pipelines.archive import Archive
+from pipelines.items import ArticleItem
 from tests.conftest import SITE, run_crawl
 from tests.mirror.server import MirrorServer
 
@@ -121,6 +127,22 @@ def test_at_debug_level_each_archived_page_is_named_by_its_url_not_printed(mirro
     assert len(scraped) == crawl.stat("item_scraped_count") > 40
     assert all(re.fullmatch(r"ArticleItem https://www\.urdupoint\.com/\S+", line) for line in scraped), scraped[:3]
     assert "body=b'" not in crawl.log
+
+
+@pytest.mark.parametrize(("level", "made"), [("INFO", False), ("WARNING", False), ("DEBUG", True), (10, True)])
+def test_the_per_page_debug_lines_are_made_only_when_the_crawl_logs_debug(level, made):
+    crawler = get_crawler(settings_dict={"LOG_LEVEL": level})
+    formatter, spider = ArchiveLogFormatter.from_crawler(crawler), Spider.from_crawler(crawler, name="probe")
+    url = "https://www.urdupoint.com/en/pakistan/news-1.html"
+    response = HtmlResponse(url, request=Request(url), body=b"<html></html>")
+    item = ArticleItem(url=url, fetched_url=url, body=b"<html></html>", encoding="utf-8", fetched_at="2023-03-02T10:00:00+00:00")
+    crawled = formatter.crawled(response.request, response, spider)
+    scraped = formatter.scraped(item, response, spider)
+    assert (crawled is not None, scraped is not None) == (made, made)
+    if made:
+        assert scraped["args"]["item"] == f"ArticleItem {url}" and crawled["args"]["status"] == 200
+    dropped = formatter.dropped(item, DropItem(f"not archived (empty_body): {url}"), response, spider)
+    assert dropped["msg"] % dropped["args"] == f"Dropped: not archived (empty_body): {url}"  # whatever the level
 
 
 def test_following_a_redirect_copies_no_internal_meta_keys(mirror_crawl):
