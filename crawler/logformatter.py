@@ -6,7 +6,7 @@ one). A dropped item's line is the storage pipeline's ``DropItem`` message, whic
 already says why and which URL (``not archived (empty_body): https://...``).
 
 A line below the crawl's ``LOG_LEVEL`` is not made at all: Scrapy makes its two DEBUG lines of
-every page (crawled, scraped) and only its log handler drops them, 2% of what the crawl's
+every page (crawled, scraped) and only its log handler drops them: 1.5% of what the crawl's
 process does with a page.
 """
 

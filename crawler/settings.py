@@ -162,7 +162,9 @@ GC_THRESHOLD = 20_000  # new container objects between two runs of the cycle col
 # to have it back.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
-EXTENSIONS_BASE = {path: order for path, order in default_settings.EXTENSIONS_BASE.items() if not path.endswith(".RemoteControl")}
+EXTENSIONS_BASE = {
+    path: order for path, order in default_settings.EXTENSIONS_BASE.items() if not path.endswith(".RemoteControl")
+}
 
 # --- Logging and Scrapy defaults we rely on -----------------------------------
 LOG_LEVEL = "INFO"

@@ -1,7 +1,8 @@
-"""An extension for tests, made first or last of the crawl's extensions: it writes to the file ``CRAWL_PROBE_FILE``
-names, as JSON, what the crawl's process holds at that point (Scrapy imports each extension as it makes it): the command lines of the processes it has
-started (``children``; the workers' fork server is ``python -c 'from multiprocessing.forkserver ...'``)
-and the names of the modules it has imported (``modules``)."""
+"""An extension for tests, made first or last of the crawl's extensions: it writes to the file
+``CRAWL_PROBE_FILE`` names, as JSON, what the crawl's process holds at that point (Scrapy imports
+each extension as it makes it): the command lines of the processes it has started (``children``;
+the workers' fork server is ``python -c 'from multiprocessing.forkserver ...'``) and the names of
+the modules it has imported (``modules``)."""
 
 import json
 import os
