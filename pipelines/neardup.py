@@ -26,11 +26,15 @@ Why MinHash with locality-sensitive hashing (LSH), and not SimHash:
   memory whatever the archive's size, and a key shared by thousands of articles (a daily
   brief from one template) is read only ``BAND_ROWS`` deep.
 
-``datasketch`` computes the MinHash values (its affine 32-bit scheme with a fixed seed);
-shingling, banding and storage are here and in :mod:`pipelines.archive`. Words are hashed
-once each and shingles are hashed by chaining their words' hashes, with numpy. The layout
-is fixed: changing ``SHINGLE_WORDS``, ``NUM_PERM``, ``BANDS``, ``SEED`` or the hashing
-invalidates the stored keys (rebuild ``neardup_bands`` with :func:`index_rows`).
+Words are hashed once each and shingles are hashed by chaining their words' hashes, with
+numpy; the MinHash values are the least images of the shingle hashes under ``NUM_PERM``
+affine permutations, all at once (:func:`minhash`). That is datasketch 2.0's ``affine32``
+scheme with the same seed, which computed them before and gives the same values (the
+tests hold the keys it gave): datasketch imports scipy and redis for its other sketches,
+four tenths of a second of every crawl's start, for these few lines. Storage is in
+:mod:`pipelines.archive`. The layout is fixed: changing ``SHINGLE_WORDS``, ``NUM_PERM``,
+``BANDS``, ``SEED`` or the hashing invalidates the stored keys (rebuild ``neardup_bands``
+with :func:`index_rows`).
 
 A pair of bodies becomes a candidate with probability ``1 - (1 - J**4)**32``: 0.87 at
 J = 0.5, 0.989 at J = 0.6, 0.998 at J = 0.65, 0.9998 at J = 0.7. A threshold under 0.5
@@ -125,20 +129,37 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return common / (len(a) + len(b) - common)
 
 
-@cache
-def _minhash_factory():
-    # Imported here: datasketch loads scipy (half a second), which only the crawl needs.
-    from datasketch import MinHash
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser, element-wise on uint32 (multiplication wraps around: modulo 2**32)."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
 
-    permutations = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
-    return lambda: MinHash(num_perm=NUM_PERM, seed=SEED, permutations=permutations, scheme="affine32", hashfunc=int)
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The ``NUM_PERM`` permutations ``h -> a * h + b`` modulo 2**32 (``a`` odd: each a bijection), as column
+    vectors of ``a`` and ``b`` drawn from NumPy's ``RandomState(SEED)`` as datasketch 2.0 draws those of its
+    ``affine32`` scheme."""
+    generator = np.random.RandomState(SEED)
+    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def minhash(hashes: np.ndarray) -> np.ndarray:
+    """The ``NUM_PERM`` MinHash values (uint32) of a non-empty set of 64-bit shingle hashes: for each permutation,
+    the least image of the hashes' low 32 bits, pre-mixed by :func:`_fmix32`."""
+    a, b = _permutations()
+    mixed = _fmix32((hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    return (mixed[:, np.newaxis] * a + b).min(axis=0)
 
 
 def band_keys(hashes: np.ndarray) -> list[int]:
     """One signed 64-bit key per band of the MinHash signature of a set of shingle hashes."""
-    signature = _minhash_factory()()
-    signature.update_batch(hashes & np.uint64(0xFFFFFFFF))  # datasketch's 32-bit scheme mixes them again
-    rows = signature.hashvalues.astype(np.uint64).reshape(BANDS, ROWS)
+    rows = minhash(hashes).astype(np.uint64).reshape(BANDS, ROWS)
     keys = np.arange(1, BANDS + 1, dtype=np.uint64)  # the band's number is part of its key
     for row in range(ROWS):
         keys = _mix(keys * MULTIPLIER + rows[:, row])

@@ -204,7 +204,7 @@ def create_neardup_bands(db: sqlite_utils.Database):
     A table without rowid whose primary key is the lookup, so that the index costs one
     B-tree. Articles archived before it existed are indexed here, a thousand at a time.
     """
-    from pipelines.neardup import index_rows  # loads datasketch: only when migrating
+    from pipelines.neardup import index_rows  # and numpy: only when migrating
 
     db.execute(
         "create table neardup_bands (band integer not null, article_id integer not null,"

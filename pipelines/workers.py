@@ -63,10 +63,10 @@ from dataclasses import dataclass, field
 
 logger = logging.getLogger(__name__)
 
-# What the workers need, imported once by the fork server while the crawl starts; datasketch
-# (and the scipy it loads, half a second) would otherwise be imported by each worker at its first page,
-# and trafilatura (pipelines.body) too, which pipelines.extract imports only where a page is read.
-PRELOAD = ["pipelines.extract", "pipelines.body", "pipelines.neardup", "datasketch"]
+# What the workers need, imported once by the fork server while the crawl starts; trafilatura
+# (pipelines.body) would otherwise be imported by each worker at its first page: pipelines.extract
+# imports it only where a page is read.
+PRELOAD = ["pipelines.extract", "pipelines.body", "pipelines.neardup"]
 JOBS_PER_WORKER = 4  # the job running and three more, ready in the socket (with fewer, workers wait on the crawl's thread)
 # Asked of the kernel for the crawl's end of each worker's socket, where jobs wait: by default (208 KiB) it
 # holds three jobs of 48 KiB, and a whole real page is often 250 KiB. Linux caps it at net.core.wmem_max.

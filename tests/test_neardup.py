@@ -82,6 +82,26 @@ def test_hashed_shingles_give_the_same_similarity_as_the_shingles_themselves():
         assert jaccard(shingle_hashes(a), shingle_hashes(b)) == pytest.approx(jaccard(shingles(a), shingles(b))), pair["id"]
 
 
+# Band keys as datasketch 2.0.0's MinHash (affine32, the same seed) gave them, which the archives built with it
+# store: the text, its first key, and the SHA-256 of all 32 as JSON.
+KEPT_KEYS = [
+    ("New Delhi, March 2: Russian Foreign Minister Sergey Lavrov said on Thursday that the talks with his Indian"
+     " counterpart covered trade, energy and the war in Ukraine.",
+     -715602171606820131, "be718ad0eb34c222e484e1da0ccdcbe77c0e1da4ac866154cc5a84381251ed5b"),
+    ("اسلام آباد: وزیراعظم نے کہا ہے کہ حکومت مہنگائی پر قابو پانے کے لیے تمام وسائل بروئے کار لائے گی اور عوام کو"
+     " ریلیف دیا جائے گا۔",
+     896805931018237177, "9ed58d29278080381b81c7ebb595599ef66ec85a4d1eeff8c7e239f9f8fe4f33"),
+    ("three words only", 5339356696953230844, "04f96ffc04c9094ad3462a3490a2384e0f931bfce066f0906690d2b30334e21b"),
+]
+
+
+@pytest.mark.parametrize(("text", "first", "digest"), KEPT_KEYS)
+def test_the_band_keys_are_those_the_archives_already_store(text, first, digest):
+    keys = list(Signature.of(text).bands)
+    assert len(keys) == 32 and keys[0] == first
+    assert hashlib.sha256(json.dumps(keys).encode()).hexdigest() == digest
+
+
 @pytest.mark.parametrize("space", [chr(c) for c in range(0x3001) if chr(c).isspace()])
 def test_the_content_hash_folds_case_and_every_kind_of_white_space(space):
     assert content_hash(f"{space}Lahore,{space}{space}March 2{space}") == hashlib.sha256(b"lahore, march 2").hexdigest()
