@@ -91,13 +91,20 @@ def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def _mix(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finaliser, element-wise: every input bit moves every output bit."""
-    values = values ^ (values >> np.uint64(33))
-    values = values * np.uint64(0xFF51AFD7ED558CCD)
-    values = values ^ (values >> np.uint64(33))
-    values = values * np.uint64(0xC4CEB9FE1A85EC53)
-    return values ^ (values >> np.uint64(33))
+# MurmurHash3's finalisers, as (shift, multiplier, shift, multiplier, shift), for 64- and 32-bit values.
+FMIX64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(33), np.uint64(0xC4CEB9FE1A85EC53), np.uint64(33))
+FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
+def _mix(values: np.ndarray, finaliser: tuple = FMIX64) -> np.ndarray:
+    """MurmurHash3's finaliser, element-wise (multiplication wraps around): every input bit moves every output
+    bit. 64-bit, or 32-bit on uint32 values with ``FMIX32``."""
+    first_shift, first_multiplier, second_shift, second_multiplier, last_shift = finaliser
+    values = values ^ (values >> first_shift)
+    values = values * first_multiplier
+    values = values ^ (values >> second_shift)
+    values = values * second_multiplier
+    return values ^ (values >> last_shift)
 
 
 def shingle_hashes(text: str) -> np.ndarray:
@@ -129,20 +136,11 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return common / (len(a) + len(b) - common)
 
 
-def _fmix32(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finaliser, element-wise on uint32 (multiplication wraps around: modulo 2**32)."""
-    values = values ^ (values >> np.uint32(16))
-    values = values * np.uint32(0x85EBCA6B)
-    values = values ^ (values >> np.uint32(13))
-    values = values * np.uint32(0xC2B2AE35)
-    return values ^ (values >> np.uint32(16))
-
-
 @cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """The ``NUM_PERM`` permutations ``h -> a * h + b`` modulo 2**32 (``a`` odd: each a bijection), as column
-    vectors of ``a`` and ``b`` drawn from NumPy's ``RandomState(SEED)`` as datasketch 2.0 draws those of its
-    ``affine32`` scheme."""
+    """The ``NUM_PERM`` permutations ``h -> a * h + b`` modulo 2**32 (``a`` odd: each a bijection), as the arrays
+    ``a`` and ``b``, drawn from NumPy's ``RandomState(SEED)`` as datasketch 2.0 draws those of its ``affine32``
+    scheme."""
     generator = np.random.RandomState(SEED)
     a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
@@ -151,9 +149,9 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
 
 def minhash(hashes: np.ndarray) -> np.ndarray:
     """The ``NUM_PERM`` MinHash values (uint32) of a non-empty set of 64-bit shingle hashes: for each permutation,
-    the least image of the hashes' low 32 bits, pre-mixed by :func:`_fmix32`."""
+    the least image of the hashes' low 32 bits, pre-mixed by MurmurHash3's 32-bit finaliser."""
     a, b = _permutations()
-    mixed = _fmix32((hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    mixed = _mix((hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32), FMIX32)
     return (mixed[:, np.newaxis] * a + b).min(axis=0)
 
 
