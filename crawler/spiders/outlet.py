@@ -425,10 +425,11 @@ class OutletSpider(ArticleSpider):
         if days:
             self.crawler.stats.inc_value("sitemap/days_read", len(days))
         self.crawler.stats.inc_value("sitemap/urls", len(locs))
-        articles = [url for url in (self.article_url(response, loc) for loc in locs) if url]
+        urls = [self.article_url(response, loc) for loc in locs]
+        articles = [url for url in urls if url]
         new = 0
-        for loc in locs:
-            request = self.article_request(response, loc)
+        for url in urls:
+            request = self.request_for_article(url)
             if request:
                 new += 1
                 yield request
@@ -508,7 +509,11 @@ class OutletSpider(ArticleSpider):
         return url if self.profile.language_of(url) in self.editions else None
 
     def article_request(self, response, link: str) -> Request | None:
-        url = self.article_url(response, link)
+        return self.request_for_article(self.article_url(response, link))
+
+    def request_for_article(self, url: str | None) -> Request | None:
+        """The request for the article at ``url`` (public, canonical; None for a link to no article), unless it
+        is archived already, its rejection stands, or it is requested already."""
         if url is None:
             self.crawler.stats.inc_value("discovery/not_article_url")
             return None
