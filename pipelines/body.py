@@ -164,8 +164,9 @@ def element_text(node: etree._Element) -> str:
 
 @cache
 def trafilatura_options(precise: bool, fast: bool) -> Extractor:
-    """trafilatura's options for one kind of reading, made once: made by ``extract`` at every call, they read
-    their numbers from the configuration each time, 35 µs, more than a sixtieth of a small page's extraction."""
+    """trafilatura's options for one kind of reading, made once and copied for each page (whose URL they carry):
+    made by ``extract`` at every call, they read their numbers from the configuration each time, and a small
+    page's extraction took 4% longer."""
     return Extractor(config=TRAFILATURA_CONFIG, fast=fast, precision=precise, comments=False, tables=True, dedup=False)
 
 
