@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from crawler import settings
 from tests.test_crash_safety import descendants
 
 PROBE = "tests.crawl_probe.CrawlProbe"
@@ -30,7 +31,5 @@ class CrawlProbe:
 
 def probe_settings(probe_file: Path, first: bool) -> dict[str, str]:
     """The ``-s`` settings of a crawl that runs the probe, first or last of its extensions."""
-    from crawler import settings
-
     order = -1 if first else 1000
     return {"EXTENSIONS": json.dumps({**settings.EXTENSIONS, PROBE: order}), "CRAWL_PROBE_FILE": str(probe_file)}

@@ -135,7 +135,8 @@ def test_the_per_page_debug_lines_are_made_only_when_the_crawl_logs_debug(level,
     formatter, spider = ArchiveLogFormatter.from_crawler(crawler), Spider.from_crawler(crawler, name="probe")
     url = "https://www.urdupoint.com/en/pakistan/news-1.html"
     response = HtmlResponse(url, request=Request(url), body=b"<html></html>")
-    item = ArticleItem(url=url, fetched_url=url, body=b"<html></html>", encoding="utf-8", fetched_at="2023-03-02T10:00:00+00:00")
+    item = ArticleItem(url=url, fetched_url=url, body=response.body, encoding="utf-8",
+                       fetched_at="2023-03-02T10:00:00+00:00")
     crawled = formatter.crawled(response.request, response, spider)
     scraped = formatter.scraped(item, response, spider)
     assert (crawled is not None, scraped is not None) == (made, made)

@@ -196,7 +196,7 @@ def marker():
     pass
 """
 MAIN_SCRIPT = """
-import asyncio, os, sys
+import asyncio, os
 from sentinel import marker
 from pipelines.workers import WorkerPool
 
