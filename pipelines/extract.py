@@ -23,7 +23,6 @@ from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
 import lxml.html
-import py3langid
 from lxml import etree
 from w3lib.encoding import html_body_declared_encoding
 
@@ -33,6 +32,7 @@ from pipelines.challenge import is_challenge
 from pipelines.dateline import Dateline, keeps_body, parse_dateline
 from pipelines.dates import in_outlet_time, in_utc, parse_published
 from pipelines.hints import READ_APART, PageHints, compiled
+from pipelines.language import detect_language
 from pipelines.metadata import PageMetadata, clean, find_byline, read_metadata
 from pipelines.neardup import Signature
 from pipelines.places import Place, locate
@@ -245,7 +245,7 @@ def page_language(declared: str | None, text: str, extraction: Extraction) -> st
     if code:
         return code
     extraction.count("extract/language/detected")
-    return py3langid.classify(text[:LANGUAGE_SAMPLE_CHARS])[0]
+    return detect_language(text[:LANGUAGE_SAMPLE_CHARS])
 
 
 def at_article_url(page: Page, hints: PageHints) -> bool:
