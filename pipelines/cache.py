@@ -41,9 +41,10 @@ def entry(kind: str, made_from: Iterable[bytes], suffix: str = "") -> Path | Non
 
 
 def keep(path: Path, write: Callable[[Path], None]) -> None:
-    """Keep at ``path`` the file or folder ``write`` writes at the path it is given: whole or not at all for the
-    processes reading it meanwhile. The entries of its kind that were there (made by other code, or found
-    unreadable) are removed. A cache folder that cannot be written is left as it is."""
+    """Keep at ``path`` the file or folder ``write`` writes at the path it is given (raising OSError where it
+    cannot): whole or not at all for the processes reading it meanwhile. The entries of its kind that were
+    there (made by other code, or found unreadable) are removed. A cache folder that cannot be written is left
+    as it is."""
     kind = path.name.split("-", 1)[0]
     written = path.with_name(f".{path.name}.{os.getpid()}")  # hidden from the kind's entries until it is whole
     try:

@@ -222,16 +222,24 @@ def _kept(path: Path) -> sqlite3.Connection | None:
     """The index kept at ``path``, read-only; None when there is none yet on this machine, or it cannot be read."""
     try:
         connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    except sqlite3.Error:  # none there
+        return None
+    try:
         connection.execute(CITIES_NAMED, [""]).fetchall()
-    except sqlite3.Error:
+    except sqlite3.Error:  # not a database, or not this one
+        connection.close()
         return None
     return connection
 
 
 def _make_gazetteer(path: Path) -> None:
-    with contextlib.closing(sqlite3.connect(path)) as connection:
-        connection.execute("pragma journal_mode = off")  # a new file, kept only once it is whole (pipelines.cache)
-        _fill_gazetteer(connection)
+    """Write the index at ``path``; OSError when it cannot (a full disk), as :func:`pipelines.cache.keep` expects."""
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as connection:
+            connection.execute("pragma journal_mode = off")  # a new file, kept only once it is whole (pipelines.cache)
+            _fill_gazetteer(connection)
+    except sqlite3.Error as error:
+        raise OSError(f"cannot write {path}: {error}") from error
 
 
 def gazetteer_cache() -> Path | None:

@@ -69,8 +69,9 @@ def start_crawl(base_url: str, db_path: Path, settings: dict) -> subprocess.Pope
 
 @pytest.fixture(scope="session", autouse=True)
 def cache_folder(tmp_path_factory):
-    """The user's cache folder (``XDG_CACHE_HOME``: the gazetteer's index, ``pipelines/places.py``), this
-    session's own: the tests and the crawls they start share it, and leave the user's alone."""
+    """The user's cache folder (``XDG_CACHE_HOME``: the gazetteer's index and the language model,
+    ``pipelines/cache.py``), this session's own: the tests and the crawls they start share it, and leave the
+    user's alone."""
     with pytest.MonkeyPatch.context() as patch:
         folder = tmp_path_factory.mktemp("cache")
         patch.setenv("XDG_CACHE_HOME", str(folder))
