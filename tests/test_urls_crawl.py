@@ -89,6 +89,7 @@ def test_each_listed_page_is_fetched_once_and_archived(list_crawl, urls_server):
     assert crawl.stat("extract/language/detected") == 1  # the Urdu page; the English one says en_GB in og:locale
     assert [path.name.split("-")[0] for path in (work / "warc").iterdir()] == ["urls"]
     assert rows(work / "archive.db", "select spider, finish_reason from crawl_runs") == [("urls", "finished")]
+    assert [path.name for path in (work / "archive.db.httpcache").iterdir()] == ["urls"]  # robots.txt, beside the archive
 
 
 def test_the_pages_not_archived_are_reported_with_their_reasons(list_crawl, urls_server):

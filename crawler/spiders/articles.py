@@ -10,6 +10,7 @@ what was fetched; a failure becomes a :class:`~pipelines.items.RejectedPage` wit
 """
 
 import logging
+from pathlib import Path
 
 from scrapy import Request, Spider
 from scrapy.http import TextResponse
@@ -48,6 +49,12 @@ def header(response, name: str) -> str | None:
 class ArticleSpider(Spider):
     """A spider that fetches article pages. Subclasses say where a URL is fetched from, which
     redirect targets are the same article's, and whose and in what language an article is."""
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        if not settings.get("HTTPCACHE_DIR"):  # beside the archive it serves, not in the folder the crawl runs in
+            settings.set("HTTPCACHE_DIR", str(Path(f"{settings['ARCHIVE_DB']}.httpcache").resolve()), priority="spider")
 
     def public_address(self, fetched_url: str) -> str:
         """The public, canonical URL of a page fetched from ``fetched_url``."""

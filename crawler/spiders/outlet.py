@@ -36,7 +36,6 @@ import re
 import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from parsel import Selector
@@ -222,12 +221,6 @@ class OutletSpider(ArticleSpider):
         """Raise ValueError, naming the argument, if ``arguments`` (``-a NAME=VALUE``) are wrong:
         ``scrapy crawl`` checks them before any of the crawl's machinery starts."""
         RunArguments.of(arguments, cls.profile)
-
-    @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        if not settings.get("HTTPCACHE_DIR"):  # beside the archive it serves
-            settings.set("HTTPCACHE_DIR", str(Path(f"{settings['ARCHIVE_DB']}.httpcache").resolve()), priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
