@@ -201,7 +201,7 @@ def read_article(page: Page, hints: PageHints, extraction: Extraction) -> dict:
         extraction.count(f"extract/encoding/{how}")
         extraction.note(logging.INFO, "Encoding of %(url)s %(how)s (declared %(enc)s)", {"how": how, "enc": page.encoding})
     tree = parse_html(text)
-    byline = find_byline(tree, hints)
+    byline = find_byline(tree, hints, text)
     if byline is not None:
         byline.set(READ_APART, "")
     meta = read_metadata(tree, hints, clean(byline.text_content()) if byline is not None else None, page.fetched_url)

@@ -173,13 +173,15 @@ BYLINE = re.compile(r"\bPublished\b.*\d{4}|\b\d+\s+(?:second|minute|hour|day|wee
 BYLINE_MAX_CHARS = 160
 
 
-def find_byline(tree: etree._Element, hints: PageHints) -> etree._Element | None:
-    """The byline element: the hint's, else the largest short block reading ``... Published <date>``
-    or ``... 37 seconds ago ...`` (the first such on the page)."""
+def find_byline(tree: etree._Element, hints: PageHints, html: str) -> etree._Element | None:
+    """The byline element of the page ``tree`` was parsed from (``html``): the hint's, else the largest short block
+    reading ``... Published <date>`` or ``... 37 seconds ago ...`` (the first such on the page)."""
     if hints.byline:
         found = compiled(hints.byline)(tree)
         if found:
             return found[0]
+    if not may_show_byline_words(html):
+        return None
     for text in compiled(BYLINE_WORDS)(tree)[:50]:
         node = text.getparent()
         if text.is_tail:
@@ -193,6 +195,21 @@ def find_byline(tree: etree._Element, hints: PageHints) -> etree._Element | None
         if BYLINE.search(clean(node.text_content()) or ""):  # the words and the date may sit in elements of their own
             return node
     return None
+
+
+def may_show_byline_words(html: str) -> bool:
+    """Whether the page's ``html`` may show a text :data:`BYLINE_WORDS` finds and :data:`BYLINE` then reads: one
+    holding `` ago``, or ``Published`` as a word of its own (not the ``datePublished`` of most pages' JSON-LD).
+    Searching the page's string takes a fiftieth of the time the XPath takes to make each of its text nodes a
+    string to test (a millisecond on a real page of 250 KB), and two pages in three show neither."""
+    if " ago" in html:
+        return True
+    start = html.find("Published")
+    while start != -1:
+        if not html[start - 1 : start].isalpha():
+            return True
+        start = html.find("Published", start + 1)
+    return False
 
 
 # The lines that follow the headline: where a page shows its date when nothing marks it up.

@@ -4,7 +4,7 @@ import pytest
 
 from pipelines.extract import parse_html
 from pipelines.hints import PageHints
-from pipelines.metadata import MetaTags, byline_author, day_in_url, read_metadata
+from pipelines.metadata import MetaTags, byline_author, day_in_url, find_byline, may_show_byline_words, read_metadata
 
 
 def meta_tags(head: str, after_html: str = "") -> MetaTags:
@@ -211,3 +211,21 @@ def test_a_page_no_source_dates_is_dated_by_htmldate_from_its_text():
 def test_a_page_with_no_date_anywhere_has_none():
     page = parse_html("<html><body><h1>Cotton yarn firm</h1><p>Text</p></body></html>")
     assert read_metadata(page, PageHints(), url="https://example.com/cotton").published == []
+
+
+@pytest.mark.parametrize(
+    "html, shows, byline",
+    [
+        ('<div>Sumaira FH <span>Published</span> <span>March 02, 2023</span></div>', True,
+         "Sumaira FH Published March 02, 2023"),
+        ("<p>Updated 37 seconds ago</p>", True, "Updated 37 seconds ago"),
+        ("<span>Re</span>Published on Monday", True, None),  # the word alone in the text, but no date
+        ('<script type="application/ld+json">{"datePublished": "2023-03-02"}</script>', False, None),
+        ('<meta itemprop="datePublished" content="2023-03-02"><p>RePublished in 2023</p>', False, None),
+    ],
+)
+def test_a_page_is_searched_for_a_byline_only_where_its_html_holds_the_words_of_one(html, shows, byline):
+    assert may_show_byline_words(html) is shows
+    page = f"<html><body>{html}<p>{'Body text. ' * 30}</p></body></html>"
+    found = find_byline(parse_html(page), PageHints(), page)
+    assert (" ".join(found.text_content().split()) if found is not None else None) == byline
