@@ -11,7 +11,8 @@ The functions sent must be pure and their arguments and results picklable: a wor
 shares nothing with the crawl (no stats, no archive, no logging) — the pipelines
 apply what comes back. The workers are started from a fork server that has imported
 :data:`PRELOAD` once, so that starting them is cheap and does not copy the crawl's
-threads. The fork server is started as soon as the crawl makes its extensions, so that
+threads, and has frozen what it imported (:mod:`pipelines.freeze`). The fork server is
+started as soon as the crawl makes its extensions, so that
 its imports (half a second or more) overlap the crawl opening its archive and spider;
 the workers are started from it once the engine runs, by a thread of their own, while
 the crawl goes on downloading, and the jobs wait until a worker is up. A worker that
@@ -67,6 +68,7 @@ logger = logging.getLogger(__name__)
 # (pipelines.body) would otherwise be imported by each worker at its first page: pipelines.extract
 # imports it only where a page is read.
 PRELOAD = ["pipelines.extract", "pipelines.body", "pipelines.neardup"]
+FREEZE = "pipelines.freeze"  # imported after them by the fork server: what it has imported is frozen for the workers
 JOBS_PER_WORKER = 4  # the job running and three more, ready in the socket (with fewer, workers wait on the crawl's thread)
 # Asked of the kernel for the crawl's end of each worker's socket, where jobs wait: by default (208 KiB) it
 # holds three jobs of 48 KiB, and a whole real page is often 250 KiB. Linux caps it at net.core.wmem_max.
@@ -218,7 +220,7 @@ class WorkerPool:
 
     def _context(self):
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(main_script_modules() + self.preload)
+        context.set_forkserver_preload(main_script_modules() + self.preload + [FREEZE])
         return context
 
     def start(self) -> None:

@@ -1,6 +1,7 @@
 """The worker processes that extract pages: real processes, a crash costs one page at most."""
 
 import asyncio
+import gc
 import json
 import multiprocessing
 import os
@@ -53,6 +54,11 @@ def run(pool: WorkerPool, function, *args):
 
 def test_jobs_run_in_other_processes():
     assert run(WorkerPool(2), os.getpid) != os.getpid()
+
+
+def test_the_workers_are_forked_with_what_the_fork_server_imported_frozen():
+    assert run(WorkerPool(1), gc.get_freeze_count) > 10_000
+    assert gc.get_freeze_count() == 0  # not the process that starts them
 
 
 def test_an_inline_pool_runs_jobs_here():
