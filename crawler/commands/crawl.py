@@ -18,6 +18,7 @@
   exits with status 1, so that cron mails the owner.
 """
 
+import gc
 import logging
 import sys
 
@@ -119,6 +120,10 @@ class Command(ScrapyCrawlCommand):
         stats = self.crawler.stats if self.crawler is not None else None
         if self.exitcode == 0 and stats is not None and (stats.get_value("health/failed") or stats.get_value("frontier/lost")):
             self.exitcode = EXIT_FAILED
+        # The crawl is over and all it opened is closed (archive, WARC files, stats, log): what is left in memory
+        # is freed by the process's end. Frozen, it is not walked by the cycle collection Python runs at exit once
+        # it has cleared the modules, which took 0.14 s after any crawl.
+        gc.freeze()
 
     def frontier_problem(self, url: str) -> str | None:
         """Why the crawl cannot start on the frontier at ``url``: its Redis does not answer, or holds
