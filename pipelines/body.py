@@ -223,7 +223,7 @@ def extract_body(tree: etree._Element, url: str, hints: PageHints) -> tuple[str 
     if text and len(text) >= MIN_BODY_CHARS:
         return normalise_paragraphs(text), method
     if scope:
-        text = normalise_paragraphs("\n".join(element_text(element) for element in scope))
+        text = normalise_paragraphs("\n".join(element_text(element) for element in scope).replace(ZWNJ_STAND_IN, ZWNJ))
         text = drop_markers(text, hints.markers) if hints.markers else text
         if len(text) >= MIN_BODY_CHARS:
             return text, "hint_text"

@@ -5,7 +5,8 @@ from scrapy.utils.test import get_crawler
 
 from pipelines.items import ArticleItem, RejectedPage
 from tests.samples import URDUPOINT_ONLY
-from pipelines.extract import ExtractPipeline, decode_html
+from pipelines.body import extract_body
+from pipelines.extract import ExtractPipeline, decode_html, parse_html
 from pipelines.profile import Profiles
 from pipelines.hints import PageHints
 
@@ -307,3 +308,20 @@ def test_a_body_that_precise_reading_cuts_to_its_first_block_is_read_whole(gener
 def test_an_impossible_day_in_the_url_is_not_a_date(generic):
     item = generic.extract_item(other_outlet_page(url="https://news.example.com/2016/19/14/river-levels"))
     assert (item.title, item.published_at) == ("River levels fall after storm", None)
+
+
+@pytest.mark.parametrize(
+    "story, method",
+    [
+        ("".join(f"<p>امتحانات کی ڈیٹ\u200cشیٹ جاری کر دی گئی، پرچہ نمبر {n} پیر کو ہوگا</p>" for n in range(4)),
+         "trafilatura_in_hint"),
+        # Links all through: trafilatura keeps none of it, and the hinted element's own text is the body.
+        ("<ul>" + "".join(f'<li><a href="/n/{n}">امتحانات کی ڈیٹ\u200cشیٹ جاری کر دی گئی نمبر {n}</a></li>'
+                          for n in range(6)) + "</ul>", "hint_text"),
+    ],
+)
+def test_a_zero_width_non_joiner_comes_through_whichever_way_the_body_is_read(story, method):
+    page = parse_html(f'<html><body><div class="story">{story}</div><footer>About us</footer></body></html>')
+    text, how = extract_body(page, "https://example.com/khabar/1", PageHints(body="//div[@class='story']"))
+    assert how == method
+    assert "ڈیٹ\u200cشیٹ" in text and "\ufffc" not in text
