@@ -210,11 +210,12 @@ def extract_body(tree: etree._Element, url: str, hints: PageHints) -> tuple[str 
     for div in scope or document.iter("div"):
         if loose_text_length(div) >= LOOSE_TEXT_MIN_CHARS:
             wrap_loose_text(div)
-    for node in document.iter():  # only where there is one: setting a text makes lxml build its node again
-        if node.text and ZWNJ in node.text:
-            node.text = node.text.replace(ZWNJ, ZWNJ_STAND_IN)
-        if node.tail and ZWNJ in node.tail:
-            node.tail = node.tail.replace(ZWNJ, ZWNJ_STAND_IN)
+    if ZWNJ in etree.tostring(document, method="text", encoding="unicode"):  # a quarter of the walk's time
+        for node in document.iter():  # only where there is one: setting a text makes lxml build its node again
+            if node.text and ZWNJ in node.text:
+                node.text = node.text.replace(ZWNJ, ZWNJ_STAND_IN)
+            if node.tail and ZWNJ in node.tail:
+                node.tail = node.tail.replace(ZWNJ, ZWNJ_STAND_IN)
     text = trafilatura_text(document, url, precise=True, fast=True)
     if not scope and len(text or "") < RECALL_CHECK_MAX_CHARS:
         text, method = longer_without_precision(document, url, text, method)
