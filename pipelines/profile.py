@@ -19,7 +19,7 @@ from functools import cache, cached_property
 from urllib.parse import urlsplit, urlunsplit
 
 from pipelines.hints import PageHints
-from pipelines.urls import SiteAddress, canonicalize
+from pipelines.urls import SiteAddress, canonicalize, origin
 
 SEPARATORS = "-|–—"  # between a headline and the outlet's name in a page's <title>
 
@@ -127,6 +127,7 @@ class Profiles:
 
     def __init__(self, profiles: list[Profile] = ()):
         self._by_name: dict[str, Profile] = {}
+        self._by_origin: dict[tuple | None, Profile | None] = {}  # for_url's answers
         for profile in profiles:
             if profile.name in self._by_name and self._by_name[profile.name] is not profile:
                 raise ValueError(f"two outlet profiles are named {profile.name!r}")
@@ -161,5 +162,9 @@ class Profiles:
         return self._by_name.get(name) or Profile(name)
 
     def for_url(self, url: str) -> Profile | None:
-        """The profile of the outlet whose public site ``url`` is on, if any."""
-        return next((profile for profile in self if profile.site and profile.site.is_on_site(url)), None)
+        """The profile of the outlet whose public site ``url`` is on, if any: found once for each scheme, host and
+        port, on which alone it depends (a URL-list crawl asks four times a page)."""
+        key = origin(url)
+        if key not in self._by_origin:
+            self._by_origin[key] = next((profile for profile in self if profile.site and profile.site.is_on_site(url)), None)
+        return self._by_origin[key]
