@@ -204,7 +204,7 @@ class WorkerPool:
     @classmethod
     def boot_for(cls, settings) -> None:
         """Start the fork server of the crawl ``settings`` make, where they have a pool (as :meth:`boot`): the
-        ``crawl`` command calls it as soon as its options are read, a tenth of a second before Scrapy makes the
+        ``crawl`` command calls it as soon as its options are read, over a tenth of a second before Scrapy makes the
         crawl's extensions."""
         extensions = settings.getwithbase("EXTENSIONS")
         if extensions.get(f"{cls.__module__}.{cls.__qualname__}", extensions.get(cls)) is not None:

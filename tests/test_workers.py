@@ -181,8 +181,8 @@ def test_the_fork_server_starts_when_the_crawls_extensions_are_made(processes, f
 
 @pytest.mark.parametrize(("processes", "fork_servers"), [("2", 1), ("0", 0)])
 def test_scrapy_crawl_starts_the_fork_server_before_the_crawls_extensions(tmp_path, processes, fork_servers):
-    """``scrapy crawl`` starts it once its options and the spider's arguments are read: a tenth of a second
-    sooner than the crawl's extensions, whose first (the probe) finds it running already."""
+    """``scrapy crawl`` starts it once its options are read: over a tenth of a second sooner than the crawl's
+    extensions, whose first (the probe) finds it running already."""
     probe = tmp_path / "probe.json"
     with MirrorServer(SITE) as mirror:
         crawl = run_crawl(mirror.url, tmp_path / "archive.db",

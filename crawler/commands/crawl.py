@@ -4,11 +4,12 @@
   (:mod:`crawler.lock`) for the whole run; a crawl started while another is
   still going exits at once with status 75 (``EX_TEMPFAIL``) and one line saying
   who holds the lock. Safe to run from cron every 15 minutes.
-* The spider's arguments (``-a NAME=VALUE``) are checked before anything of the crawl
+* The workers' fork server starts as soon as the options are read
+  (:meth:`pipelines.workers.WorkerPool.boot_for`): its imports overlap the rest of the crawl's start.
+* The spider's arguments (``-a NAME=VALUE``) are checked before anything of the crawl itself
   starts, by the spider class's ``check_arguments``: a wrong one gives one ``Error:``
   line and exit status 2. ``scrapy crawl -h`` lists every spider's arguments (its
-  ``arguments``: name -> (value, meaning)). Once they are right, the workers' fork server
-  starts (:meth:`pipelines.workers.WorkerPool.boot_for`): its imports overlap the crawl's start.
+  ``arguments``: name -> (value, meaning)).
 * With a shared frontier (``FRONTIER_URL``), the archive is ``scrapy archive-writer``'s: the crawl
   takes no lock and never opens it. A Redis that cannot be reached, or that holds nothing the
   writer published, gives one ERROR line and exit status 1 before the crawl starts; one lost
@@ -18,6 +19,7 @@
   exits with status 1, so that cron mails the owner.
 """
 
+import argparse
 import gc
 import logging
 import sys
@@ -60,6 +62,20 @@ def spider_arguments_help(spider_loader) -> str:
     return "\n".join(lines)
 
 
+class HelpWithSpiderArguments(argparse.Action):
+    """``-h``: the help, with every spider's arguments after it. Loading the spiders to list them takes
+    a crawl's process a tenth of a second, which a crawl spends after its workers' fork server is started."""
+
+    def __init__(self, option_strings, dest, settings, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+        self.settings = settings
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.epilog = spider_arguments_help(get_spider_loader(self.settings))
+        parser.print_help()
+        parser.exit()
+
+
 class Command(ScrapyCrawlCommand):
     crawler = None
 
@@ -74,17 +90,19 @@ class Command(ScrapyCrawlCommand):
     def add_options(self, parser) -> None:
         super().add_options(parser)
         parser.formatter_class = HelpKeepingLines
-        parser.epilog = spider_arguments_help(get_spider_loader(self.settings))
+        parser.add_argument("-h", "--help", action=HelpWithSpiderArguments, settings=self.settings,
+                            help="show this help message and exit")
 
     def process_options(self, args, opts) -> None:
-        """Scrapy's options, then the spider's arguments checked: before the crawler process
-        exists, so that a wrong one prints one line and nothing of the crawl starts."""
+        """Scrapy's options, then the workers' fork server started (its imports overlap the rest of the
+        crawl's start), then the spider's arguments checked: before the crawler process exists, so that a
+        wrong one prints one line and nothing of the crawl starts."""
         super().process_options(args, opts)
+        WorkerPool.boot_for(self.settings)
         error = self.spider_arguments_error(args, opts.spargs)
         if error:
             print(f"Error: {error}", file=sys.stderr)
             sys.exit(EXIT_USAGE)
-        WorkerPool.boot_for(self.settings)
 
     def spider_arguments_error(self, args, arguments: dict) -> str | None:
         """What is wrong with the arguments for the spider named in ``args``, by its ``check_arguments``;
