@@ -63,8 +63,9 @@ def spider_arguments_help(spider_loader) -> str:
 
 
 class HelpWithSpiderArguments(argparse.Action):
-    """``-h``: the help, with every spider's arguments after it. Loading the spiders to list them takes
-    a crawl's process a tenth of a second, which a crawl spends after its workers' fork server is started."""
+    """``-h``: the help, with every spider's arguments after it. The spiders are loaded to list them only
+    here: a crawl loads them after its workers' fork server is started (0.08 s sooner than if the help
+    were made for every run)."""
 
     def __init__(self, option_strings, dest, settings, **kwargs):
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
@@ -140,7 +141,7 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = EXIT_FAILED
         # The crawl is over and all it opened is closed (archive, WARC files, stats, log): what is left in memory
         # is freed by the process's end. Frozen, it is not walked by the cycle collection Python runs at exit once
-        # it has cleared the modules, which took 0.14 s after any crawl.
+        # it has cleared the modules, which took 0.14 s after a crawl of 460 pages.
         gc.freeze()
 
     def frontier_problem(self, url: str) -> str | None:
