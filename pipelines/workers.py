@@ -12,8 +12,9 @@ shares nothing with the crawl (no stats, no archive, no logging) — the pipelin
 apply what comes back. The workers are started from a fork server that has imported
 :data:`PRELOAD` once, so that starting them is cheap and does not copy the crawl's
 threads, and has frozen what it imported (:mod:`pipelines.freeze`). The fork server is
-started as soon as the crawl makes its extensions, so that
-its imports (half a second or more) overlap the crawl opening its archive and spider;
+started as soon as ``scrapy crawl`` has read its options (:meth:`WorkerPool.boot_for`), or
+else when the crawl makes its extensions, so that its imports (half a second or more)
+overlap the crawl loading its spiders and opening its archive;
 the workers are started from it once the engine runs, by a thread of their own, while
 the crawl goes on downloading, and the jobs wait until a worker is up. A worker that
 dies (a crash in a C library, the kernel's OOM killer) is replaced; the job it was
