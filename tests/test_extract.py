@@ -80,6 +80,25 @@ def test_a_page_whose_header_lies_about_its_encoding_is_repaired(extract):
 
 
 @pytest.mark.parametrize(
+    "encoded, encoding",
+    [
+        (lambda html: html.encode("utf-8"), "utf-8"),
+        (lambda html: html.encode("utf-8"), None),
+        (lambda html: b"\xef\xbb\xbf" + html.encode("utf-8"), "utf-8"),  # a byte order mark
+        (lambda html: html.replace("fee", "fee\x0b").encode("utf-8"), "utf-8"),  # a control character lxml refuses
+        (lambda html: html.encode("cp1252"), "cp1252"),
+        (lambda html: html.encode("utf-16"), "utf-16"),
+    ],
+    ids=["utf8", "utf8-undeclared", "utf8-bom", "utf8-control-character", "cp1252", "utf16"],
+)
+def test_the_text_comes_through_whatever_encoding_the_page_is_served_in(extract, encoded, encoding):
+    html = article_html(body="<p>The £5 fee, said Zoë Müller, “is fair”. " + BODY + "</p>").decode()
+    item = extract.extract_item(page(encoded(html), encoding=encoding))
+    assert item.text.startswith("The £5 fee") and "Zoë Müller, “is fair”." in item.text
+    assert extract.stats.get_value("extract/encoding/repaired") is None
+
+
+@pytest.mark.parametrize(
     "body, encoding, expected",
     [
         ("café".encode("utf-8"), "utf-8", ("café", "declared")),
@@ -325,3 +344,21 @@ def test_a_zero_width_non_joiner_comes_through_whichever_way_the_body_is_read(st
     text, how = extract_body(page, "https://example.com/khabar/1", PageHints(body="//div[@class='story']"))
     assert how == method
     assert "ڈیٹ\u200cشیٹ" in text and "\ufffc" not in text
+
+
+@pytest.mark.parametrize(
+    "story, method",
+    [
+        ("".join(f"<p>Wheat output rose in district {n}, the provincial crop report said on Monday.</p>" for n in range(4)),
+         "trafilatura_in_hint"),
+        # Links all through: trafilatura keeps none of it, and the hinted element's own text is the body.
+        ("<ul>" + "".join(f'<li><a href="/n/{n}">Wheat output rose in district {n}, the crop report said</a></li>'
+                          for n in range(6)) + "</ul>", "hint_text"),
+    ],
+)
+def test_a_drawings_labels_are_not_body_text_whichever_way_the_body_is_read(story, method):
+    chart = '<svg viewBox="0 0 100 50"><title>Wheat output chart</title><text x="1" y="9">Tonnes by district</text></svg>'
+    page = parse_html(f'<html><body><div class="story">{chart}{story}</div></body></html>')
+    text, how = extract_body(page, "https://example.com/news/1", PageHints(body="//div[@class='story']"))
+    assert how == method and "Wheat output rose in district 3" in text
+    assert "chart" not in text and "Tonnes" not in text
