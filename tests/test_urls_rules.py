@@ -7,7 +7,8 @@ import pytest
 from scrapy.utils.project import get_project_settings
 
 from crawler.addresses import AddressPolicy
-from crawler.spiders.urls import outlet_name, read_url_list, registered_domain, same_site
+import crawler.spiders.urls
+from crawler.spiders.urls import UrlsSpider, outlet_name, read_url_list, registered_domain, same_site
 from pipelines.profile import Profiles
 
 
@@ -79,3 +80,17 @@ def test_a_list_file_skips_comments_and_blank_lines_and_keeps_fragments_out(tmp_
     listing.write_text("\ufeff# saved links\n\n  https://Example.com/a.html#top   # a comment\n"
                        "https://example.com/b.html?utm_source=x&id=2\n", encoding="utf-8")
     assert read_url_list(str(listing)) == ["https://example.com/a.html", "https://example.com/b.html?id=2"]
+
+
+def test_a_list_file_is_read_once_for_the_argument_check_and_the_spider_until_it_changes(tmp_path, monkeypatch):
+    reads = []
+    monkeypatch.setattr(crawler.spiders.urls, "read_url_list", lambda path: reads.append(path) or read_url_list(path))
+    listing = tmp_path / "list.txt"
+    listing.write_text("https://example.com/a.html\n", encoding="utf-8")
+    arguments = {"urls": str(listing)}
+    UrlsSpider.check_arguments(arguments)  # scrapy crawl, before the crawl starts
+    assert UrlsSpider(**arguments).urls == ("https://example.com/a.html",)  # then the crawl's spider
+    assert len(reads) == 1
+    listing.write_text("https://example.com/a.html\nhttps://example.com/b.html\n", encoding="utf-8")
+    assert UrlsSpider(**arguments).urls == ("https://example.com/a.html", "https://example.com/b.html")
+    assert len(reads) == 2

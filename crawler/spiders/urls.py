@@ -26,9 +26,10 @@ as JSON. A run that archived none of its URLs fails its health checks (exit stat
 
 import json
 import logging
+import os
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -128,6 +129,20 @@ class UrlListArguments:
 
     @classmethod
     def of(cls, arguments: dict[str, str]) -> "UrlListArguments":
+        """The arguments, checked (ValueError naming what is wrong): once a process for the same arguments and the
+        same list file, which ``scrapy crawl`` checks before the crawl starts and the spider is then made from (a list
+        of 100,000 URLs takes over a second to read and check)."""
+        try:
+            listed = os.stat(arguments["urls"]) if "urls" in arguments else None
+        except OSError:  # reading it says why
+            listed = None
+        version = (listed.st_ino, listed.st_size, listed.st_mtime_ns) if listed else None
+        return cls._checked(tuple(sorted(arguments.items())), version)
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def _checked(cls, items: tuple[tuple[str, str], ...], list_version: tuple | None) -> "UrlListArguments":
+        arguments = dict(items)
         unknown = sorted(set(arguments) - set(SPIDER_ARGUMENTS))
         if unknown:
             raise ValueError(f"unknown argument -a {unknown[0]}=... (arguments: {', '.join(SPIDER_ARGUMENTS)})")
