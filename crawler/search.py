@@ -14,7 +14,7 @@ once; text longer than :data:`MAX_QUERY_CHARS` characters or
 import re
 
 from pipelines.normalise import fold
-from pipelines.schema import SEARCHED_COLUMNS
+from pipelines.fts import SEARCHED_COLUMNS
 from crawler.snippets import MAX_QUERY_WORDS, WORD, search_phrases, word_key
 
 TOKEN = re.compile(r'"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+)')

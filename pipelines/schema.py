@@ -8,13 +8,9 @@ the crawl and the tests call.
 import sqlite_utils
 from sqlite_utils import Migrations
 
-migrations = Migrations("archive")
+from pipelines.fts import FTS_TOKENIZER, SEARCH_FILTERS, SEARCHED_COLUMNS
 
-# unicode61 folds case; remove_diacritics 2 folds accents on any letter (é, ü, ā).
-FTS_TOKENIZER = "unicode61 remove_diacritics 2"
-SEARCHED_COLUMNS = ("title", "summary", "text")  # articles_fts's columns, in bm25() weight order
-# Indexed after them (migration index_search_filters), so that a search's filters are terms of its MATCH.
-SEARCH_FILTERS = ("outlet", "language")
+migrations = Migrations("archive")
 
 
 @migrations()
