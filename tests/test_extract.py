@@ -329,15 +329,19 @@ def test_an_impossible_day_in_the_url_is_not_a_date(generic):
     assert (item.title, item.published_at) == ("River levels fall after storm", None)
 
 
+def stories_read_both_ways(paragraph: str, link: str) -> list[tuple[str, str]]:
+    """A hinted story element, and the way its body is read: paragraphs, which trafilatura reads; links all through,
+    which it keeps none of, so that the hinted element's own text is the body. ``{n}`` numbers each."""
+    return [
+        ("".join(f"<p>{paragraph.format(n=n)}</p>" for n in range(4)), "trafilatura_in_hint"),
+        ("<ul>" + "".join(f'<li><a href="/n/{n}">{link.format(n=n)}</a></li>' for n in range(6)) + "</ul>", "hint_text"),
+    ]
+
+
 @pytest.mark.parametrize(
     "story, method",
-    [
-        ("".join(f"<p>امتحانات کی ڈیٹ\u200cشیٹ جاری کر دی گئی، پرچہ نمبر {n} پیر کو ہوگا</p>" for n in range(4)),
-         "trafilatura_in_hint"),
-        # Links all through: trafilatura keeps none of it, and the hinted element's own text is the body.
-        ("<ul>" + "".join(f'<li><a href="/n/{n}">امتحانات کی ڈیٹ\u200cشیٹ جاری کر دی گئی نمبر {n}</a></li>'
-                          for n in range(6)) + "</ul>", "hint_text"),
-    ],
+    stories_read_both_ways("امتحانات کی ڈیٹ\u200cشیٹ جاری کر دی گئی، پرچہ نمبر {n} پیر کو ہوگا",
+                           "امتحانات کی ڈیٹ\u200cشیٹ جاری کر دی گئی نمبر {n}"),
 )
 def test_a_zero_width_non_joiner_comes_through_whichever_way_the_body_is_read(story, method):
     page = parse_html(f'<html><body><div class="story">{story}</div><footer>About us</footer></body></html>')
@@ -348,13 +352,8 @@ def test_a_zero_width_non_joiner_comes_through_whichever_way_the_body_is_read(st
 
 @pytest.mark.parametrize(
     "story, method",
-    [
-        ("".join(f"<p>Wheat output rose in district {n}, the provincial crop report said on Monday.</p>" for n in range(4)),
-         "trafilatura_in_hint"),
-        # Links all through: trafilatura keeps none of it, and the hinted element's own text is the body.
-        ("<ul>" + "".join(f'<li><a href="/n/{n}">Wheat output rose in district {n}, the crop report said</a></li>'
-                          for n in range(6)) + "</ul>", "hint_text"),
-    ],
+    stories_read_both_ways("Wheat output rose in district {n}, the provincial crop report said on Monday.",
+                           "Wheat output rose in district {n}, the crop report said"),
 )
 def test_a_drawings_labels_are_not_body_text_whichever_way_the_body_is_read(story, method):
     chart = '<svg viewBox="0 0 100 50"><title>Wheat output chart</title><text x="1" y="9">Tonnes by district</text></svg>'
