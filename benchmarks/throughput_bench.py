@@ -48,9 +48,9 @@ With ``--pages DIR`` (a folder of real pages laid out as ``DIR/pages/<id>.html``
 list of every page, served from 127.0.0.1 (``-a allow_private=127.0.0.1``), against bare
 ``trafilatura.extract`` over the same pages in one process, in the same rounds; the pages are
 served under ``--repeat`` folders (copies made in a temporary folder, each listed), so that the
-crawl's start-up (0.8 s before its first page is archived) does not outweigh a hundred pages (the copies
-after the first are exact duplicates: extracted like any page, then linked to the first). It reports how many of the
-pages the crawl archived, and the reason of each lost.
+crawl's start-up (0.8 s before its first page is archived) does not outweigh a hundred pages (the
+copies after the first are exact duplicates: extracted like any page, then linked to the first). It
+reports how many of the pages the crawl archived, and the reason of each lost.
 """
 
 import argparse
