@@ -108,7 +108,13 @@ class MetaTags:
 
 # XHTML habits around a script's JSON: ``<![CDATA[ ... ]]>``, or the same markers behind ``//`` comments.
 CDATA_MARKERS = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
+# In every script CDATA_MARKERS changes: the others skip its search, which is tried at each character (30 us a script).
+CDATA_STRINGS = ("<![CDATA[", "]]>")
 NESTING_KEYS = ("@graph", "mainEntity")  # where a JSON-LD object holds the article: a graph, a WebPage's main entity
+
+
+def without_cdata_markers(script: str) -> str:
+    return CDATA_MARKERS.sub("", script) if any(marker in script for marker in CDATA_STRINGS) else script
 
 
 def jsonld_objects(tree) -> tuple[list[dict], int]:
@@ -116,7 +122,7 @@ def jsonld_objects(tree) -> tuple[list[dict], int]:
     objects, invalid = [], 0
     for script in compiled("//script[@type='application/ld+json']/text()")(tree):
         try:
-            data = json.loads(CDATA_MARKERS.sub("", script), strict=False)
+            data = json.loads(without_cdata_markers(script), strict=False)
         except ValueError:
             invalid += 1
             continue
