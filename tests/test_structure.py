@@ -2,10 +2,13 @@
 only an outlet's own profile module knows the outlet."""
 
 import ast
+import inspect
 import re
 from pathlib import Path
 
 import pytest
+from scrapy.spiderloader import get_spider_loader
+from scrapy.utils.misc import is_generator_with_return_value
 from scrapy.utils.project import get_project_settings
 
 from pipelines.agencies import agency_name
@@ -55,3 +58,24 @@ def test_no_generic_module_names_an_outlet(path):
     text = path.read_text(encoding="utf-8").lower()
     named = {word for word in outlet_words() if re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text)}
     assert not named
+
+
+def spider_generators() -> list[tuple[str, object]]:
+    """Every generator function of every spider class (callbacks and errbacks among them), by qualified name."""
+    loader = get_spider_loader(get_project_settings())
+    found = {}
+    for name in loader.list():
+        for cls in loader.load(name).__mro__:
+            for attribute, value in vars(cls).items():
+                if inspect.isgeneratorfunction(value):
+                    found[f"{cls.__module__}.{cls.__qualname__}.{attribute}"] = value
+    return sorted(found.items())
+
+
+def test_the_spiders_generators_return_no_value():
+    """What Scrapy checks at every response unless WARN_ON_GENERATOR_RETURN_VALUE is off (crawler/settings.py): a
+    callback that is a generator returning a value loses that value."""
+    generators = spider_generators()
+    assert {"crawler.spiders.articles.ArticleSpider.parse_article", "crawler.spiders.outlet.OutletSpider.parse_sitemap"} <= {
+        name for name, _ in generators}
+    assert [name for name, function in generators if is_generator_with_return_value(function)] == []
