@@ -9,7 +9,9 @@ It generates (once, cached) a mirror of ``--size`` article pages with
 :mod:`benchmarks.generated_mirror`, serves it on 127.0.0.1 from another process
 (:mod:`benchmarks.static_server`, which takes little of the CPU the crawls need), and
 measures, in one run (the floor and our crawl side by side in ``--rounds`` rounds, the round
-with the median ratio reported):
+with the median ratio reported; in each round the floor is measured in two halves, every other
+page, one just before the crawl and one just after, so that the machine's drift meanwhile slows
+or speeds both alike):
 
 1. **bare extraction**, the floor: ``trafilatura.extract(html)`` with its defaults over
    every article page, already in memory, in this one process;
@@ -64,6 +66,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import trafilatura
@@ -75,7 +78,8 @@ from tests.test_crash_safety import descendants
 REPO = Path(__file__).resolve().parent.parent
 GOAL_RATIO = 1.6  # our crawl's rate against bare single-process extraction
 # The floor and our crawl are measured side by side this many times, and the round with the median
-# ratio is reported: on these shared machines a run's speed drifts by 15% or more within a minute.
+# ratio is reported: on these shared machines a run's speed drifts by 15% or more within a minute
+# (hence also the floor measured around the crawl, :func:`bracketed`).
 ROUNDS = 3
 # Copies of the real pages listed: a crawl of 1,840 URLs, of which the start-up (0.8 s before the first page is
 # archived) is a small share, as it is of the 5,000 pages above. With 5 copies (460 URLs) it was an eighth.
@@ -86,8 +90,8 @@ TRAFILATURA_BUDGETS = {False: 60.0, True: 900.0}  # seconds trafilatura's crawle
 # Sampled every 50 ms, the process tree cost a tenth of a core, taken from the crawl being
 # measured; every half second it costs 1%, and the peak, a plateau, is still seen.
 MEMORY_SAMPLE_SECONDS = 0.5
-# The crawls of each round: ours as configured, and with its workers at the crawl's own priority.
-ROUND_CRAWLS = {"ours": {}, "level": {"ARCHIVE_WORKER_NICENESS": "0"}}
+# Beside our crawl as configured in each round: the same crawl with its workers at the crawl's own priority.
+LEVEL_SETTINGS = {"ARCHIVE_WORKER_NICENESS": "0"}
 CRAWL_SETTINGS = {
     "DOWNLOAD_DELAY": "0",
     "AUTOTHROTTLE_ENABLED": "0",
@@ -218,6 +222,17 @@ def bare_extraction(root: Path, paths: list[str]) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu_started
 
 
+def bracketed(root: Path, paths: list[str], crawl) -> tuple[float, float, dict]:
+    """``crawl()`` between two halves of bare extraction (every other page each): ``(seconds, CPU seconds)`` of the
+    whole bare extraction, and the crawl's result. The floor is measured over the crawl's own minutes, so that a
+    machine whose speed drifts (15% or more within minutes on these) slows or speeds both alike: measured before
+    the crawl only, a round's ratio moved with what the machine did in between."""
+    before, before_cpu = bare_extraction(root, paths[0::2])
+    result = crawl()
+    after, after_cpu = bare_extraction(root, paths[1::2])
+    return before + after, before_cpu + after_cpu, result
+
+
 def rate(crawl: dict) -> float:
     return crawl["pages"] / crawl["seconds"]
 
@@ -305,8 +320,8 @@ def real_pages(pages: Path, repeat: int, rounds: int) -> None:
         measured = []
         with ServedMirror(root) as mirror:
             for number in range(1, rounds + 1):
-                bare, bare_cpu = bare_extraction(root, paths)
-                crawl = url_list_crawl(mirror, Path(scratch) / f"round-{number}", paths)
+                crawl_list = partial(url_list_crawl, mirror, Path(scratch) / f"round-{number}", paths)
+                bare, bare_cpu, crawl = bracketed(root, paths, crawl_list)
                 crawl["bare_cpu"] = bare_cpu / len(paths)
                 measured.append((rate(crawl) / (len(paths) / bare), bare, crawl))
     ratio, bare, crawl = sorted(measured, key=lambda round_: round_[0])[(rounds - 1) // 2]
@@ -354,13 +369,16 @@ def throughput(size: int, seed: int, skip_trafilatura: bool, rounds: int) -> Non
 
     with tempfile.TemporaryDirectory() as scratch, ServedMirror(root) as mirror:
         measured = []
-        for number in range(1, rounds + 1):  # the floor and our crawl, side by side, each round
-            bare, bare_cpu = bare_extraction(root, paths)
-            crawls = {}
-            for name in ("ours", "level") if number % 2 else ("level", "ours"):  # each crawl goes first in turn
-                crawls[name] = our_crawl(mirror, Path(scratch) / f"round-{number}-{name}", days, **ROUND_CRAWLS[name])
-                crawls[name]["bare_cpu"] = bare_cpu / len(paths)
-            measured.append((rate(crawls["ours"]) / (len(paths) / bare), bare, crawls))
+        for number in range(1, rounds + 1):  # each round, our crawl within the floor, and beside it the crawl
+            # with its workers at its priority, first in every other round
+            level_crawl = partial(our_crawl, mirror, Path(scratch) / f"round-{number}-level", days, **LEVEL_SETTINGS)
+            level = level_crawl() if number % 2 == 0 else None
+            ours_crawl = partial(our_crawl, mirror, Path(scratch) / f"round-{number}-ours", days)
+            bare, bare_cpu, ours = bracketed(root, paths, ours_crawl)
+            crawls = {"ours": ours, "level": level or level_crawl()}
+            for crawl in crawls.values():
+                crawl["bare_cpu"] = bare_cpu / len(paths)
+            measured.append((rate(ours) / (len(paths) / bare), bare, crawls))
         ratios = [ratio for ratio, _, _ in measured]
         yields = sorted(rate(crawls["ours"]) / rate(crawls["level"]) for _, _, crawls in measured)
         _, bare, crawls = sorted(measured, key=lambda round_: round_[0])[(rounds - 1) // 2]  # the median round
