@@ -57,6 +57,7 @@ reports how many of the pages the crawl archived, and the reason of each lost.
 
 import argparse
 import json
+import multiprocessing
 import os
 import platform
 import sqlite3
@@ -84,6 +85,7 @@ ROUNDS = 3
 # Copies of the real pages listed: a crawl of 1,840 URLs, of which the start-up (0.8 s before the first page is
 # archived) is a small share, as it is of the 5,000 pages above. With 5 copies (460 URLs) it was an eighth.
 REAL_PAGES_REPEAT = 20
+CAPACITY_PAGES = 200  # pages each process extracts in a round's probe of the machine's cores (a second or two)
 TRAFILATURA_BUDGETS = {False: 60.0, True: 900.0}  # seconds trafilatura's crawler, as released or fixed,
 # may run before it is stopped
 # Reading a process's PSS makes the kernel walk its page tables: 3 ms for the crawl's 300 MiB.
@@ -222,6 +224,36 @@ def bare_extraction(root: Path, paths: list[str]) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu_started
 
 
+def _extract_timed(pages: list[str], answer) -> None:
+    started = time.perf_counter()
+    for html in pages:
+        trafilatura.extract(html)
+    answer.send(time.perf_counter() - started)
+
+
+def extraction_seconds(pages: list[str], processes: int) -> float:
+    """Seconds ``processes`` processes forked from this one take to extract ``pages`` each, all at once."""
+    context = multiprocessing.get_context("fork")
+    answers = []
+    for _ in range(processes):
+        answer, sender = context.Pipe(duplex=False)
+        context.Process(target=_extract_timed, args=(pages, sender), daemon=True).start()
+        answers.append(answer)
+    return max(answer.recv() for answer in answers)
+
+
+def parallel_capacity(root: Path, paths: list[str]) -> float:
+    """How many times one process's work the machine's cores do at once, now: bare extraction of the first
+    :data:`CAPACITY_PAGES` pages by one process, then by one process per core at once. A shared machine's
+    cores are not always whole: this one's two did from 1.35 to 2 times one's work within minutes, and
+    the goal's 1.6x needs two cores that do 1.6 times one's work with nothing to spare."""
+    pages = [(root / path.lstrip("/")).read_text(encoding="utf-8") for path in paths[:CAPACITY_PAGES]]
+    for html in pages[:10]:  # first uses (imports, caches), which the forked processes then share
+        trafilatura.extract(html)
+    cores = len(os.sched_getaffinity(0))
+    return cores * extraction_seconds(pages, 1) / extraction_seconds(pages, cores)
+
+
 def bracketed(root: Path, paths: list[str], crawl) -> tuple[float, float, dict]:
     """``crawl()`` between two halves of bare extraction (every other page each): ``(seconds, CPU seconds)`` of the
     whole bare extraction, and the crawl's result. The floor is measured over the crawl's own minutes, so that a
@@ -317,9 +349,10 @@ def real_pages(pages: Path, repeat: int, rounds: int) -> None:
         paths = real_pages_mirror(pages, root, repeat)
         count = len(paths) // repeat
         print(f"real pages: {count} pages of {pages}, served {repeat} times ({len(paths):,} URLs)")
-        measured = []
+        measured, capacities = [], []
         with ServedMirror(root) as mirror:
             for number in range(1, rounds + 1):
+                capacities.append(parallel_capacity(root, paths))
                 crawl_list = partial(url_list_crawl, mirror, Path(scratch) / f"round-{number}", paths)
                 bare, bare_cpu, crawl = bracketed(root, paths, crawl_list)
                 crawl["bare_cpu"] = bare_cpu / len(paths)
@@ -331,7 +364,7 @@ def real_pages(pages: Path, repeat: int, rounds: int) -> None:
     print(f"{'our URL-list crawl (scrapy crawl urls)':<52} {crawl['pages']:>7,} {crawl['seconds']:>8.1f} "
           f"{rate(crawl):>8.1f} {ratio:>7.2f} {mib(crawl['peak']):>12}")
     print(f"URL-list crawl: {ratio:.2f}x the bare single-process rate (goal {GOAL_RATIO}x), the median of {rounds} "
-          f"round{'s' if rounds > 1 else ''} ({', '.join(f'{r:.2f}x' for r, _, _ in measured)})")
+          f"round{'s' if rounds > 1 else ''} ({', '.join(f'{r:.2f}x' for r, _, _ in measured)}); {capacity_line(capacities)}")
     print(f"URL-list crawl: CPU a page " + ", ".join(f"{name} {seconds / crawl['pages'] * 1000:.1f} ms"
                                                     for name, seconds in crawl["cpu"].items())
           + f"; {cpu_against_bare(crawl)}; "
@@ -342,6 +375,11 @@ def real_pages(pages: Path, repeat: int, rounds: int) -> None:
           f"({len(lost) / count:.1%} lost, goal at most 1.7%)")
     for page, reason in sorted(lost.items()):
         print(f"  lost {page}: {reason}")
+
+
+def capacity_line(capacities: list[float]) -> str:
+    return (f"its {len(os.sched_getaffinity(0))} cores did {', '.join(f'{c:.2f}' for c in capacities)} times one "
+            f"process's work at once, probed before each round (parallel_capacity)")
 
 
 def cpu_against_bare(crawl: dict) -> str:
@@ -368,9 +406,10 @@ def throughput(size: int, seed: int, skip_trafilatura: bool, rounds: int) -> Non
     print(f"mirror: {len(paths):,} article pages over {len(days)} days in {root}")
 
     with tempfile.TemporaryDirectory() as scratch, ServedMirror(root) as mirror:
-        measured = []
+        measured, capacities = [], []
         for number in range(1, rounds + 1):  # each round, our crawl within the floor, and beside it the crawl
             # with its workers at its priority, first in every other round
+            capacities.append(parallel_capacity(root, paths))
             level_crawl = partial(our_crawl, mirror, Path(scratch) / f"round-{number}-level", days, **LEVEL_SETTINGS)
             level = level_crawl() if number % 2 == 0 else None
             ours_crawl = partial(our_crawl, mirror, Path(scratch) / f"round-{number}-ours", days)
@@ -415,6 +454,7 @@ def throughput(size: int, seed: int, skip_trafilatura: bool, rounds: int) -> Non
     print(f"our crawl: {ours_rate / bare_rate:.2f}x the bare single-process rate (goal {GOAL_RATIO}x), the median of "
           f"{rounds} round{'s' if rounds > 1 else ''} ({', '.join(f'{ratio:.2f}x' for ratio in ratios)}); "
           f"{exact:,} of {len(records):,} articles with the exact title, text and time")
+    print(f"the machine: {capacity_line(capacities)}")
     if not skip_trafilatura and theirs["pages"]:
         print(f"our crawl: {ours_rate / rate(theirs):.1f}x trafilatura's crawler (URL store fixed)")
     print("trafilatura counts every page it wrote a text for (articles, listings, the sitemap index); "
