@@ -234,12 +234,16 @@ def _extract_timed(pages: list[str], answer) -> None:
 def extraction_seconds(pages: list[str], processes: int) -> float:
     """Seconds ``processes`` processes forked from this one take to extract ``pages`` each, all at once."""
     context = multiprocessing.get_context("fork")
-    answers = []
+    started = []
     for _ in range(processes):
         answer, sender = context.Pipe(duplex=False)
-        context.Process(target=_extract_timed, args=(pages, sender), daemon=True).start()
-        answers.append(answer)
-    return max(answer.recv() for answer in answers)
+        process = context.Process(target=_extract_timed, args=(pages, sender), daemon=True)
+        process.start()
+        started.append((process, answer))
+    seconds = max(answer.recv() for _, answer in started)
+    for process, _ in started:
+        process.join()
+    return seconds
 
 
 def parallel_capacity(root: Path, paths: list[str]) -> float:

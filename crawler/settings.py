@@ -36,8 +36,9 @@ REDIRECT_MAX_TIMES = 5
 DUPEFILTER_CLASS = "crawler.dupefilter.RedirectLoopDupeFilter"  # Scrapy's, naming redirect loops of feeds and listings
 STATS_CLASS = "crawler.stats.StatsCollector"  # Scrapy's in-memory one, without a per-call cost (crawler/stats.py)
 WARN_ON_GENERATOR_RETURN_VALUE = False  # Scrapy's check, at every response, that its callback is no generator
-# returning a value reads and parses the callback's source again (its cache holds the bound method, new with each
-# request): 0.05 ms a page. tests/test_structure.py checks every spider's generators once instead.
+# returning a value keeps its answer only while the bound method it was asked about lives, and that dies with its
+# request: a crawl of 5,000 pages read and parsed the callback's source again 221 times, 1 ms each. Instead,
+# tests/test_structure.py checks every spider's generators once.
 
 # --- Archive ------------------------------------------------------------------
 ARCHIVE_DB = "archive.db"  # SQLite file the crawl writes to; created on first use

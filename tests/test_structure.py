@@ -1,5 +1,5 @@
-"""The project's shape: imports run from the Scrapy layer to the pipelines, never back, and
-only an outlet's own profile module knows the outlet."""
+"""The project's shape: imports run from the Scrapy layer to the pipelines, never back, only an
+outlet's own profile module knows the outlet, and no spider's generator returns a value."""
 
 import ast
 import inspect
