@@ -16,6 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -91,9 +92,14 @@ def frontier_lines(log: str) -> list[str]:
     return [line for line in log.splitlines() if " ERROR: " in line and "frontier" in line]
 
 
+def writer_archive(tmp_path: Path) -> Path:
+    """The archive a test's ``scrapy archive-writer`` stores into."""
+    return tmp_path / "archive" / "archive.db"
+
+
 def archived_paths(archive: Path) -> set[str]:
     """The paths of every URL that led to an article of ``archive``, as committed so far."""
-    with sqlite3.connect(archive) as db:
+    with closing(sqlite3.connect(archive)) as db:
         return {urlsplit(url).path for (url,) in db.execute("select url from article_urls")}
 
 
@@ -117,7 +123,7 @@ def slow_site(root: Path) -> Path:
 @pytest.fixture
 def archive_writer(redis_server, tmp_path):  # noqa: F811
     """``scrapy archive-writer`` on the test's Redis, storing what the crawl processes send, for the whole test."""
-    writer = start_writer(tmp_path / "archive" / "archive.db", redis_server)
+    writer = start_writer(writer_archive(tmp_path), redis_server)
     yield writer
     writer.send_signal(signal.SIGTERM)
     finish(writer)
@@ -214,7 +220,7 @@ def test_a_killed_process_requests_go_back_on_the_queue_for_the_others(redis_ser
     assert "put back on the queue" in crawl.log
     # Nothing lost: every page one process fetches was fetched, or is an article archived first from another of
     # its URLs (a page naming it as canonical), which the writer's knowledge, published after each commit, says.
-    archived = archived_paths(tmp_path / "archive" / "archive.db")
+    archived = archived_paths(writer_archive(tmp_path))
     assert [path for path, _ in single_crawl if path not in fetched and path not in archived] == []
     assert list(client.scan_iter(PREFIX + "*")) == []
 
@@ -259,7 +265,7 @@ def test_a_redis_restarted_without_persistence_stops_the_crawl(redis_server, arc
 def test_with_an_append_only_file_the_frontier_survives_a_restart_and_the_run_goes_on(single_crawl, site_copy, tmp_path):
     redis_server = RedisServer(tmp_path / "redis", appendonly=True).start()
     client = redis_server.client()
-    writer = start_writer(tmp_path / "archive" / "archive.db", redis_server)
+    writer = start_writer(writer_archive(tmp_path), redis_server)
     try:
         with MirrorServer(slow_site(site_copy)) as server:
             # The first gives a heartbeat every second, so that its last one is at most a second before Redis stops;
@@ -274,7 +280,7 @@ def test_with_an_append_only_file_the_frontier_survives_a_restart_and_the_run_go
             run_id = client.get(PREFIX + "run")
             queued, held = client.zcard(PREFIX + "requests"), held_paths(client, first.pid)
             assert finish(writer) is not None and writer.returncode == 1  # it stopped with Redis
-            writer = start_writer(tmp_path / "archive" / "archive.db", redis_server)  # and is started again
+            writer = start_writer(writer_archive(tmp_path), redis_server)  # and is started again
             second = CrawlProcess(server.url, redis_server.url, tmp_path / "second",
                                   FRONTIER_REQUEUE_AFTER_SECONDS="12").finish()
             stopped = first.finish()
