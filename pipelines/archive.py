@@ -127,6 +127,10 @@ class Archive:
         conn.execute("pragma synchronous = normal")
         conn.execute(f"pragma cache_size = -{CACHE_KIB}")
         conn.execute(f"pragma wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
+        # An insert that fires triggers (the full-text index, the counts) keeps a statement journal, and each
+        # article's savepoint one more, of every page it changes: in temporary files, one write call a page (200 an
+        # article, half the crawl's system time); in memory, each freed as its statement or savepoint ends.
+        conn.execute("pragma temp_store = memory")
         return cls(db, grouped)
 
     def close(self) -> None:
