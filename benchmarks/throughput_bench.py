@@ -215,20 +215,25 @@ class ServedMirror:
         self.process.wait()
 
 
-def bare_extraction(root: Path, paths: list[str]) -> tuple[float, float]:
+def read_pages(root: Path, paths: list[str]) -> list[str]:
+    return [(root / path.lstrip("/")).read_text(encoding="utf-8") for path in paths]
+
+
+def extract_all(pages: list[str]) -> tuple[float, float]:
     """Seconds for ``trafilatura.extract`` over every page, in this process: as the clock runs, and of CPU."""
-    pages = [(root / path.lstrip("/")).read_text(encoding="utf-8") for path in paths]
     started, cpu_started = time.perf_counter(), time.process_time()
     for html in pages:
         trafilatura.extract(html)
     return time.perf_counter() - started, time.process_time() - cpu_started
 
 
+def bare_extraction(root: Path, paths: list[str]) -> tuple[float, float]:
+    """:func:`extract_all` over the pages at ``paths``, read first."""
+    return extract_all(read_pages(root, paths))
+
+
 def _extract_timed(pages: list[str], answer) -> None:
-    started = time.perf_counter()
-    for html in pages:
-        trafilatura.extract(html)
-    answer.send(time.perf_counter() - started)
+    answer.send(extract_all(pages)[0])
 
 
 def extraction_seconds(pages: list[str], processes: int) -> float:
@@ -251,7 +256,7 @@ def parallel_capacity(root: Path, paths: list[str]) -> float:
     :data:`CAPACITY_PAGES` pages by one process, then by one process per core at once. A shared machine's
     cores are not always whole: this one's two did from 1.35 to 2.36 times one's work within minutes, and
     the goal's 1.6x needs two cores that do 1.6 times one's work with nothing to spare."""
-    pages = [(root / path.lstrip("/")).read_text(encoding="utf-8") for path in paths[:CAPACITY_PAGES]]
+    pages = read_pages(root, paths[:CAPACITY_PAGES])
     for html in pages[:10]:  # first uses (imports, caches), which the forked processes then share
         trafilatura.extract(html)
     cores = len(os.sched_getaffinity(0))
@@ -415,10 +420,14 @@ def throughput(size: int, seed: int, skip_trafilatura: bool, rounds: int) -> Non
             # with its workers at its priority, first in every other round
             capacities.append(parallel_capacity(root, paths))
             level_crawl = partial(our_crawl, mirror, Path(scratch) / f"round-{number}-level", days, **LEVEL_SETTINGS)
-            level = level_crawl() if number % 2 == 0 else None
             ours_crawl = partial(our_crawl, mirror, Path(scratch) / f"round-{number}-ours", days)
-            bare, bare_cpu, ours = bracketed(root, paths, ours_crawl)
-            crawls = {"ours": ours, "level": level if level is not None else level_crawl()}
+            if number % 2 == 0:
+                level = level_crawl()
+                bare, bare_cpu, ours = bracketed(root, paths, ours_crawl)
+            else:
+                bare, bare_cpu, ours = bracketed(root, paths, ours_crawl)
+                level = level_crawl()
+            crawls = {"ours": ours, "level": level}
             for crawl in crawls.values():
                 crawl["bare_cpu"] = bare_cpu / len(paths)
             measured.append((rate(ours) / (len(paths) / bare), bare, crawls))
