@@ -72,9 +72,12 @@ def clean(text) -> str | None:
 
 
 def first_text(tree, xpath: str | None) -> str | None:
-    if not xpath:
-        return None
-    for node in compiled(xpath)(tree):
+    return first_text_of(compiled(xpath)(tree)) if xpath else None
+
+
+def first_text_of(nodes) -> str | None:
+    """The first non-empty text of ``nodes`` (elements, or the strings an XPath gives), cleaned."""
+    for node in nodes:
         text = clean(node if isinstance(node, str) else node.text_content())
         if text:
             return text
@@ -244,7 +247,7 @@ def hinted_date(tree: etree._Element, xpath: str | None) -> str | None:
     found = compiled(xpath)(tree) if xpath else []
     if found and getattr(found[0], "tag", None) == "time" and found[0].get("datetime"):
         return clean(found[0].get("datetime"))
-    return first_text(tree, xpath)
+    return first_text_of(found)
 
 
 # Meta names of the publication time, as sites and their CMSs write them (compared ignoring case).
