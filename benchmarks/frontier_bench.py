@@ -30,8 +30,6 @@ process has its own.
 """
 
 import argparse
-import os
-import platform
 import shutil
 import signal
 import socket
@@ -44,7 +42,7 @@ from pathlib import Path
 
 import redis
 
-from benchmarks import generated_mirror
+from benchmarks import generated_mirror, machine
 from benchmarks.throughput_bench import CRAWL_SETTINGS, REPO, ServedMirror, cpu_seconds, descendants, our_crawl, rate
 
 PROCESSES = (1, 2, 4)
@@ -255,8 +253,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-memory", action="store_true", help="do not measure Redis's memory per million requests")
     args = parser.parse_args(argv)
     counts = [int(count) for count in args.processes.split(",")]
-    cores = len(os.sched_getaffinity(0))
-    print(f"machine: {platform.processor() or platform.machine()}, {cores} cores, Python {platform.python_version()}, "
+    print(f"machine: {machine.described()}, "
           f"redis-server {subprocess.run(['redis-server', '--version'], capture_output=True, text=True).stdout.split()[2]}")
     root = generated_mirror.mirror(args.size, args.seed)
     days = sorted({a["published_at"][:10] for a in generated_mirror.articles(args.size, args.seed)})

@@ -20,14 +20,13 @@ included. Both runs must print the same summary.
 
 import argparse
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import generated_mirror
+from benchmarks import generated_mirror, machine
 from benchmarks.throughput_bench import REPO, ServedMirror, our_crawl, scrapy_command
 
 GOAL_RATIO = 1.6  # re-extraction in the workers against one process
@@ -58,9 +57,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     args = parser.parse_args(argv)
 
-    cores = len(os.sched_getaffinity(0))
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"machine: {platform.processor() or platform.machine()}, {cores} cores, Python {platform.python_version()}; "
+    print(f"machine: {machine.described()}; "
           f"load average before the run {load} (other work running beside it shows here)")
     root = generated_mirror.mirror(args.size, args.seed)
     days = sorted({a["published_at"][:10] for a in generated_mirror.articles(args.size, args.seed)})

@@ -59,7 +59,6 @@ import argparse
 import json
 import multiprocessing
 import os
-import platform
 import sqlite3
 import subprocess
 import sys
@@ -72,7 +71,7 @@ from pathlib import Path
 
 import trafilatura
 
-from benchmarks import generated_mirror, run_trafilatura
+from benchmarks import generated_mirror, machine, run_trafilatura
 from tests.mirror import build
 from tests.test_crash_safety import descendants
 
@@ -259,7 +258,7 @@ def parallel_capacity(root: Path, paths: list[str]) -> float:
     pages = read_pages(root, paths[:CAPACITY_PAGES])
     for html in pages[:10]:  # first uses (imports, caches), which the forked processes then share
         trafilatura.extract(html)
-    cores = len(os.sched_getaffinity(0))
+    cores = machine.cores()
     return cores * extraction_seconds(pages, 1) / extraction_seconds(pages, cores)
 
 
@@ -377,7 +376,7 @@ def real_pages(pages: Path, repeat: int, rounds: int) -> None:
     print(f"URL-list crawl: CPU a page " + ", ".join(f"{name} {seconds / crawl['pages'] * 1000:.1f} ms"
                                                     for name, seconds in crawl["cpu"].items())
           + f"; {cpu_against_bare(crawl)}; "
-          f"{sum(crawl['cpu'].values()) / crawl['seconds']:.2f} of {len(os.sched_getaffinity(0))} cores busy on average")
+          f"{sum(crawl['cpu'].values()) / crawl['seconds']:.2f} of {machine.cores()} cores busy on average")
     lost = {url.rsplit("/", 1)[1]: reason for url, reason in
             ((entry["url"], entry["reason"]) for entry in crawl["report"]["urls"])}
     print(f"URL-list crawl: {count - len(lost)} of {count} real pages archived "
@@ -387,7 +386,7 @@ def real_pages(pages: Path, repeat: int, rounds: int) -> None:
 
 
 def capacity_line(capacities: list[float]) -> str:
-    return (f"its {len(os.sched_getaffinity(0))} cores did {', '.join(f'{c:.2f}' for c in capacities)} times one "
+    return (f"its {machine.cores()} cores did {', '.join(f'{c:.2f}' for c in capacities)} times one "
             f"process's work at once, probed before each round (parallel_capacity)")
 
 
@@ -405,9 +404,8 @@ def mib(size: int) -> str:
 
 
 def throughput(size: int, seed: int, skip_trafilatura: bool, rounds: int) -> None:
-    cores = len(os.sched_getaffinity(0))
-    print(f"machine: {platform.processor() or platform.machine()}, {cores} cores, Python {platform.python_version()}, "
-          f"trafilatura {trafilatura.__version__}")
+    cores = machine.cores()
+    print(f"machine: {machine.described()}, trafilatura {trafilatura.__version__}")
     root = generated_mirror.mirror(size, seed)
     records = generated_mirror.articles(size, seed)
     paths = generated_mirror.article_paths(root)
