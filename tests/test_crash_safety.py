@@ -6,6 +6,7 @@ run afterwards completes it with nothing missing and nothing doubled. The crawl'
 worker processes (pipelines/workers.py) end with it.
 """
 
+import contextlib
 import os
 import random
 import sqlite3
@@ -63,13 +64,37 @@ def still_running(pids: set[int], within: float) -> set[int]:
     return pids
 
 
+def articles_stored(db_path) -> int:
+    """How many articles a reader finds in the archive now: 0 before it has its schema."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+            return conn.execute("select count(*) from articles").fetchone()[0]
+    except sqlite3.Error:  # no file yet, or no table
+        return 0
+
+
+def seconds_to_first_article(crawl, db_path, within: float = 120) -> float:
+    """Seconds from now until the running ``crawl`` has stored an article."""
+    started = time.monotonic()
+    while not articles_stored(db_path):
+        assert crawl.poll() is None, f"the crawl ended before storing an article: {crawl.stderr.read()[-3000:]}"
+        assert time.monotonic() - started < within, f"no article stored within {within} s"
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
 def test_twenty_random_kills_then_a_normal_run_complete_the_archive(mirror, tmp_path, manifest):
     db_path = tmp_path / "archive.db"
     rng = random.Random(20261128)
     seen, left_behind = [], set()
-    for _ in range(KILLS):
-        crawl = start_crawl(mirror.url, db_path, SLOW)
-        time.sleep(rng.uniform(1.0, 4.5))  # the first article is stored after 1-3 s
+    # The first crawl is killed as soon as it has stored an article; the time it took sets when the others are
+    # killed, from early in start-up to well into storing, on a fast machine or a busy one alike.
+    first = start_crawl(mirror.url, db_path, SLOW)
+    startup = seconds_to_first_article(first, db_path)
+    for number in range(KILLS):
+        crawl = first if number == 0 else start_crawl(mirror.url, db_path, SLOW)
+        if number:
+            time.sleep(rng.uniform(0.3, 1.5) * startup)
         workers = descendants(crawl.pid)
         crawl.kill()
         crawl.wait(timeout=30)
