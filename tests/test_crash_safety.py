@@ -94,7 +94,7 @@ def test_twenty_random_kills_then_a_normal_run_complete_the_archive(mirror, tmp_
     for number in range(KILLS):
         crawl = first if number == 0 else start_crawl(mirror.url, db_path, SLOW)
         if number:
-            time.sleep(rng.uniform(0.3, 1.5) * startup)
+            time.sleep(rng.uniform(0.2, 1.2) * startup)
         workers = descendants(crawl.pid)
         crawl.kill()
         crawl.wait(timeout=30)
