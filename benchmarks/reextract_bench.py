@@ -21,7 +21,6 @@ included. Both runs must print the same summary.
 import argparse
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path

@@ -373,7 +373,7 @@ def real_pages(pages: Path, repeat: int, rounds: int) -> None:
           f"{rate(crawl):>8.1f} {ratio:>7.2f} {mib(crawl['peak']):>12}")
     print(f"URL-list crawl: {ratio:.2f}x the bare single-process rate (goal {GOAL_RATIO}x), the median of {rounds} "
           f"round{'s' if rounds > 1 else ''} ({', '.join(f'{r:.2f}x' for r, _, _ in measured)}); {capacity_line(capacities)}")
-    print(f"URL-list crawl: CPU a page " + ", ".join(f"{name} {seconds / crawl['pages'] * 1000:.1f} ms"
+    print("URL-list crawl: CPU a page " + ", ".join(f"{name} {seconds / crawl['pages'] * 1000:.1f} ms"
                                                     for name, seconds in crawl["cpu"].items())
           + f"; {cpu_against_bare(crawl)}; "
           f"{sum(crawl['cpu'].values()) / crawl['seconds']:.2f} of {machine.cores()} cores busy on average")

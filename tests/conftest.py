@@ -4,11 +4,14 @@ Scrapy's reactor cannot be restarted inside one process, so every crawl runs as
 ``scrapy crawl`` in a subprocess, exactly as a user or cron would run it.
 """
 
+import contextlib
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +68,25 @@ def start_crawl(base_url: str, db_path: Path, settings: dict) -> subprocess.Pope
     """``scrapy crawl urdupoint`` started in the background, for tests that stop or overlap it."""
     options = {"OUTLET_BASE_URL": base_url, "ARCHIVE_DB": str(db_path), "LOG_LEVEL": "WARNING", **settings}
     return subprocess.Popen(crawl_command((), options), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for(condition, timeout: float = 60, what: str = "condition"):
+    """``condition()``'s first true value, asked every 50 ms; AssertionError after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+    return result
+
+
+def article_count(db_path) -> int:
+    """How many articles a reader finds in the archive now, beside a running crawl: 0 before it has its schema."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+            return conn.execute("select count(*) from articles").fetchone()[0]
+    except sqlite3.Error:  # no file yet, or no table
+        return 0
 
 
 @pytest.fixture(scope="session", autouse=True)

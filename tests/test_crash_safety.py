@@ -6,13 +6,12 @@ run afterwards completes it with nothing missing and nothing doubled. The crawl'
 worker processes (pipelines/workers.py) end with it.
 """
 
-import contextlib
 import os
 import random
 import sqlite3
 import time
 
-from tests.conftest import run_crawl, start_crawl
+from tests.conftest import article_count, run_crawl, start_crawl, wait_for
 
 KILLS = 20
 SLOW = {"DOWNLOAD_DELAY": "0.05", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": "2"}
@@ -64,36 +63,20 @@ def still_running(pids: set[int], within: float) -> set[int]:
     return pids
 
 
-def articles_stored(db_path) -> int:
-    """How many articles a reader finds in the archive now: 0 before it has its schema."""
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
-            return conn.execute("select count(*) from articles").fetchone()[0]
-    except sqlite3.Error:  # no file yet, or no table
-        return 0
-
-
-def seconds_to_first_article(crawl, db_path, within: float = 120) -> float:
-    """Seconds from now until the running ``crawl`` has stored an article."""
-    started = time.monotonic()
-    while not articles_stored(db_path):
-        assert crawl.poll() is None, f"the crawl ended before storing an article: {crawl.stderr.read()[-3000:]}"
-        assert time.monotonic() - started < within, f"no article stored within {within} s"
-        time.sleep(0.05)
-    return time.monotonic() - started
-
-
 def test_twenty_random_kills_then_a_normal_run_complete_the_archive(mirror, tmp_path, manifest):
     db_path = tmp_path / "archive.db"
     rng = random.Random(20261128)
     seen, left_behind = [], set()
     # The first crawl is killed as soon as it has stored an article; the time it took sets when the others are
     # killed, from early in start-up to well into storing, on a fast machine or a busy one alike.
-    first = start_crawl(mirror.url, db_path, SLOW)
-    startup = seconds_to_first_article(first, db_path)
+    crawl = start_crawl(mirror.url, db_path, SLOW)
+    started = time.monotonic()
+    wait_for(lambda: article_count(db_path) or crawl.poll() is not None, timeout=120, what="the first article")
+    assert crawl.poll() is None, f"the crawl ended before storing an article: {crawl.stderr.read()[-3000:]}"
+    startup = time.monotonic() - started
     for number in range(KILLS):
-        crawl = first if number == 0 else start_crawl(mirror.url, db_path, SLOW)
         if number:
+            crawl = start_crawl(mirror.url, db_path, SLOW)
             time.sleep(rng.uniform(0.2, 1.2) * startup)
         workers = descendants(crawl.pid)
         crawl.kill()

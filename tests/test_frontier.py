@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.archive_writer import finish, start_writer
-from tests.conftest import CRAWL_TIMEOUT, REPO, SITE, Crawl, crawl_command
+from tests.conftest import CRAWL_TIMEOUT, REPO, SITE, Crawl, crawl_command, wait_for
 from tests.mirror.server import MirrorServer
 from tests.redis_server import RedisServer, redis_server  # noqa: F401 (fixture)
 
@@ -77,15 +77,6 @@ class CrawlProcess:
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
-
-
-def wait_for(condition, timeout: float = 60, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-    return result
 
 
 def frontier_lines(log: str) -> list[str]:

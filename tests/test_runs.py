@@ -8,37 +8,19 @@ challenge, every link dead), and staying quiet on the healthy mirror.
 import json
 import re
 import signal
-import sqlite3
 import time
 
 import pytest
 import sqlite_utils
 
 from crawler.lock import ArchiveLock
-from tests.conftest import run_crawl, start_crawl
+from tests.conftest import article_count, run_crawl, start_crawl, wait_for
 from tests.mirror.build import article_path, build_site, load_articles
 from tests.mirror.server import MirrorServer
 
 ARTICLES = load_articles()
 # One request at a time, a little apart: a crawl of the mirror (some 90 requests) lasts about 8 s, in which a test acts.
 SLOW = {"DOWNLOAD_DELAY": "0.08", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
-
-
-def wait_for(condition, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting")
-
-
-def article_count(db_path) -> int:
-    try:
-        with sqlite3.connect(db_path) as conn:
-            return conn.execute("select count(*) from articles").fetchone()[0]
-    except sqlite3.Error:
-        return 0
 
 
 def every_article_count(manifest) -> int:
